@@ -1,0 +1,211 @@
+"""A validated definition turned into something fast to evaluate.
+
+Compiling does the work that is the same for every body once: formulas to
+code objects, the evaluation order, parameter values, the inputs generated
+by checklist rules. Problems found here are definition problems; the
+``validation`` module reports them with their path in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .definition import ChecklistRule, Input, Methodology, Node, Source, Text
+from .expressions import BASE_NAMESPACE, Formula, FormulaError, compile_formula
+
+RESERVED_NAMES = {"weight", "period"}
+
+
+class DefinitionError(ValueError):
+    """A definition that cannot be compiled; ``problems`` are (path, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+        self.problems = problems
+
+
+@dataclass
+class CompiledNode:
+    node: Node
+    path: str                               # where it sits in the file, e.g. nodes[2].children[0]
+    parent: str | None
+    formula: Formula | None = None
+    not_applicable: Formula | None = None
+    deduction_counts: list[Formula] = field(default_factory=list)
+    deduction_caps: list[Formula | None] = field(default_factory=list)
+    checklist_scale: Formula | None = None
+
+
+@dataclass
+class CompiledCheck:
+    id: str
+    rule: Formula
+    message: Text
+    paragraph: str | None
+    severity: str
+
+
+def checklist_input_id(checklist: str, version: str, section: str, item: str) -> str:
+    return f"{checklist}_{version}_{section.replace('.', '_')}_{item}"
+
+
+def checklist_defects_id(checklist: str, version: str, section: str) -> str:
+    return f"{checklist}_{version}_{section.replace('.', '_')}_defects"
+
+
+def checklist_applies_id(checklist: str, section: str) -> str:
+    return f"{checklist}_{section.replace('.', '_')}_applies"
+
+
+def generated_inputs(methodology: Methodology) -> list[Input]:
+    """Inputs implied by checklist rules: one yes/no per item and version,
+    one defect count per section and version, one applicability flag per
+    conditional section."""
+    inputs: list[Input] = []
+    for node in methodology.walk():
+        rule = node.checklist
+        if rule is None or rule.checklist not in methodology.checklists:
+            continue
+        checklist = methodology.checklists[rule.checklist]
+        form = f"WG {rule.checklist.upper()}"
+        for section in checklist.sections:
+            if section.conditional:
+                inputs.append(Input(
+                    id=checklist_applies_id(rule.checklist, section.id),
+                    name=Text(ru=f"Раздел {section.id} применим к органу",
+                              en=f"Section {section.id} applies to the body"),
+                    type="boolean", required=False, default=True,
+                    source=Source(form=form, row=section.id, column="applies"),
+                    paragraph=checklist.paragraph))
+        for version in rule.versions:
+            for section in checklist.sections:
+                for item in section.items:
+                    inputs.append(Input(
+                        id=checklist_input_id(rule.checklist, version, section.id, item.id),
+                        name=item.name, type="boolean",
+                        source=Source(form=form, row=f"{section.id}.{item.id}", column=version),
+                        paragraph=checklist.paragraph, sheet=f"{form} {version}"))
+                inputs.append(Input(
+                    id=checklist_defects_id(rule.checklist, version, section.id),
+                    name=Text(ru=f"Недостатки в разделе {section.id}", en=f"Defects found in section {section.id}"),
+                    type="integer", min=Decimal(0), unit="defects",
+                    source=Source(form=form, row=section.id, column=f"{version} defects"),
+                    paragraph=rule.paragraph, sheet=f"{form} {version}"))
+    return inputs
+
+
+class CompiledMethodology:
+    """Everything the scorer needs, computed once per definition."""
+
+    def __init__(self, methodology: Methodology):
+        self.methodology = methodology
+        self.problems: list[tuple[str, str]] = []
+        self.inputs: dict[str, Input] = {}
+        for item in [*methodology.inputs, *generated_inputs(methodology)]:
+            self.inputs[item.id] = item
+        self.parameters = self._evaluate_parameters()
+        self.option_names = {f"option_{key}": key for key in methodology.options}
+        self.nodes: dict[str, CompiledNode] = {}
+        self._collect_nodes(methodology.nodes, "nodes", None)
+        self.checks = self._compile_checks()
+        self.total_formula = self._compile(methodology.total_formula, "total_formula")
+        self.order = self._evaluation_order()
+        self.content_hash = methodology.content_hash()
+
+    # --- compiling ----------------------------------------------------------------
+
+    def _compile(self, source: str | None, path: str) -> Formula | None:
+        if source is None:
+            return None
+        try:
+            return compile_formula(source)
+        except FormulaError as exc:
+            self.problems.append((path, f"formula '{source}': {exc}"))
+            return None
+
+    def _evaluate_parameters(self) -> dict[str, Decimal]:
+        values: dict[str, Decimal] = {}
+        for key, parameter in self.methodology.parameters.items():
+            formula = self._compile(parameter.value, f"parameters.{key}.value")
+            if formula is None:
+                continue
+            if formula.names:
+                self.problems.append((f"parameters.{key}.value",
+                                      f"a parameter must be a constant; it uses {sorted(formula.names)}"))
+                continue
+            values[key] = Decimal(eval(formula.code, {**BASE_NAMESPACE, **formula.constants}))
+        return values
+
+    def _collect_nodes(self, nodes: list[Node], path: str, parent: str | None) -> None:
+        for index, node in enumerate(nodes):
+            here = f"{path}[{index}]"
+            if node.id in self.nodes:
+                self.problems.append((f"{here}.id", f"node id '{node.id}' is used twice "
+                                                    f"(first at {self.nodes[node.id].path})"))
+                continue
+            compiled = CompiledNode(node=node, path=here, parent=parent)
+            compiled.formula = self._compile(node.formula, f"{here}.formula")
+            if node.not_applicable:
+                compiled.not_applicable = self._compile(node.not_applicable.when, f"{here}.not_applicable.when")
+            for k, deduction in enumerate(node.deductions):
+                compiled.deduction_counts.append(self._compile(deduction.count, f"{here}.deductions[{k}].count"))
+                compiled.deduction_caps.append(self._compile(deduction.cap, f"{here}.deductions[{k}].cap"))
+            if node.checklist:
+                compiled.checklist_scale = self._compile(node.checklist.scale, f"{here}.checklist.scale")
+            self.nodes[node.id] = compiled
+            self._collect_nodes(node.children, f"{here}.children", node.id)
+
+    def _compile_checks(self) -> list[CompiledCheck]:
+        checks = []
+        for index, check in enumerate(self.methodology.checks):
+            rule = self._compile(check.rule, f"checks[{index}].rule")
+            if rule is not None:
+                checks.append(CompiledCheck(check.id, rule, check.message, check.paragraph, check.severity))
+        return checks
+
+    # --- order --------------------------------------------------------------------
+
+    def dependencies(self, node_id: str) -> set[str]:
+        """Nodes that must be scored before this one: its children and any score('x') it reads."""
+        compiled = self.nodes[node_id]
+        deps = {child.id for child in compiled.node.children}
+        for formula in (compiled.formula, compiled.not_applicable):
+            if formula is not None:
+                deps |= formula.references.get("node", set())
+        return deps
+
+    def _evaluation_order(self) -> list[str]:
+        order: list[str] = []
+        state: dict[str, int] = {}          # 1 = on the stack, 2 = done
+
+        def visit(node_id: str, trail: list[str]) -> None:
+            if state.get(node_id) == 2:
+                return
+            if state.get(node_id) == 1:
+                cycle = trail[trail.index(node_id):] + [node_id]
+                self.problems.append((self.nodes[node_id].path,
+                                      "dependency cycle: " + " -> ".join(cycle)))
+                return
+            state[node_id] = 1
+            for dep in sorted(self.dependencies(node_id)):
+                if dep in self.nodes:
+                    visit(dep, trail + [node_id])
+            state[node_id] = 2
+            order.append(node_id)
+
+        for node_id in self.nodes:
+            visit(node_id, [])
+        return order
+
+    # --- helpers ------------------------------------------------------------------
+
+    def known_names(self) -> set[str]:
+        return set(self.inputs) | set(self.parameters) | set(self.option_names) | RESERVED_NAMES
+
+    def checklist_rule(self, node_id: str) -> ChecklistRule | None:
+        return self.nodes[node_id].node.checklist
+
+    @property
+    def top_level(self) -> list[str]:
+        return [node.id for node in self.methodology.nodes]

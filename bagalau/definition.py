@@ -1,0 +1,367 @@
+"""The schema of a methodology definition file (one act edition, as data).
+
+A definition is YAML that a methodologist reads and edits. This module holds
+its pydantic model and the loader; ``validation`` checks what a schema
+cannot (references, weights, cycles). ``docs/methodology-format.md``
+documents every field with examples from the 2012 act.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_]*$"
+Provenance = Literal["verbatim", "reconstructed", "entered"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Text(Strict):
+    """A name or sentence in the languages we have. Russian and Kazakh come
+    from the acts; English is our translation."""
+
+    ru: str | None = None
+    kk: str | None = None
+    en: str | None = None
+
+    @model_validator(mode="after")
+    def _one_language_at_least(self) -> "Text":
+        if not (self.ru or self.kk or self.en):
+            raise ValueError("give the text in at least one of ru, kk, en")
+        return self
+
+    def get(self, language: str) -> str:
+        return getattr(self, language, None) or self.ru or self.kk or self.en or ""
+
+
+class Repeal(Strict):
+    date: date
+    by: str
+
+
+class Act(Strict):
+    number: str
+    kind: str = Field(description="order, decree, joint order ...")
+    issuer: Text
+    title: Text
+    signed: date
+    registered: date | None = None
+    registration_number: str | None = None
+    in_force_from: date | None = None
+    in_force_note: str | None = None
+    status: Literal["in_force", "repealed", "draft"]
+    repealed: Repeal | None = None
+    source: str | None = Field(None, description="where the text was taken from")
+
+
+class Rounding(Strict):
+    places: int = Field(2, ge=0, le=6)
+    mode: Literal["half_up", "half_even", "down"] = "half_up"
+    stage: Literal["display", "node"] = Field(
+        "display",
+        description="display: keep exact values, round each shown value and the total once; "
+                    "node: round every node before it is added to its parent")
+    reading: str | None = None
+
+
+class Reading(Strict):
+    """An ambiguity the spec lists (A-xx) and the reading this edition implements."""
+
+    id: str = Field(pattern=r"^A\d+$")
+    issue: str
+    reading: str
+    nodes: list[str] = []
+    option: str | None = None
+
+
+class Option(Strict):
+    """A reading users could reasonably choose otherwise; a campaign may set it."""
+
+    description: str
+    choices: dict[str, str]
+    default: str
+    reading: str | None = None
+
+    @model_validator(mode="after")
+    def _default_is_a_choice(self) -> "Option":
+        if self.default not in self.choices:
+            raise ValueError(f"default '{self.default}' is not one of the choices {sorted(self.choices)}")
+        return self
+
+
+class Parameter(Strict):
+    value: str = Field(description="a number or a constant expression such as 3 * 50 / 72")
+    name: Text | None = None
+    paragraph: str | None = None
+    provenance: Provenance = "verbatim"
+    note: str | None = None
+
+
+class Source(Strict):
+    """Where an input comes from: a form's row and column, or the working group's own check."""
+
+    form: str
+    row: str | None = None
+    column: str | None = None
+    note: str | None = None
+
+    @field_validator("row", "column", mode="before")
+    @classmethod
+    def _as_text(cls, value):
+        return None if value is None else str(value)
+
+
+class Input(Strict):
+    id: str = Field(pattern=IDENTIFIER)
+    name: Text
+    type: Literal["integer", "decimal", "boolean", "positions"]
+    unit: str | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    min_items: int | None = Field(None, description="for a list input: the fewest values accepted")
+    required: bool = True
+    default: Decimal | bool | None = None
+    source: Source
+    paragraph: str | None = None
+    sheet: str | None = Field(None, description="sheet of the XLSX template; defaults to the form")
+
+
+class Check(Strict):
+    """A cross-field rule on a body's inputs, e.g. numerator <= denominator."""
+
+    id: str
+    rule: str
+    message: Text
+    paragraph: str | None = None
+    severity: Literal["error", "warning"] = "error"
+
+
+class Band(Strict):
+    low: Decimal | None = None
+    high: Decimal | None = None
+    points: Decimal
+
+
+class BandTable(Strict):
+    name: Text
+    paragraph: str | None = None
+    bands: list[Band]
+    otherwise: Decimal = Field(description="points when no band matches (e.g. not found)")
+
+    def points_for(self, value) -> Decimal:
+        if value is None:
+            return self.otherwise
+        for band in self.bands:
+            if (band.low is None or value >= band.low) and (band.high is None or value <= band.high):
+                return band.points
+        return self.otherwise
+
+
+class ChecklistItem(Strict):
+    id: str
+    name: Text
+    printed: str | None = None
+
+
+class ChecklistSection(Strict):
+    id: str
+    name: Text
+    items: list[ChecklistItem]
+    conditional: bool = False
+    printed_numbering: str | None = None
+    note: str | None = None
+
+
+class Checklist(Strict):
+    name: Text
+    paragraph: str | None = None
+    sections: list[ChecklistSection]
+    defects: list[ChecklistItem] = []
+    note: Text | None = None
+
+    def section(self, section_id: str) -> ChecklistSection:
+        return next(s for s in self.sections if s.id == section_id)
+
+
+class NotApplicable(Strict):
+    """When a node is not applicable to a body, and what happens to its points."""
+
+    when: str
+    meaning: str
+    then: Literal["redistribute", "full", "zero"]
+    to: list[str] = []
+    paragraph: str | None = None
+
+    @model_validator(mode="after")
+    def _targets_for_redistribution(self) -> "NotApplicable":
+        if self.then == "redistribute" and not self.to:
+            raise ValueError("'then: redistribute' needs 'to: [node ids]'")
+        return self
+
+
+class ZeroDenominatorRule(Strict):
+    """What a zero denominator means for this node: the whole points ("no
+    need", as §18 and §99 do) or none. ``option`` names an option whose
+    chosen value (full or zero) replaces ``then``."""
+
+    then: Literal["full", "zero"]
+    meaning: str
+    reading: str | None = None
+    option: str | None = None
+
+
+class Deduction(Strict):
+    """Points taken off a node: ``per_unit`` × count, at most ``cap`` points."""
+
+    count: str
+    per_unit: Decimal
+    cap: str | None = None
+    floor: Decimal | None = Decimal(0)
+    paragraph: str | None = None
+
+
+class ChecklistRule(Strict):
+    """Score a node from a checklist appendix, per language version.
+
+    For each version and section: earned = W × present / items, minus
+    deduction × defects capped at cap_share × W, floored at 0. The node's
+    score is ``scale`` × the sum over versions and sections.
+    """
+
+    checklist: str
+    versions: list[str]
+    section_weights: dict[str, str] = Field(description="section id -> parameter id")
+    scale: str
+    deduction_per_defect: Decimal
+    deduction_cap_share: Decimal
+    version_total: Decimal = Field(description="the section weights of one version must add up to this")
+    sections_not_applicable: Literal["full", "rescale"] = Field(
+        "full", description="a conditional section that does not apply: counts as met (full), or the "
+                            "other sections' weights are scaled up to the version total (rescale)")
+    sections_option: str | None = Field(None, description="option whose value replaces sections_not_applicable")
+    paragraph: str | None = None
+
+
+class Node(Strict):
+    id: str
+    kind: Literal["direction", "criterion", "subcriterion", "indicator", "item"]
+    name: Text
+    max: Decimal = Field(description="the act's points; negative for a deduction")
+    paragraph: str | None = None
+    quote: str | None = None
+    provenance: Provenance = "verbatim"
+    derived_id: bool = Field(False, description="the act does not number this node; the id is ours")
+    formula: str | None = None
+    aggregate: Literal["sum", "mean"] = "sum"
+    children: list["Node"] = []
+    children_fill_max: bool = Field(
+        True, description="the children's maxima must add up to this node's maximum")
+    not_applicable: NotApplicable | None = None
+    zero_denominator: ZeroDenominatorRule | None = None
+    deductions: list[Deduction] = []
+    checklist: ChecklistRule | None = None
+    lower: Decimal | None = Field(None, description="floor; defaults to min(0, max)")
+    upper: Decimal | None = Field(None, description="cap; defaults to max(0, max)")
+    readings: list[str] = []
+    form_rows: dict[str, str] = Field({}, description="the row numbers of this node in the act's forms")
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_text(cls, value):
+        return str(value)
+
+    def walk(self) -> Iterator["Node"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        low = self.lower if self.lower is not None else min(Decimal(0), self.max)
+        high = self.upper if self.upper is not None else max(Decimal(0), self.max)
+        return low, high
+
+
+class Methodology(Strict):
+    schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    family: str
+    edition: str
+    act: Act
+    total: Text
+    max_total: Decimal
+    min_total: Decimal
+    total_formula: str | None = None
+    rounding: Rounding = Rounding()
+    readings: list[Reading] = []
+    options: dict[str, Option] = {}
+    parameters: dict[str, Parameter] = {}
+    inputs: list[Input]
+    checks: list[Check] = []
+    bands: dict[str, BandTable] = {}
+    checklists: dict[str, Checklist] = {}
+    nodes: list[Node]
+    forms: dict[str, Text] = Field({}, description="form code -> its title in the act")
+
+    def walk(self) -> Iterator[Node]:
+        for node in self.nodes:
+            yield from node.walk()
+
+    def node(self, node_id: str) -> Node:
+        for node in self.walk():
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    def input(self, input_id: str) -> Input:
+        for item in self.inputs:
+            if item.id == input_id:
+                return item
+        raise KeyError(input_id)
+
+    def content_hash(self) -> str:
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class DecimalSafeLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that numbers stay as their source text:
+    ``0.1`` reaches Decimal as exactly "0.1" and an id like ``3.10`` never
+    turns into the float 3.1."""
+
+
+def _scalar_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+DecimalSafeLoader.add_constructor("tag:yaml.org,2002:int", _scalar_text)
+DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _scalar_text)
+
+
+def parse_yaml(text: str):
+    return yaml.load(text, Loader=DecimalSafeLoader)
+
+
+def read_yaml(path: Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=DecimalSafeLoader)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a definition must be a YAML mapping")
+    return data
+
+
+def load(path: str | Path) -> Methodology:
+    """Load and schema-validate a definition (raises pydantic.ValidationError)."""
+    return Methodology.model_validate(read_yaml(Path(path)))

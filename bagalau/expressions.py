@@ -1,0 +1,189 @@
+"""The formula language: a whitelisted subset of Python expressions.
+
+Formulas are parsed by Python's own ``ast`` module, checked against a
+whitelist of node types and function names, and compiled to a code object
+that runs with no builtins. There is no attribute access, subscripting,
+comprehension, lambda or import; the only calls are the functions in
+``FUNCTIONS``. Numeric literals become ``Decimal`` values taken from their
+source text, so ``0.1`` is exactly one tenth.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+FUNCTIONS: dict[str, str] = {
+    "share": "share(numerator, denominator): the ratio clamped to [0, 1]; a zero denominator triggers the node's zero-denominator rule",
+    "band": "band('table', value): points of the band that contains value",
+    "mean_band": "mean_band('table', values): mean of band points over a list of observations",
+    "score": "score('id'): the (unrounded) score of another node",
+    "min": "min(a, b, ...)",
+    "max": "max(a, b, ...)",
+    "abs": "abs(x)",
+}
+
+_ALLOWED_NODES = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
+    ast.Call, ast.Name, ast.Load, ast.Constant,
+    ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd,
+    ast.And, ast.Or, ast.Not,
+    ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE,
+)
+# Functions whose first argument names a table or a node and must be a literal string.
+_REFERENCE_FUNCTIONS = {"band": "band table", "mean_band": "band table", "score": "node"}
+# Functions that receive the evaluation context and the call's own source text.
+_CONTEXT_FUNCTIONS = {"share", "band", "mean_band", "score"}
+CONTEXT_NAME = "__ctx__"
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be accepted, with the offending fragment."""
+
+
+class ZeroDenominator(ArithmeticError):
+    """A share or division met a zero denominator; the node's rule decides."""
+
+    def __init__(self, where: str):
+        super().__init__(where)
+        self.where = where
+
+
+@dataclass
+class Formula:
+    source: str
+    code: Any
+    names: set[str]                      # inputs, parameters and `weight`
+    references: dict[str, set[str]]      # "band table"/"node" -> referenced ids
+    constants: dict[str, Decimal] = field(default_factory=dict)
+    uses_share: bool = False
+
+
+class _Rewriter(ast.NodeTransformer):
+    """Replace numeric literals with named Decimal constants and pass the
+    context and call text to context functions."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.constants: dict[str, Decimal] = {}
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            return node
+        literal = ast.get_source_segment(self.source, node) or repr(node.value)
+        # The name is derived from the literal itself, so constants of many
+        # formulas can share one namespace without clashing.
+        name = "__k_" + literal.replace(".", "_").replace("-", "m").replace("+", "p") + "__"
+        self.constants[name] = Decimal(literal)
+        return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        text = ast.get_source_segment(self.source, node) or ""
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in _CONTEXT_FUNCTIONS:
+            node.args = [ast.Name(id=CONTEXT_NAME, ctx=ast.Load()), *node.args,
+                         ast.Constant(value=text)]
+        return node
+
+
+def compile_formula(source: str) -> Formula:
+    """Parse, check and compile one formula, or raise FormulaError."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+    names: set[str] = set()
+    references: dict[str, set[str]] = {}
+    uses_share = False
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise FormulaError(f"'{_fragment(source, node)}' is not allowed ({type(node).__name__})")
+        if isinstance(node, ast.Call):
+            function = node.func.id if isinstance(node.func, ast.Name) else None
+            if function not in FUNCTIONS:
+                raise FormulaError(f"call to '{_fragment(source, node.func)}' is not allowed; "
+                                   f"allowed functions: {', '.join(sorted(FUNCTIONS))}")
+            if node.keywords:
+                raise FormulaError(f"keyword arguments are not allowed in '{_fragment(source, node)}'")
+            uses_share = uses_share or function == "share"
+            if function in _REFERENCE_FUNCTIONS:
+                first = node.args[0] if node.args else None
+                if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                    raise FormulaError(f"{function}() needs a quoted {_REFERENCE_FUNCTIONS[function]} id "
+                                       f"as its first argument")
+                references.setdefault(_REFERENCE_FUNCTIONS[function], set()).add(first.value)
+        elif isinstance(node, ast.Name):
+            if node.id.startswith("_"):
+                raise FormulaError(f"name '{node.id}' is not allowed (names may not start with '_')")
+            if node.id not in FUNCTIONS:
+                names.add(node.id)
+        elif isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str, bool)):
+            raise FormulaError(f"literal {node.value!r} is not allowed")
+    rewriter = _Rewriter(source.strip())
+    tree = ast.fix_missing_locations(rewriter.visit(tree))
+    code = compile(tree, "<formula>", "eval")
+    return Formula(source=source.strip(), code=code, names=names, references=references,
+                   constants=rewriter.constants, uses_share=uses_share)
+
+
+def _fragment(source: str, node: ast.AST) -> str:
+    return ast.get_source_segment(source.strip(), node) or type(node).__name__
+
+
+# --- the functions available to formulas -----------------------------------------
+
+class EvaluationContext:
+    """What context functions need: band tables, other nodes' scores, and a
+    place to leave notes (clamped shares) for the explanation."""
+
+    __slots__ = ("bands", "scores", "notes")
+
+    def __init__(self, bands: dict, scores: dict):
+        self.bands = bands
+        self.scores = scores
+        self.notes: list[dict] = []
+
+
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+def _share(ctx: EvaluationContext, numerator, denominator, where: str) -> Decimal:
+    if denominator == 0:
+        raise ZeroDenominator(where)
+    value = Decimal(numerator) / Decimal(denominator)
+    if value > _ONE or value < _ZERO:
+        clamped = min(max(value, _ZERO), _ONE)
+        ctx.notes.append({"code": "share_clamped",
+                          "text": f"{where} = {value:.4f} is outside [0, 1]; clamped to {clamped}"})
+        return clamped
+    return value
+
+
+def _band(ctx: EvaluationContext, table: str, value, where: str) -> Decimal:
+    return ctx.bands[table].points_for(value)
+
+
+def _mean_band(ctx: EvaluationContext, table: str, values, where: str) -> Decimal:
+    if not values:
+        raise ZeroDenominator(where)
+    lookup = ctx.bands[table].points_for
+    return sum((lookup(v) for v in values), _ZERO) / len(values)
+
+
+def _score(ctx: EvaluationContext, node_id: str, where: str) -> Decimal:
+    return ctx.scores[node_id]
+
+
+BASE_NAMESPACE: dict[str, Any] = {
+    "__builtins__": {},
+    "share": _share,
+    "band": _band,
+    "mean_band": _mean_band,
+    "score": _score,
+    "min": min,
+    "max": max,
+    "abs": abs,
+}

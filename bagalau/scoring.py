@@ -1,0 +1,399 @@
+"""Score bodies against a compiled methodology, with explanations.
+
+For one body the steps are: decide which nodes are not applicable, move
+their weight where the act says, then evaluate every node in dependency
+order (children before parents), applying zero-denominator rules,
+deductions and bounds. All arithmetic is Decimal; rounding happens only
+where the definition's ``rounding`` says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException
+from typing import Any
+
+from .compiled import (CompiledMethodology, CompiledNode, checklist_applies_id,
+                       checklist_defects_id, checklist_input_id)
+from .expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
+
+_ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+_ZERO = Decimal(0)
+EXPLANATION_SCHEMA = "bagalau.explanation/1"
+
+
+class ScoringError(ValueError):
+    """A body that cannot be scored (e.g. a division by zero the definition has no rule for)."""
+
+    def __init__(self, body: str, node: str, reason: str):
+        super().__init__(f"body '{body}', node {node}: {reason}")
+        self.body, self.node, self.reason = body, node, reason
+
+
+@dataclass
+class BodyScore:
+    body_id: str
+    total: Decimal                     # exact
+    scores: dict[str, Decimal]         # exact, per node id
+    explanation: dict | None = None
+    name: str | None = None
+
+
+@dataclass
+class _NodeOutcome:
+    score: Decimal
+    notes: list[dict] = field(default_factory=list)
+    used: dict[str, Any] = field(default_factory=dict)
+    detail: list[dict] | None = None
+    status: str = "scored"             # scored | not_applicable | zero_denominator
+
+
+class Scorer:
+    """Scores bodies for one methodology edition and one set of options."""
+
+    def __init__(self, compiled: CompiledMethodology, options: dict[str, str] | None = None):
+        if compiled.problems:
+            from .compiled import DefinitionError
+            raise DefinitionError(compiled.problems)
+        self.compiled = compiled
+        self.methodology = compiled.methodology
+        self.options = self._resolve_options(options or {})
+        rounding = self.methodology.rounding
+        self.quantum = Decimal(1).scaleb(-rounding.places)
+        self.rounding_mode = _ROUNDING_MODES[rounding.mode]
+        self.round_nodes = rounding.stage == "node"
+        self.base_namespace = {
+            **BASE_NAMESPACE,
+            **compiled.parameters,
+            **{f"option_{key}": value for key, value in self.options.items()},
+        }
+        for node in compiled.nodes.values():
+            for formula in (node.formula, node.not_applicable, node.checklist_scale,
+                            *node.deduction_counts, *node.deduction_caps):
+                if formula is not None:
+                    self.base_namespace.update(formula.constants)
+        for check in compiled.checks:
+            self.base_namespace.update(check.rule.constants)
+        if compiled.total_formula:
+            self.base_namespace.update(compiled.total_formula.constants)
+
+    def _resolve_options(self, chosen: dict[str, str]) -> dict[str, str]:
+        resolved = {key: option.default for key, option in self.methodology.options.items()}
+        for key, value in chosen.items():
+            key = normalise_option_key(key)
+            if key not in self.methodology.options:
+                raise ValueError(f"unknown option '{key}'; this edition has: "
+                                 f"{', '.join(sorted(self.methodology.options)) or 'none'}")
+            choices = self.methodology.options[key].choices
+            if value not in choices:
+                raise ValueError(f"option {key}: '{value}' is not one of {', '.join(choices)}")
+            resolved[key] = value
+        return resolved
+
+    def round(self, value: Decimal) -> Decimal:
+        return value.quantize(self.quantum, rounding=self.rounding_mode)
+
+    # --- one body -------------------------------------------------------------
+
+    def score(self, body_id: str, values: dict[str, Any], *, explain: bool = False,
+              period: int | None = None, name: str | None = None) -> BodyScore:
+        namespace = {**self.base_namespace, **values, "period": period}
+        scores: dict[str, Decimal] = {}
+        context = EvaluationContext(self.methodology.bands, scores)
+        namespace[CONTEXT_NAME] = context
+        not_applicable, weights, redistribution_notes = self._applicability(namespace)
+        outcomes: dict[str, _NodeOutcome] = {}
+        for node_id in self.compiled.order:
+            compiled = self.compiled.nodes[node_id]
+            context.notes = []
+            try:
+                outcome = self._evaluate(compiled, namespace, scores, weights, not_applicable, explain)
+            except ZeroDenominator as exc:
+                raise ScoringError(body_id, node_id, f"zero denominator in {exc.where} and the "
+                                   "node has no zero-denominator rule") from None
+            except (DecimalException, TypeError) as exc:
+                raise ScoringError(body_id, node_id, f"cannot evaluate: {exc}") from None
+            if self.round_nodes:
+                outcome.score = self.round(outcome.score)
+            scores[node_id] = outcome.score
+            if explain:
+                outcome.notes = redistribution_notes.get(node_id, []) + context.notes + outcome.notes
+                outcomes[node_id] = outcome
+        total = self._total(namespace, scores)
+        explanation = self._explanation(body_id, name, total, outcomes, weights, period) if explain else None
+        return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name)
+
+    def _applicability(self, namespace):
+        not_applicable: set[str] = set()
+        weights = {node_id: c.node.max for node_id, c in self.compiled.nodes.items()}
+        notes: dict[str, list[dict]] = {}
+        for node_id, compiled in self.compiled.nodes.items():
+            if compiled.not_applicable is None or compiled.parent in not_applicable:
+                continue
+            if eval(compiled.not_applicable.code, namespace):
+                not_applicable.add(node_id)
+                not_applicable.update(n.id for n in compiled.node.walk())
+                rule = compiled.node.not_applicable
+                if rule.then == "redistribute":
+                    share = compiled.node.max / len(rule.to)
+                    for target in rule.to:
+                        weights[target] += share
+                        notes.setdefault(target, []).append({
+                            "code": "weight_received",
+                            "text": f"{share.normalize():f} points added from {node_id} (not applicable: "
+                                    f"{rule.meaning}); weight is now {weights[target].normalize():f} "
+                                    f"({rule.paragraph or compiled.node.paragraph})"})
+        return not_applicable, weights, notes
+
+    def _evaluate(self, compiled: CompiledNode, namespace, scores, weights, not_applicable, explain) -> _NodeOutcome:
+        node = compiled.node
+        weight = weights[node.id]
+        if node.id in not_applicable:
+            outcome = self._not_applicable_outcome(compiled, not_applicable)
+            if explain and compiled.not_applicable is not None:
+                outcome.used = {name: namespace.get(name) for name in sorted(compiled.not_applicable.names)}
+            return outcome
+        namespace["weight"] = weight
+        if node.checklist is not None:
+            outcome = self._checklist(compiled, namespace, weight, explain)
+        elif compiled.formula is not None:
+            try:
+                outcome = _NodeOutcome(Decimal(eval(compiled.formula.code, namespace)))
+            except (ZeroDenominator, DecimalException) as exc:
+                outcome = self._zero_denominator(compiled, weight, exc)
+        else:
+            outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
+        if explain and compiled.formula is not None:
+            outcome.used = {name: namespace.get(name) for name in sorted(compiled.formula.names)}
+        self._apply_deductions(compiled, namespace, outcome, weight)
+        self._apply_bounds(node, outcome, weight)
+        return outcome
+
+    def _aggregate(self, node, scores, not_applicable) -> Decimal:
+        if node.aggregate == "sum":
+            return sum((scores[child.id] for child in node.children), _ZERO)
+        # A mean is over the children that apply; "full"/"zero" children still count.
+        counted = [scores[child.id] for child in node.children
+                   if child.id not in not_applicable or self._scored_when_not_applicable(child.id)]
+        return sum(counted, _ZERO) / len(counted) if counted else _ZERO
+
+    def _scored_when_not_applicable(self, node_id: str) -> bool:
+        rule = self.compiled.nodes[node_id].node.not_applicable
+        return rule is not None and rule.then in ("full", "zero")
+
+    def _not_applicable_outcome(self, compiled: CompiledNode, not_applicable) -> _NodeOutcome:
+        node = compiled.node
+        rule = node.not_applicable
+        if rule is None:  # a descendant of a not-applicable node
+            return _NodeOutcome(_ZERO, [{"code": "not_applicable", "text": "parent is not applicable"}],
+                                status="not_applicable")
+        if rule.then == "full":
+            score, consequence = node.max, f"scores its full {node.max.normalize():f} points"
+        elif rule.then == "zero":
+            score, consequence = _ZERO, "scores 0"
+        else:
+            score, consequence = _ZERO, f"its {node.max.normalize():f} points move to {', '.join(rule.to)}"
+        return _NodeOutcome(score, [{"code": "not_applicable",
+                                     "text": f"not applicable: {rule.meaning}; {consequence} "
+                                             f"({rule.paragraph or node.paragraph})"}],
+                            status="not_applicable")
+
+    def _zero_denominator(self, compiled: CompiledNode, weight: Decimal, exc: Exception) -> _NodeOutcome:
+        rule = compiled.node.zero_denominator
+        where = exc.where if isinstance(exc, ZeroDenominator) else compiled.formula.source
+        if rule is None:
+            raise ZeroDenominator(where)
+        then = self.options.get(rule.option, rule.then) if rule.option else rule.then
+        score = weight if then == "full" else _ZERO
+        reading = f" [{rule.reading}]" if rule.reading else ""
+        return _NodeOutcome(score, [{"code": "zero_denominator",
+                                     "text": f"zero denominator in {where}: {rule.meaning}; "
+                                             f"scores {score.normalize():f}{reading}"}],
+                            status="zero_denominator")
+
+    def _apply_deductions(self, compiled: CompiledNode, namespace, outcome: _NodeOutcome, weight) -> None:
+        for deduction, count_formula, cap_formula in zip(compiled.node.deductions, compiled.deduction_counts,
+                                                         compiled.deduction_caps):
+            count = Decimal(eval(count_formula.code, namespace))
+            amount = deduction.per_unit * count
+            note = f"deduction {deduction.per_unit.normalize():f} × {count.normalize():f} = {amount.normalize():f}"
+            if cap_formula is not None:
+                cap = Decimal(eval(cap_formula.code, namespace))
+                if amount > cap:
+                    note += f", capped at {cap.normalize():f} ({deduction.cap})"
+                    amount = cap
+            before = outcome.score
+            outcome.score -= amount
+            if deduction.floor is not None and outcome.score < deduction.floor:
+                outcome.score = deduction.floor
+                note += f"; floored at {deduction.floor.normalize():f}"
+            if amount:
+                outcome.notes.append({"code": "deduction", "text": f"{note}: {before.normalize():f} → "
+                                      f"{outcome.score.normalize():f} ({deduction.paragraph})"})
+
+    def _apply_bounds(self, node, outcome: _NodeOutcome, weight: Decimal) -> None:
+        low = node.lower if node.lower is not None else min(_ZERO, weight)
+        high = node.upper if node.upper is not None else max(_ZERO, weight)
+        if outcome.score > high:
+            outcome.notes.append({"code": "cap_applied",
+                                  "text": f"{outcome.score.normalize():f} capped at the maximum {high.normalize():f}"})
+            outcome.score = high
+        elif outcome.score < low:
+            outcome.notes.append({"code": "floor_applied",
+                                  "text": f"{outcome.score.normalize():f} raised to the floor {low.normalize():f}"})
+            outcome.score = low
+
+    # --- checklists (App 6 style) -----------------------------------------------
+
+    def _checklist(self, compiled: CompiledNode, namespace, weight, explain) -> _NodeOutcome:
+        rule = compiled.node.checklist
+        checklist = self.methodology.checklists[rule.checklist]
+        weights = {sid: self.compiled.parameters[pid] for sid, pid in rule.section_weights.items()}
+        rescale = self._checklist_rescale(rule, checklist, namespace, weights)
+        total = _ZERO
+        detail: list[dict] = []
+        for version in rule.versions:
+            version_total = _ZERO
+            sections = []
+            for section in checklist.sections:
+                section_weight = weights[section.id] * rescale
+                applies = (not section.conditional) or bool(
+                    namespace.get(checklist_applies_id(rule.checklist, section.id), True))
+                if not applies:
+                    if rescale == 1:  # "full" reading: the section counts as met
+                        version_total += section_weight
+                    if explain:
+                        sections.append({"section": section.id, "applies": False, "weight": str(section_weight),
+                                         "score": str(section_weight if rescale == 1 else _ZERO)})
+                    continue
+                present = sum(1 for item in section.items
+                              if namespace[checklist_input_id(rule.checklist, version, section.id, item.id)])
+                defects = namespace[checklist_defects_id(rule.checklist, version, section.id)]
+                earned = section_weight * present / len(section.items)
+                deduction = min(rule.deduction_per_defect * defects, rule.deduction_cap_share * section_weight)
+                section_score = max(_ZERO, earned - deduction)
+                version_total += section_score
+                if explain:
+                    sections.append({
+                        "section": section.id, "weight": str(section_weight), "items": len(section.items),
+                        "present": present, "earned": str(earned), "defects": str(defects),
+                        "deduction": str(deduction),
+                        "deduction_capped": rule.deduction_per_defect * defects > deduction,
+                        "score": str(section_score),
+                        "missing": [item.id for item in section.items if not namespace[
+                            checklist_input_id(rule.checklist, version, section.id, item.id)]]})
+            total += version_total
+            if explain:
+                detail.append({"version": version, "score": str(version_total), "sections": sections})
+        scale = Decimal(eval(compiled.checklist_scale.code, namespace))
+        outcome = _NodeOutcome(scale * total, detail=detail if explain else None)
+        if explain:
+            capped = sum(1 for v in detail for s in v["sections"] if s.get("deduction_capped"))
+            outcome.notes.append({"code": "checklist",
+                                  "text": f"{rule.scale} × Σ(section scores over {', '.join(rule.versions)}) = "
+                                          f"{rule.scale} × {_short(total)}; per section: W × present/items − "
+                                          f"min({rule.deduction_per_defect.normalize():f} × defects, "
+                                          f"{rule.deduction_cap_share.normalize():f} × W), floored at 0"
+                                          + (f"; deduction capped in {capped} section(s)" if capped else "")})
+        return outcome
+
+    def _checklist_rescale(self, rule, checklist, namespace, weights) -> Decimal:
+        """Under the 'rescale' reading, sections that apply share the whole
+        version total; under 'full', a section that does not apply counts as met."""
+        reading = self.options.get(rule.sections_option, rule.sections_not_applicable) \
+            if rule.sections_option else rule.sections_not_applicable
+        if reading != "rescale":
+            return Decimal(1)
+        applying = sum((weights[s.id] for s in checklist.sections if not s.conditional or
+                        namespace.get(checklist_applies_id(rule.checklist, s.id), True)), _ZERO)
+        whole = sum(weights.values(), _ZERO)
+        return whole / applying if applying else Decimal(1)
+
+    # --- total and explanation ------------------------------------------------
+
+    def _total(self, namespace, scores) -> Decimal:
+        if self.compiled.total_formula is not None:
+            return Decimal(eval(self.compiled.total_formula.code, namespace))
+        return sum((scores[node_id] for node_id in self.compiled.top_level), _ZERO)
+
+    def _explanation(self, body_id, name, total, outcomes, weights, period) -> dict:
+        methodology = self.methodology
+
+        def render(node) -> dict:
+            compiled = self.compiled.nodes[node.id]
+            outcome = outcomes[node.id]
+            entry = {
+                "id": node.id,
+                "name": node.name.model_dump(exclude_none=True),
+                "kind": node.kind,
+                "score": format(self.round(outcome.score), "f"),
+                "exact": _text(outcome.score),
+                "max": _text(node.max),
+                "weight": _text(weights[node.id]),
+                "status": outcome.status,
+                "formula": node.formula or (f"checklist {node.checklist.checklist}" if node.checklist else
+                                            f"{node.aggregate} of {', '.join(c.id for c in node.children)}"
+                                            if node.children else None),
+                "inputs": {key: {"value": _value(value), **self._source(key)}
+                           for key, value in outcome.used.items() if key in self.compiled.inputs},
+                "parameters": {key: _value(value) for key, value in outcome.used.items()
+                               if key not in self.compiled.inputs},
+                "notes": outcome.notes,
+                "paragraph": node.paragraph,
+                "provenance": node.provenance,
+                "readings": node.readings,
+            }
+            if node.provenance == "reconstructed":
+                entry["notes"] = [{"code": "provisional", "text": "provisional: the formula was reconstructed"},
+                                  *entry["notes"]]
+            if outcome.detail is not None:
+                entry["checklist"] = outcome.detail
+            if compiled.node.children:
+                entry["children"] = [render(child) for child in node.children]
+            return entry
+
+        return {
+            "schema": EXPLANATION_SCHEMA,
+            "methodology": methodology.id,
+            "content_hash": self.compiled.content_hash,
+            "body": {"id": body_id, "name": name},
+            "period": period,
+            "options": self.options,
+            "rounding": methodology.rounding.model_dump(),
+            "total": format(self.round(total), "f"),
+            "total_exact": _text(total),
+            "nodes": [render(node) for node in methodology.nodes],
+        }
+
+    def _source(self, input_id: str) -> dict:
+        source = self.compiled.inputs[input_id].source
+        where = source.form + (f", row {source.row}" if source.row else "") + \
+            (f", column {source.column}" if source.column else "")
+        return {"source": where}
+
+
+def normalise_option_key(key: str) -> str:
+    """Accept A-04, A04 and A4 alike: the specs write both."""
+    key = key.strip()
+    if key[:2].upper() == "A-":
+        key = "A" + key[2:]
+    if key[:1] == "A" and key[1:].isdigit():
+        key = f"A{int(key[1:])}"
+    return key
+
+
+def _short(value: Decimal) -> str:
+    """A long exact value cut to 6 places for reading in a note."""
+    return _text(value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+
+
+def _text(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+
+
+def _value(value):
+    if isinstance(value, Decimal):
+        return _text(value)
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    return value

@@ -1,0 +1,184 @@
+"""`bagalau check`: every problem in a definition, with its path in the file.
+
+The schema (pydantic) catches wrong shapes and types; compiling catches bad
+formulas, duplicate ids and cycles; this module adds what needs the whole
+tree: unknown names and references, weights that do not add up, missing
+paragraph references, zero denominators with no rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .compiled import RESERVED_NAMES, CompiledMethodology
+from .definition import Methodology, read_yaml
+
+# Differences below this are the residue of 28-digit Decimal division
+# (e.g. 72 × 50/72), not a wrong weight.
+_TOLERANCE = Decimal("1e-20")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def check_file(path: str | Path) -> tuple[CompiledMethodology | None, list[Problem]]:
+    """Load, compile and check a definition file."""
+    try:
+        data = read_yaml(Path(path))
+    except (OSError, yaml.YAMLError, ValueError) as exc:
+        return None, [Problem(str(path), f"cannot read the file: {exc}")]
+    return check_data(data)
+
+
+def check_data(data: dict) -> tuple[CompiledMethodology | None, list[Problem]]:
+    try:
+        methodology = Methodology.model_validate(data)
+    except ValidationError as exc:
+        return None, [Problem(_location(error["loc"], data), error["msg"]) for error in exc.errors()]
+    compiled = CompiledMethodology(methodology)
+    problems = [Problem(path, message) for path, message in compiled.problems]
+    problems += _semantic_problems(compiled)
+    return compiled, problems
+
+
+def _location(loc: tuple, data) -> str:
+    """pydantic's location, with node ids added so a methodologist can find the place."""
+    parts: list[str] = []
+    current = data
+    for key in loc:
+        if isinstance(key, int):
+            parts[-1] = f"{parts[-1]}[{key}]" if parts else f"[{key}]"
+            current = current[key] if isinstance(current, list) and key < len(current) else None
+            if isinstance(current, dict) and "id" in current:
+                parts[-1] += f"(id {current['id']})"
+        else:
+            parts.append(str(key))
+            current = current.get(key) if isinstance(current, dict) else None
+    return ".".join(parts) or "(file)"
+
+
+def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
+    m = compiled.methodology
+    problems: list[Problem] = []
+    known = compiled.known_names()
+    node_ids = set(compiled.nodes)
+    reading_ids = {reading.id for reading in m.readings}
+
+    def unknown_names(formula, path: str) -> None:
+        if formula is None:
+            return
+        for name in sorted(formula.names - known):
+            problems.append(Problem(path, f"unknown name '{name}' in formula '{formula.source}' "
+                                          f"(not an input, parameter or option)"))
+        for table in sorted(formula.references.get("band table", set()) - set(m.bands)):
+            problems.append(Problem(path, f"unknown band table '{table}'"))
+        for ref in sorted(formula.references.get("node", set()) - node_ids):
+            problems.append(Problem(path, f"unknown node '{ref}' in score()"))
+
+    for node_id, c in compiled.nodes.items():
+        node, path = c.node, c.path
+        unknown_names(c.formula, f"{path}.formula")
+        unknown_names(c.not_applicable, f"{path}.not_applicable.when")
+        for k, (count, cap) in enumerate(zip(c.deduction_counts, c.deduction_caps)):
+            unknown_names(count, f"{path}.deductions[{k}].count")
+            unknown_names(cap, f"{path}.deductions[{k}].cap")
+        if not (node.paragraph or "").strip():
+            problems.append(Problem(f"{path}.paragraph", f"node {node_id} has no paragraph reference to the act"))
+        if node.children and node.formula:
+            problems.append(Problem(path, f"node {node_id} has both a formula and children; "
+                                          "a parent's score is the aggregate of its children"))
+        if not node.children and not node.formula and not node.checklist and node.provenance != "entered":
+            problems.append(Problem(path, f"leaf node {node_id} has no formula"))
+        if c.formula is not None and c.formula.uses_share and node.zero_denominator is None:
+            problems.append(Problem(f"{path}.zero_denominator",
+                                    f"node {node_id} uses share() but does not say what a zero denominator means"))
+        if node.zero_denominator and node.zero_denominator.option:
+            _option_exists(m, node.zero_denominator.option, f"{path}.zero_denominator.option", problems)
+        if node.children and node.children_fill_max and node.aggregate == "sum":
+            total = sum((child.max for child in node.children), Decimal(0))
+            if abs(total - node.max) > _TOLERANCE:
+                problems.append(Problem(f"{path}.children",
+                                        f"the children of {node_id} add up to {total.normalize():f}, "
+                                        f"not to its maximum {node.max.normalize():f}"))
+        if node.not_applicable:
+            for target in node.not_applicable.to:
+                if target not in node_ids:
+                    problems.append(Problem(f"{path}.not_applicable.to",
+                                            f"weight of {node_id} moves to unknown node '{target}'"))
+        for reading in node.readings:
+            if reading not in reading_ids:
+                problems.append(Problem(f"{path}.readings", f"reading {reading} is not listed under readings"))
+        if node.checklist:
+            problems += _checklist_problems(compiled, node, path)
+            unknown_names(c.checklist_scale, f"{path}.checklist.scale")
+
+    top_max = sum((node.max for node in m.nodes if node.max > 0), Decimal(0))
+    top_min = sum((node.max for node in m.nodes if node.max < 0), Decimal(0))
+    if m.total_formula is None and top_max != m.max_total:
+        problems.append(Problem("nodes", f"the top-level maxima add up to {top_max.normalize():f}, "
+                                         f"not to max_total {m.max_total.normalize():f}"))
+    if m.total_formula is None and top_min != m.min_total:
+        problems.append(Problem("nodes", f"the top-level deductions add up to {top_min.normalize():f}, "
+                                         f"not to min_total {m.min_total.normalize():f}"))
+    unknown_names(compiled.total_formula, "total_formula")
+    for index, check in enumerate(compiled.checks):
+        unknown_names(check.rule, f"checks[{index}].rule")
+    for index, item in enumerate(m.inputs):
+        if item.min is not None and item.max is not None and item.min > item.max:
+            problems.append(Problem(f"inputs[{index}](id {item.id})", f"min {item.min} is above max {item.max}"))
+        if item.id in RESERVED_NAMES or item.id in m.parameters:
+            problems.append(Problem(f"inputs[{index}](id {item.id})", f"'{item.id}' is reserved or a parameter name"))
+    seen: set[str] = set()
+    for index, item in enumerate(m.inputs):
+        if item.id in seen:
+            problems.append(Problem(f"inputs[{index}](id {item.id})", f"input '{item.id}' is defined twice"))
+        seen.add(item.id)
+    for index, reading in enumerate(m.readings):
+        for node_id in reading.nodes:
+            if node_id not in node_ids:
+                problems.append(Problem(f"readings[{index}](id {reading.id}).nodes", f"unknown node '{node_id}'"))
+        if reading.option:
+            _option_exists(m, reading.option, f"readings[{index}](id {reading.id}).option", problems)
+    return problems
+
+
+def _option_exists(m: Methodology, option: str, path: str, problems: list[Problem]) -> None:
+    if option not in m.options:
+        problems.append(Problem(path, f"unknown option '{option}'"))
+
+
+def _checklist_problems(compiled: CompiledMethodology, node, path: str) -> list[Problem]:
+    m = compiled.methodology
+    rule = node.checklist
+    problems: list[Problem] = []
+    if rule.checklist not in m.checklists:
+        return [Problem(f"{path}.checklist.checklist", f"unknown checklist '{rule.checklist}'")]
+    if rule.sections_option:
+        _option_exists(m, rule.sections_option, f"{path}.checklist.sections_option", problems)
+    sections = {section.id for section in m.checklists[rule.checklist].sections}
+    for section in sorted(sections - set(rule.section_weights)):
+        problems.append(Problem(f"{path}.checklist.section_weights", f"section {section} has no weight"))
+    for section, parameter in rule.section_weights.items():
+        if section not in sections:
+            problems.append(Problem(f"{path}.checklist.section_weights", f"unknown section '{section}'"))
+        if parameter not in compiled.parameters:
+            problems.append(Problem(f"{path}.checklist.section_weights.{section}",
+                                    f"unknown parameter '{parameter}'"))
+    weights = [compiled.parameters[p] for p in rule.section_weights.values() if p in compiled.parameters]
+    total = sum(weights, Decimal(0))
+    if len(weights) == len(rule.section_weights) and abs(total - rule.version_total) > _TOLERANCE:
+        problems.append(Problem(f"{path}.checklist.section_weights",
+                                f"section weights add up to {total.normalize():f}, not to the version total "
+                                f"{rule.version_total.normalize():f}"))
+    return problems
