@@ -9,6 +9,8 @@ by checklist rules. Problems found here are definition problems; the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Callable
 from decimal import Decimal
 
 from .definition import ChecklistRule, Input, Methodology, Node, Source, Text
@@ -35,6 +37,19 @@ class CompiledNode:
     deduction_counts: list[Formula] = field(default_factory=list)
     deduction_caps: list[Formula | None] = field(default_factory=list)
     checklist_scale: Formula | None = None
+
+
+@dataclass
+class ChecklistSectionLayout:
+    """One section of a checklist for one language version, with its input ids resolved."""
+
+    section_id: str
+    weight: Decimal
+    conditional: bool
+    item_ids: list[str]
+    present: Callable[[dict], tuple]           # namespace -> the items' values
+    defects_id: str
+    applies_id: str
 
 
 @dataclass
@@ -111,7 +126,30 @@ class CompiledMethodology:
         self.checks = self._compile_checks()
         self.total_formula = self._compile(methodology.total_formula, "total_formula")
         self.order = self._evaluation_order()
+        self.checklist_layouts = {c.node.id: self._checklist_layout(c.node.checklist)
+                                  for c in self.nodes.values() if c.node.checklist is not None}
+        self.default_weights = {node_id: c.node.max for node_id, c in self.nodes.items()}
         self.content_hash = methodology.content_hash()
+
+    def _checklist_layout(self, rule: ChecklistRule) -> dict[str, list[ChecklistSectionLayout]]:
+        """Per version, the sections with their weights and input ids, resolved once."""
+        checklist = self.methodology.checklists.get(rule.checklist)
+        if checklist is None:
+            return {}
+        layout: dict[str, list[ChecklistSectionLayout]] = {}
+        for version in rule.versions:
+            sections = []
+            for section in checklist.sections:
+                ids = [checklist_input_id(rule.checklist, version, section.id, item.id) for item in section.items]
+                getter = itemgetter(*ids) if len(ids) > 1 else (lambda ns, key=ids[0]: (ns[key],))
+                sections.append(ChecklistSectionLayout(
+                    section_id=section.id,
+                    weight=self.parameters.get(rule.section_weights.get(section.id, ""), Decimal(0)),
+                    conditional=section.conditional, item_ids=ids, present=getter,
+                    defects_id=checklist_defects_id(rule.checklist, version, section.id),
+                    applies_id=checklist_applies_id(rule.checklist, section.id)))
+            layout[version] = sections
+        return layout
 
     # --- compiling ----------------------------------------------------------------
 

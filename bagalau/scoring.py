@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException
 from typing import Any
 
-from .compiled import (CompiledMethodology, CompiledNode, checklist_applies_id,
-                       checklist_defects_id, checklist_input_id)
+from .compiled import CompiledMethodology, CompiledNode, DefinitionError
 from .expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
 
 _ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
@@ -53,7 +52,6 @@ class Scorer:
 
     def __init__(self, compiled: CompiledMethodology, options: dict[str, str] | None = None):
         if compiled.problems:
-            from .compiled import DefinitionError
             raise DefinitionError(compiled.problems)
         self.compiled = compiled
         self.methodology = compiled.methodology
@@ -125,7 +123,7 @@ class Scorer:
 
     def _applicability(self, namespace):
         not_applicable: set[str] = set()
-        weights = {node_id: c.node.max for node_id, c in self.compiled.nodes.items()}
+        weights = self.compiled.default_weights.copy()
         notes: dict[str, list[dict]] = {}
         for node_id, compiled in self.compiled.nodes.items():
             if compiled.not_applicable is None or compiled.parent in not_applicable:
@@ -212,6 +210,8 @@ class Scorer:
                             status="zero_denominator")
 
     def _apply_deductions(self, compiled: CompiledNode, namespace, outcome: _NodeOutcome, weight) -> None:
+        if not compiled.deduction_counts:
+            return
         for deduction, count_formula, cap_formula in zip(compiled.node.deductions, compiled.deduction_counts,
                                                          compiled.deduction_caps):
             count = Decimal(eval(count_formula.code, namespace))
@@ -247,44 +247,41 @@ class Scorer:
 
     def _checklist(self, compiled: CompiledNode, namespace, weight, explain) -> _NodeOutcome:
         rule = compiled.node.checklist
-        checklist = self.methodology.checklists[rule.checklist]
-        weights = {sid: self.compiled.parameters[pid] for sid, pid in rule.section_weights.items()}
-        rescale = self._checklist_rescale(rule, checklist, namespace, weights)
+        layout = self.compiled.checklist_layouts[compiled.node.id]
+        rescale = self._checklist_rescale(rule, layout, namespace)
+        per_defect, cap_share = rule.deduction_per_defect, rule.deduction_cap_share
         total = _ZERO
         detail: list[dict] = []
-        for version in rule.versions:
+        for version, sections in layout.items():
             version_total = _ZERO
-            sections = []
-            for section in checklist.sections:
-                section_weight = weights[section.id] * rescale
-                applies = (not section.conditional) or bool(
-                    namespace.get(checklist_applies_id(rule.checklist, section.id), True))
-                if not applies:
+            shown = []
+            for section in sections:
+                section_weight = section.weight * rescale
+                if section.conditional and not namespace.get(section.applies_id, True):
                     if rescale == 1:  # "full" reading: the section counts as met
                         version_total += section_weight
                     if explain:
-                        sections.append({"section": section.id, "applies": False, "weight": str(section_weight),
-                                         "score": str(section_weight if rescale == 1 else _ZERO)})
+                        shown.append({"section": section.section_id, "applies": False, "weight": str(section_weight),
+                                      "score": str(section_weight if rescale == 1 else _ZERO)})
                     continue
-                present = sum(1 for item in section.items
-                              if namespace[checklist_input_id(rule.checklist, version, section.id, item.id)])
-                defects = namespace[checklist_defects_id(rule.checklist, version, section.id)]
-                earned = section_weight * present / len(section.items)
-                deduction = min(rule.deduction_per_defect * defects, rule.deduction_cap_share * section_weight)
-                section_score = max(_ZERO, earned - deduction)
+                values = section.present(namespace)
+                present = len(values) - values.count(_ZERO)
+                defects = namespace[section.defects_id]
+                earned = section_weight * present / len(values)
+                deduction = min(per_defect * defects, cap_share * section_weight)
+                section_score = earned - deduction if earned > deduction else _ZERO
                 version_total += section_score
                 if explain:
-                    sections.append({
-                        "section": section.id, "weight": str(section_weight), "items": len(section.items),
+                    shown.append({
+                        "section": section.section_id, "weight": str(section_weight), "items": len(values),
                         "present": present, "earned": str(earned), "defects": str(defects),
-                        "deduction": str(deduction),
-                        "deduction_capped": rule.deduction_per_defect * defects > deduction,
+                        "deduction": str(deduction), "deduction_capped": per_defect * defects > deduction,
                         "score": str(section_score),
-                        "missing": [item.id for item in section.items if not namespace[
-                            checklist_input_id(rule.checklist, version, section.id, item.id)]]})
+                        "missing": [item_id.rsplit("_", 1)[1] for item_id, value in zip(section.item_ids, values)
+                                    if not value]})
             total += version_total
             if explain:
-                detail.append({"version": version, "score": str(version_total), "sections": sections})
+                detail.append({"version": version, "score": str(version_total), "sections": shown})
         scale = Decimal(eval(compiled.checklist_scale.code, namespace))
         outcome = _NodeOutcome(scale * total, detail=detail if explain else None)
         if explain:
@@ -292,21 +289,21 @@ class Scorer:
             outcome.notes.append({"code": "checklist",
                                   "text": f"{rule.scale} × Σ(section scores over {', '.join(rule.versions)}) = "
                                           f"{rule.scale} × {_short(total)}; per section: W × present/items − "
-                                          f"min({rule.deduction_per_defect.normalize():f} × defects, "
-                                          f"{rule.deduction_cap_share.normalize():f} × W), floored at 0"
+                                          f"min({per_defect.normalize():f} × defects, "
+                                          f"{cap_share.normalize():f} × W), floored at 0"
                                           + (f"; deduction capped in {capped} section(s)" if capped else "")})
         return outcome
 
-    def _checklist_rescale(self, rule, checklist, namespace, weights) -> Decimal:
+    def _checklist_rescale(self, rule, layout, namespace) -> Decimal:
         """Under the 'rescale' reading, sections that apply share the whole
         version total; under 'full', a section that does not apply counts as met."""
         reading = self.options.get(rule.sections_option, rule.sections_not_applicable) \
             if rule.sections_option else rule.sections_not_applicable
-        if reading != "rescale":
+        if reading != "rescale" or not layout:
             return Decimal(1)
-        applying = sum((weights[s.id] for s in checklist.sections if not s.conditional or
-                        namespace.get(checklist_applies_id(rule.checklist, s.id), True)), _ZERO)
-        whole = sum(weights.values(), _ZERO)
+        sections = next(iter(layout.values()))
+        applying = sum((s.weight for s in sections if not s.conditional or namespace.get(s.applies_id, True)), _ZERO)
+        whole = sum((s.weight for s in sections), _ZERO)
         return whole / applying if applying else Decimal(1)
 
     # --- total and explanation ------------------------------------------------
@@ -334,7 +331,7 @@ class Scorer:
                 "formula": node.formula or (f"checklist {node.checklist.checklist}" if node.checklist else
                                             f"{node.aggregate} of {', '.join(c.id for c in node.children)}"
                                             if node.children else None),
-                "inputs": {key: {"value": _value(value), **self._source(key)}
+                "inputs": {key: {"value": self._input_value(key, value), **self._source(key)}
                            for key, value in outcome.used.items() if key in self.compiled.inputs},
                 "parameters": {key: _value(value) for key, value in outcome.used.items()
                                if key not in self.compiled.inputs},
@@ -344,7 +341,8 @@ class Scorer:
                 "readings": node.readings,
             }
             if node.provenance == "reconstructed":
-                entry["notes"] = [{"code": "provisional", "text": "provisional: the formula was reconstructed"},
+                entry["notes"] = [{"code": "provisional",
+                                   "text": f"provisional: {node.note or 'the formula was reconstructed'}"},
                                   *entry["notes"]]
             if outcome.detail is not None:
                 entry["checklist"] = outcome.detail
@@ -364,6 +362,11 @@ class Scorer:
             "total_exact": _text(total),
             "nodes": [render(node) for node in methodology.nodes],
         }
+
+    def _input_value(self, input_id: str, value):
+        if self.compiled.inputs[input_id].type == "boolean" and value is not None:
+            return bool(value)
+        return _value(value)
 
     def _source(self, input_id: str) -> dict:
         source = self.compiled.inputs[input_id].source

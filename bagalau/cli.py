@@ -1,0 +1,222 @@
+"""The `bagalau` command-line tool."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from . import catalog, demo, templates, terminal
+from .cohort import rank, score_cohort
+from .compiled import DefinitionError
+from .inputs import InputError, Problem, ValidatedInputs, read_file, validate
+from .scoring import Scorer, ScoringError
+from .validation import check_file
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies.")
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_methodology(methodology_id: str):
+    try:
+        return catalog.load(methodology_id)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    except DefinitionError as exc:
+        fail(f"the definition of {methodology_id} has problems; run `bagalau check` on it:\n{exc}")
+
+
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        if "=" not in pair:
+            fail(f"--option takes KEY=VALUE (e.g. A13=zero), got '{pair}'")
+        key, value = pair.split("=", 1)
+        options[key.strip()] = value.strip()
+    return options
+
+
+@app.command()
+def methodologies() -> None:
+    """List the methodology editions Bagalau knows."""
+    table = terminal.Table(title="Methodology editions")
+    for column in ("id", "family", "act", "signed", "status", "title"):
+        table.add_column(column)
+    for methodology_id in catalog.definition_paths():
+        m = load_methodology(methodology_id).methodology
+        table.add_row(m.id, m.family, f"№ {m.act.number}", str(m.act.signed), m.act.status, m.act.title.get("ru"))
+    out.print(table)
+
+
+@app.command()
+def show(methodology_id: str,
+         provenance: bool = typer.Option(False, "--provenance", help="List reconstructed and entered rules, options and readings."),
+         lang: str = typer.Option("ru", help="ru, kk or en")) -> None:
+    """Print the tree of an edition with weights, formulas and paragraphs."""
+    compiled = load_methodology(methodology_id)
+    if provenance:
+        for table in terminal.provenance_table(compiled):
+            out.print(table)
+        return
+    out.print(terminal.definition_tree(compiled, lang))
+
+
+@app.command()
+def check(files: List[Path]) -> None:
+    """Validate definition files; print every problem with its path in the file."""
+    failed = False
+    for path in files:
+        compiled, problems = check_file(path)
+        if problems:
+            failed = True
+            err.print(f"[red]{path}: {len(problems)} problem(s)[/]")
+            for problem in problems:
+                err.print(f"  {problem}", highlight=False)
+        else:
+            out.print(f"[green]{path}: ok[/] ({len(compiled.nodes)} nodes, {len(compiled.inputs)} inputs, "
+                      f"content hash {compiled.content_hash[:12]})")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def template(methodology_id: str,
+             format: str = typer.Option("xlsx", "--format", help="xlsx or json"),
+             output: Optional[Path] = typer.Option(None, "--output", "-o", help="file to write")) -> None:
+    """Write an empty input file laid out like the act's forms."""
+    compiled = load_methodology(methodology_id)
+    if format not in ("xlsx", "json"):
+        fail(f"--format must be xlsx or json, not '{format}'")
+    path = output or Path(f"{methodology_id}-template.{format}")
+    templates.write(compiled, path, format)
+    out.print(f"wrote {path}")
+
+
+def read_and_validate(compiled, files: list[Path]) -> list[ValidatedInputs]:
+    problems: list[Problem] = []
+    validated: list[ValidatedInputs] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            submissions = read_file(path)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        for submission in submissions:
+            if submission.body_id in seen:
+                problems.append(Problem(submission.body_id, "id", str(path),
+                                        f"body id also used in {seen[submission.body_id]}"))
+                continue
+            seen[submission.body_id] = str(path)
+            try:
+                validated.append(validate(compiled, submission))
+            except InputError as exc:
+                problems += exc.problems
+    if problems:
+        err.print(f"[red]{len(problems)} input problem(s); nothing was scored:[/]")
+        for problem in problems:
+            err.print(f"  {problem}", highlight=False)
+        raise typer.Exit(2)
+    for body in validated:
+        for warning in body.warnings:
+            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    return validated
+
+
+@app.command()
+def score(methodology_id: str,
+          inputs: List[Path] = typer.Argument(..., help="JSON, YAML or XLSX files, one body or many"),
+          as_json: bool = typer.Option(False, "--json", help="Print scores as JSON, keyed by the act's ids."),
+          explain: bool = typer.Option(False, "--explain", help="Print the explanation tree of every body."),
+          option: List[str] = typer.Option([], "--option", help="Choose a reading, e.g. A13=zero."),
+          period: Optional[int] = typer.Option(None, help="Reporting year (overrides the files)."),
+          lang: str = typer.Option("ru", help="ru, kk or en for names")) -> None:
+    """Score one body or a cohort and rank them."""
+    compiled = load_methodology(methodology_id)
+    try:
+        scorer = Scorer(compiled, parse_options(option))
+    except ValueError as exc:
+        fail(str(exc))
+    bodies = read_and_validate(compiled, inputs)
+    try:
+        results = score_cohort(scorer, bodies, explain=explain or as_json, period=period)
+    except ScoringError as exc:
+        fail(str(exc))
+    ranked = rank(scorer, results)
+    if as_json:
+        out.print_json(data=scores_document(scorer, ranked, bodies, explain), ensure_ascii=False)
+        return
+    out.print(terminal.ranking_table(ranked, compiled, f"{compiled.methodology.id}: ranking"))
+    if explain:
+        for entry in ranked:
+            out.print(terminal.explanation_tree(entry.result.explanation, lang))
+
+
+def scores_document(scorer: Scorer, ranked, bodies: list[ValidatedInputs], explain: bool) -> dict:
+    warnings = {body.submission.body_id: [str(w) for w in body.warnings] for body in bodies}
+    return {
+        "schema": "bagalau.scores/1",
+        "methodology": scorer.methodology.id,
+        "content_hash": scorer.compiled.content_hash,
+        "options": scorer.options,
+        "rounding": scorer.methodology.rounding.model_dump(),
+        "bodies": [{
+            "id": entry.result.body_id,
+            "name": entry.result.name,
+            "rank": entry.rank,
+            "total": format(entry.rounded_total, "f"),
+            "scores": {key: format(scorer.round(value), "f") for key, value in entry.result.scores.items()},
+            "exact": {key: str(value) for key, value in entry.result.scores.items()},
+            "warnings": warnings.get(entry.result.body_id, []),
+            **({"explanation": entry.result.explanation} if explain else {}),
+        } for entry in ranked],
+    }
+
+
+@app.command("demo")
+def run_demo(output: Path = typer.Option(Path("out/demo"), "--output", "-o", help="folder for the files"),
+             methodology_id: str = typer.Option("it-2012", "--methodology"),
+             period: int = typer.Option(2012)) -> None:
+    """Score the synthetic demo cohort, print the ranking and write explanations to files."""
+    compiled = load_methodology(methodology_id)
+    output.mkdir(parents=True, exist_ok=True)
+    inputs_path = output / f"{methodology_id}-inputs.json"
+    inputs_path.write_text(json.dumps(demo.cohort_document(compiled, period), ensure_ascii=False, indent=2),
+                           encoding="utf-8")
+    out.print(f"[bold yellow]{demo.SYNTHETIC_NOTE}[/]")
+    scorer = Scorer(compiled)
+    bodies = read_and_validate(compiled, [inputs_path])
+    ranked = rank(scorer, score_cohort(scorer, bodies, explain=True, period=period))
+    out.print(terminal.ranking_table(ranked, compiled, f"{methodology_id}, {period}: ranking (synthetic data)"))
+    explanations = output / "explanations"
+    explanations.mkdir(exist_ok=True)
+    for entry in ranked:
+        explanation = entry.result.explanation
+        (explanations / f"{entry.result.body_id}.json").write_text(
+            json.dumps(explanation, ensure_ascii=False, indent=2), encoding="utf-8")
+        with open(explanations / f"{entry.result.body_id}.txt", "w", encoding="utf-8") as handle:
+            Console(file=handle, width=160, no_color=True).print(terminal.explanation_tree(explanation))
+    (output / f"{methodology_id}-scores.json").write_text(
+        json.dumps(scores_document(scorer, ranked, bodies, explain=False), ensure_ascii=False, indent=2),
+        encoding="utf-8")
+    out.print(f"inputs: {inputs_path}\nscores: {output / f'{methodology_id}-scores.json'}\n"
+              f"explanations: {explanations}/<body>.json and .txt")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

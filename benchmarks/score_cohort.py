@@ -1,0 +1,103 @@
+"""Benchmark: score N synthetic bodies and print bodies per second.
+
+    .venv/bin/python benchmarks/score_cohort.py            # N = 1,000 / 10,000 / 100,000
+    .venv/bin/python benchmarks/score_cohort.py -n 5000 --methodology it-2012
+
+A pool of 1,000 distinct synthetic bodies is generated and validated once
+(validation is timed separately); scoring then cycles through the pool, so
+N bodies are N real evaluations with no caching in between. Figures are
+printed for one process, with and without explanations, and for a pool of
+worker processes (the machine's cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from bagalau import catalog, demo
+from bagalau.inputs import Submission, validate
+from bagalau.scoring import Scorer
+
+POOL = 1000
+
+
+def make_pool(methodology_id: str):
+    compiled = catalog.load(methodology_id)
+    rng = random.Random(7)
+    generator = demo.GENERATORS[methodology_id]
+    raw = [generator(rng, compiled) for _ in range(POOL)]
+    started = time.perf_counter()
+    validated = [validate(compiled, Submission(f"b{i}", None, values)).values for i, values in enumerate(raw)]
+    return compiled, validated, time.perf_counter() - started
+
+
+def score_range(args) -> int:
+    methodology_id, start, stop, explain = args
+    compiled, pool, _ = _worker_pool(methodology_id)
+    scorer = Scorer(compiled)
+    for i in range(start, stop):
+        scorer.score(f"b{i}", pool[i % POOL], explain=explain)
+    return stop - start
+
+
+_CACHE: dict = {}
+
+
+def _worker_pool(methodology_id: str):
+    if methodology_id not in _CACHE:
+        _CACHE[methodology_id] = make_pool(methodology_id)
+    return _CACHE[methodology_id]
+
+
+def timed(function, *args) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, action="append", help="number of bodies (repeatable)")
+    parser.add_argument("--methodology", action="append", help="edition id (repeatable); default: all with a demo generator")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-explain-above", type=int, default=100_000,
+                        help="score with explanations only up to this N")
+    args = parser.parse_args()
+    sizes = args.n or [1_000, 10_000, 100_000]
+    methodologies = args.methodology or [m for m in catalog.definition_paths() if m in demo.GENERATORS]
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; pool of {POOL} distinct bodies per methodology")
+    print(f"{'methodology':<12} {'N':>8} {'mode':<26} {'seconds':>9} {'bodies/s':>10}")
+    for methodology_id in methodologies:
+        compiled, pool, validation_seconds = _worker_pool(methodology_id)
+        print(f"{methodology_id:<12} {POOL:>8} {'validate inputs':<26} {validation_seconds:>9.3f} "
+              f"{POOL / validation_seconds:>10.0f}")
+        for n in sizes:
+            for explain in (False, True):
+                if explain and n > args.skip_explain_above:
+                    continue
+                seconds = timed(score_range, (methodology_id, 0, n, explain))
+                mode = "1 process, " + ("with explanations" if explain else "scores only")
+                print(f"{methodology_id:<12} {n:>8} {mode:<26} {seconds:>9.3f} {n / seconds:>10.0f}")
+            if args.workers > 1:
+                chunk = -(-n // args.workers)
+                tasks = [(methodology_id, start, min(n, start + chunk), False) for start in range(0, n, chunk)]
+                with ProcessPoolExecutor(args.workers) as executor:
+                    list(executor.map(_warm, [methodology_id] * args.workers))
+                    started = time.perf_counter()
+                    list(executor.map(score_range, tasks))
+                    seconds = time.perf_counter() - started
+                mode = f"{args.workers} processes, scores only"
+                print(f"{methodology_id:<12} {n:>8} {mode:<26} {seconds:>9.3f} {n / seconds:>10.0f}")
+
+
+def _warm(methodology_id: str) -> None:
+    _worker_pool(methodology_id)
+
+
+if __name__ == "__main__":
+    main()
