@@ -294,6 +294,45 @@ class Node(Strict):
         return low, high
 
 
+class Penalty(Strict):
+    """A penalty the act sets for how a body reported (late, incomplete,
+    unreliable facts). ``points`` per occurrence, at most ``cap`` per
+    ``scope`` (the whole total, or each top-level direction). Where the act
+    instead recalculates with the verified value (2012 §105),
+    ``replaces_value`` is true and ``points`` is empty."""
+
+    name: Text
+    points: Decimal | None = None
+    cap: Decimal | None = None
+    scope: Literal["total", "direction"] = "total"
+    replaces_value: bool = False
+    paragraph: str
+    note: str | None = None
+
+
+class Schedule(Strict):
+    """A deadline of the act: a fixed day (month, day, in the reporting year
+    + year_offset), or a number of working/calendar days after an event."""
+
+    name: Text
+    month: int | None = Field(None, ge=1, le=12)
+    day: int | None = Field(None, ge=1, le=31)
+    year_offset: int = Field(1, description="1 = the year after the reporting year")
+    after: str | None = Field(None, description="the event or deadline this one counts from")
+    working_days: int | None = Field(None, ge=0)
+    calendar_days: int | None = Field(None, ge=0)
+    paragraph: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _fixed_or_relative(self) -> "Schedule":
+        fixed = self.month is not None and self.day is not None
+        relative = self.after is not None and (self.working_days is not None or self.calendar_days is not None)
+        if fixed == relative:
+            raise ValueError("give either month and day, or after with working_days or calendar_days")
+        return self
+
+
 class Methodology(Strict):
     schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -314,6 +353,8 @@ class Methodology(Strict):
     checklists: dict[str, Checklist] = {}
     nodes: list[Node]
     forms: dict[str, Text] = Field({}, description="form code -> its title in the act")
+    penalties: dict[str, Penalty] = {}
+    schedule: dict[str, Schedule] = {}
 
     def walk(self) -> Iterator[Node]:
         for node in self.nodes:

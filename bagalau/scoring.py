@@ -30,12 +30,23 @@ class ScoringError(ValueError):
 
 
 @dataclass
+class AppliedPenalty:
+    """A penalty recorded against a body (by a campaign's verification)."""
+
+    rule: str
+    count: int = 1
+    node: str | None = None            # the top-level direction, for scope "direction"
+    reference: str = ""                # the fact, document or deadline it rests on
+
+
+@dataclass
 class BodyScore:
     body_id: str
-    total: Decimal                     # exact
+    total: Decimal                     # exact, after penalties
     scores: dict[str, Decimal]         # exact, per node id
     explanation: dict | None = None
     name: str | None = None
+    penalty: Decimal = Decimal(0)      # points taken off by penalties
 
 
 @dataclass
@@ -94,7 +105,8 @@ class Scorer:
     # --- one body -------------------------------------------------------------
 
     def score(self, body_id: str, values: dict[str, Any], *, explain: bool = False,
-              period: int | None = None, name: str | None = None) -> BodyScore:
+              period: int | None = None, name: str | None = None,
+              penalties: list[AppliedPenalty] | None = None) -> BodyScore:
         namespace = {**self.base_namespace, **values, "period": period}
         scores: dict[str, Decimal] = {}
         context = EvaluationContext(self.methodology.bands, scores)
@@ -117,9 +129,49 @@ class Scorer:
             if explain:
                 outcome.notes = redistribution_notes.get(node_id, []) + context.notes + outcome.notes
                 outcomes[node_id] = outcome
-        total = self._total(namespace, scores)
-        explanation = self._explanation(body_id, name, total, outcomes, weights, period) if explain else None
-        return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name)
+        before_penalties = self._total(namespace, scores)
+        penalty, penalty_lines = self._penalties(body_id, penalties or [])
+        total = before_penalties - penalty
+        explanation = None
+        if explain:
+            explanation = self._explanation(body_id, name, total, outcomes, weights, period)
+            explanation["total_before_penalties"] = _text(before_penalties)
+            explanation["penalties"] = penalty_lines
+        return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name,
+                         penalty=penalty)
+
+    def _penalties(self, body_id: str, applied: list[AppliedPenalty]) -> tuple[Decimal, list[dict]]:
+        """Sum the penalties, each rule capped per its scope (total or direction)."""
+        groups: dict[tuple[str, str | None], list[AppliedPenalty]] = {}
+        for penalty in applied:
+            rule = self.methodology.penalties.get(penalty.rule)
+            if rule is None:
+                raise ScoringError(body_id, penalty.node or "-", f"unknown penalty '{penalty.rule}'; "
+                                   f"this edition has: {', '.join(self.methodology.penalties) or 'none'}")
+            if rule.scope == "direction" and penalty.node not in self.compiled.top_level:
+                raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' is capped per direction "
+                                   f"and needs one of {', '.join(self.compiled.top_level)}")
+            groups.setdefault((penalty.rule, penalty.node if rule.scope == "direction" else None), []).append(penalty)
+        total = _ZERO
+        lines: list[dict] = []
+        for (rule_id, node_id), items in groups.items():
+            rule = self.methodology.penalties[rule_id]
+            count = sum(item.count for item in items)
+            if rule.points is None:
+                amount, capped = _ZERO, False
+            else:
+                amount = rule.points * count
+                capped = rule.cap is not None and amount > rule.cap
+                amount = rule.cap if capped else amount
+            total += amount
+            lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
+                          "count": count, "points_each": _text(rule.points) if rule.points is not None else None,
+                          "cap": _text(rule.cap) if rule.cap is not None else None, "capped": capped,
+                          "amount": _text(amount), "paragraph": rule.paragraph,
+                          "effect": "the verified value replaced the reported one" if rule.replaces_value else
+                                    "points deducted",
+                          "references": [item.reference for item in items if item.reference]})
+        return total, lines
 
     def _applicability(self, namespace):
         not_applicable: set[str] = set()
