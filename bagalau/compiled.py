@@ -13,10 +13,10 @@ from operator import itemgetter
 from typing import Callable
 from decimal import Decimal
 
-from .definition import ChecklistRule, Input, Methodology, Node, Source, Text
+from .definition import ChecklistRule, Input, Methodology, Node, ProfileError, Source, Text, for_profile
 from .expressions import BASE_NAMESPACE, Formula, FormulaError, compile_formula
 
-RESERVED_NAMES = {"weight", "period"}
+RESERVED_NAMES = {"weight", "period", "profile"}
 
 
 class DefinitionError(ValueError):
@@ -73,11 +73,32 @@ def checklist_applies_id(checklist: str, section: str) -> str:
     return f"{checklist}_{section.replace('.', '_')}_applies"
 
 
+def entered_input_id(node_id: str) -> str:
+    return "entered_" + "".join(c if c.isalnum() else "_" for c in node_id)
+
+
+def is_entered_leaf(node: Node) -> bool:
+    return node.provenance == "entered" and not node.formula and not node.children and not node.checklist
+
+
 def generated_inputs(methodology: Methodology) -> list[Input]:
-    """Inputs implied by checklist rules: one yes/no per item and version,
+    """Inputs implied by the tree: points and a mandatory comment for each
+    `entered` node; for checklist rules one yes/no per item and version,
     one defect count per section and version, one applicability flag per
     conditional section."""
     inputs: list[Input] = []
+    for node in methodology.walk():
+        if is_entered_leaf(node) and isinstance(node.max, Decimal):
+            low, high = node.bounds
+            inputs.append(Input(
+                id=entered_input_id(node.id), type="decimal", min=low, max=high, unit="points",
+                name=Text(ru=f"Баллы по {node.id}, вносимые уполномоченным лицом", en=f"Points for {node.id}, entered by an authorised person"),
+                source=Source(form="Entered", row=node.id, note="the base act's rule is not known; points within the node's bounds"),
+                paragraph=node.paragraph))
+            inputs.append(Input(
+                id=entered_input_id(node.id) + "_comment", type="text",
+                name=Text(ru=f"Обоснование баллов по {node.id}", en=f"Justification of the points for {node.id}"),
+                source=Source(form="Entered", row=node.id, column="comment"), paragraph=node.paragraph))
     for node in methodology.walk():
         rule = node.checklist
         if rule is None or rule.checklist not in methodology.checklists:
@@ -113,9 +134,18 @@ def generated_inputs(methodology: Methodology) -> list[Input]:
 class CompiledMethodology:
     """Everything the scorer needs, computed once per definition."""
 
-    def __init__(self, methodology: Methodology):
-        self.methodology = methodology
+    def __init__(self, methodology: Methodology, profile: str | None = None):
+        self.source = methodology
         self.problems: list[tuple[str, str]] = []
+        if methodology.profiles and profile is None:
+            profile = next(iter(methodology.profiles))
+        self.profile = profile
+        try:
+            methodology = for_profile(methodology, profile)
+        except ProfileError as exc:
+            self.problems.append(("nodes", str(exc)))
+            methodology = methodology.model_copy(update={"nodes": []})
+        self.methodology = methodology
         self.inputs: dict[str, Input] = {}
         for item in [*methodology.inputs, *generated_inputs(methodology)]:
             self.inputs[item.id] = item
@@ -183,7 +213,8 @@ class CompiledMethodology:
                                                     f"(first at {self.nodes[node.id].path})"))
                 continue
             compiled = CompiledNode(node=node, path=here, parent=parent)
-            compiled.formula = self._compile(node.formula, f"{here}.formula")
+            formula = entered_input_id(node.id) if is_entered_leaf(node) else node.formula
+            compiled.formula = self._compile(formula, f"{here}.formula")
             if node.not_applicable:
                 compiled.not_applicable = self._compile(node.not_applicable.when, f"{here}.not_applicable.when")
             for k, deduction in enumerate(node.deductions):

@@ -125,7 +125,7 @@ class Source(Strict):
 class Input(Strict):
     id: str = Field(pattern=IDENTIFIER)
     name: Text
-    type: Literal["integer", "decimal", "boolean", "positions"]
+    type: Literal["integer", "decimal", "boolean", "positions", "text"]
     unit: str | None = None
     min: Decimal | None = None
     max: Decimal | None = None
@@ -135,6 +135,7 @@ class Input(Strict):
     source: Source
     paragraph: str | None = None
     sheet: str | None = Field(None, description="sheet of the XLSX template; defaults to the form")
+    profiles: list[str] | None = Field(None, description="the profiles that report this input; all when empty")
 
 
 class Check(Strict):
@@ -145,6 +146,7 @@ class Check(Strict):
     message: Text
     paragraph: str | None = None
     severity: Literal["error", "warning"] = "error"
+    profiles: list[str] | None = None
 
 
 class Band(Strict):
@@ -231,6 +233,26 @@ class Deduction(Strict):
     paragraph: str | None = None
 
 
+class CohortAverage(Strict):
+    """A body for which ``when`` holds gets, for this node, the mean score of
+    the other bodies of the cohort for which ``over`` holds (and ``when``
+    does not), e.g. a body whose budget is secret (2025 amendments)."""
+
+    when: str
+    over: str = Field("True", description="which other bodies count; evaluated on each one's inputs")
+    same_profile: bool = True
+    meaning: str
+    paragraph: str | None = None
+
+
+class Grade(Strict):
+    """A band of the total (e.g. 90–100 'high'), applied as low <= score < high."""
+
+    name: Text
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+
 class ChecklistRule(Strict):
     """Score a node from a checklist appendix, per language version.
 
@@ -257,7 +279,12 @@ class Node(Strict):
     id: str
     kind: Literal["direction", "criterion", "subcriterion", "indicator", "item"]
     name: Text
-    max: Decimal = Field(description="the act's points; negative for a deduction")
+    max: Decimal | dict[str, Decimal] = Field(
+        description="the act's points; negative for a deduction; or a mapping profile -> points")
+    profiles: list[str] | None = Field(None, description="the profiles this node exists in; all when empty")
+    cohort_average: "CohortAverage | None" = None
+    aggregate_option: str | None = Field(None, description="option whose value (sum or mean) replaces aggregate")
+    amended_by: str | None = Field(None, description="the amending act's paragraph that last changed this node")
     paragraph: str | None = None
     quote: str | None = None
     provenance: Provenance = "verbatim"
@@ -355,6 +382,13 @@ class Methodology(Strict):
     forms: dict[str, Text] = Field({}, description="form code -> its title in the act")
     penalties: dict[str, Penalty] = {}
     schedule: dict[str, Schedule] = {}
+    profiles: dict[str, Text] = Field({}, description="e.g. central / local: the same act with other maxima")
+    total_aggregate: Literal["sum", "mean"] = "sum"
+    total_aggregate_option: str | None = None
+    grades: list[Grade] = []
+    grades_apply_to: list[str] = Field(["total"], description="'total' and/or top-level node ids")
+    base: str | None = Field(None, description="for an amending act: the edition it amends")
+    lineage: list[str] = Field([], description="filled when resolved: base editions, oldest first")
 
     def walk(self) -> Iterator[Node]:
         for node in self.nodes:
@@ -406,3 +440,37 @@ def read_yaml(path: Path) -> dict:
 def load(path: str | Path) -> Methodology:
     """Load and schema-validate a definition (raises pydantic.ValidationError)."""
     return Methodology.model_validate(read_yaml(Path(path)))
+
+
+class ProfileError(ValueError):
+    pass
+
+
+def for_profile(methodology: Methodology, profile: str | None) -> Methodology:
+    """The edition as one profile (e.g. local bodies) sees it: nodes, inputs
+    and checks of other profiles dropped, per-profile maxima resolved."""
+    if not methodology.profiles:
+        if profile is not None:
+            raise ProfileError(f"{methodology.id} has no profiles; got '{profile}'")
+        return methodology
+    if profile not in methodology.profiles:
+        raise ProfileError(f"unknown profile '{profile}' for {methodology.id}; "
+                           f"choose one of {', '.join(methodology.profiles)}")
+
+    def applies(item) -> bool:
+        return not item.profiles or profile in item.profiles
+
+    def convert(node: Node) -> Node:
+        maximum = node.max
+        if isinstance(maximum, dict):
+            if profile not in maximum:
+                raise ProfileError(f"node {node.id} gives no maximum for profile '{profile}'")
+            maximum = maximum[profile]
+        return node.model_copy(update={"max": maximum,
+                                       "children": [convert(c) for c in node.children if applies(c)]})
+
+    return methodology.model_copy(update={
+        "nodes": [convert(node) for node in methodology.nodes if applies(node)],
+        "inputs": [item for item in methodology.inputs if applies(item)],
+        "checks": [check for check in methodology.checks if applies(check)],
+    })

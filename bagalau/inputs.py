@@ -207,6 +207,11 @@ def _default(definition: Input):
 
 def coerce(definition: Input, raw) -> Any:
     kind = definition.type
+    if kind == "text":
+        text = str(raw).strip()
+        if not text:
+            raise ValueError("must not be empty")
+        return text
     if kind == "boolean":
         value = _boolean(raw)
     elif kind == "positions":

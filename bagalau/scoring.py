@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException
 from typing import Any
 
-from .compiled import CompiledMethodology, CompiledNode, DefinitionError
+from .compiled import CompiledMethodology, CompiledNode, DefinitionError, entered_input_id
 from .expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
 
 _ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
@@ -47,6 +47,7 @@ class BodyScore:
     explanation: dict | None = None
     name: str | None = None
     penalty: Decimal = Decimal(0)      # points taken off by penalties
+    grades: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,12 +107,16 @@ class Scorer:
 
     def score(self, body_id: str, values: dict[str, Any], *, explain: bool = False,
               period: int | None = None, name: str | None = None,
-              penalties: list[AppliedPenalty] | None = None) -> BodyScore:
-        namespace = {**self.base_namespace, **values, "period": period}
+              penalties: list[AppliedPenalty] | None = None,
+              overrides: dict[str, tuple[Decimal, dict]] | None = None) -> BodyScore:
+        """Score one body. ``overrides`` replace a node's score (cohort
+        averages), each with the note that explains it."""
+        namespace = {**self.base_namespace, **values, "period": period, "profile": self.compiled.profile}
         scores: dict[str, Decimal] = {}
         context = EvaluationContext(self.methodology.bands, scores)
         namespace[CONTEXT_NAME] = context
         not_applicable, weights, redistribution_notes = self._applicability(namespace)
+        direction_penalties, total_penalty, penalty_lines = self._penalties(body_id, penalties or [])
         outcomes: dict[str, _NodeOutcome] = {}
         for node_id in self.compiled.order:
             compiled = self.compiled.nodes[node_id]
@@ -123,6 +128,14 @@ class Scorer:
                                    "node has no zero-denominator rule") from None
             except (DecimalException, TypeError) as exc:
                 raise ScoringError(body_id, node_id, f"cannot evaluate: {exc}") from None
+            if overrides and node_id in overrides:
+                outcome.score, note = overrides[node_id]
+                outcome.status = "cohort_average"
+                outcome.notes.append(note)
+            if node_id in direction_penalties:
+                amount, note = direction_penalties[node_id]
+                outcome.score -= amount
+                outcome.notes.append(note)
             if self.round_nodes:
                 outcome.score = self.round(outcome.score)
             scores[node_id] = outcome.score
@@ -130,18 +143,38 @@ class Scorer:
                 outcome.notes = redistribution_notes.get(node_id, []) + context.notes + outcome.notes
                 outcomes[node_id] = outcome
         before_penalties = self._total(namespace, scores)
-        penalty, penalty_lines = self._penalties(body_id, penalties or [])
-        total = before_penalties - penalty
+        total = before_penalties - total_penalty
+        penalty = total_penalty + sum((amount for amount, _ in direction_penalties.values()), _ZERO)
+        grades = self._grades(total, scores)
         explanation = None
         if explain:
             explanation = self._explanation(body_id, name, total, outcomes, weights, period)
             explanation["total_before_penalties"] = _text(before_penalties)
             explanation["penalties"] = penalty_lines
+            explanation["grades"] = grades
         return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name,
-                         penalty=penalty)
+                         penalty=penalty, grades=grades)
 
-    def _penalties(self, body_id: str, applied: list[AppliedPenalty]) -> tuple[Decimal, list[dict]]:
-        """Sum the penalties, each rule capped per its scope (total or direction)."""
+    def _grades(self, total: Decimal, scores: dict[str, Decimal]) -> dict[str, dict]:
+        """The act's grade bands, on the rounded value (a 89.996 reads as 90.00)."""
+        if not self.methodology.grades:
+            return {}
+        graded = {}
+        for target in self.methodology.grades_apply_to:
+            value = total if target == "total" else scores.get(target)
+            if value is None:
+                continue
+            rounded = self.round(value)
+            for grade in self.methodology.grades:
+                if (grade.low is None or rounded >= grade.low) and (grade.high is None or rounded < grade.high):
+                    graded[target] = grade.name.model_dump(exclude_none=True)
+                    break
+        return graded
+
+    def _penalties(self, body_id: str, applied: list[AppliedPenalty]):
+        """Group the penalties by rule (and direction, for rules capped per
+        direction) and cap each group. Returns the amount per direction node
+        with its note, the amount off the total, and the explanation lines."""
         groups: dict[tuple[str, str | None], list[AppliedPenalty]] = {}
         for penalty in applied:
             rule = self.methodology.penalties.get(penalty.rule)
@@ -152,7 +185,8 @@ class Scorer:
                 raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' is capped per direction "
                                    f"and needs one of {', '.join(self.compiled.top_level)}")
             groups.setdefault((penalty.rule, penalty.node if rule.scope == "direction" else None), []).append(penalty)
-        total = _ZERO
+        per_direction: dict[str, tuple[Decimal, dict]] = {}
+        off_total = _ZERO
         lines: list[dict] = []
         for (rule_id, node_id), items in groups.items():
             rule = self.methodology.penalties[rule_id]
@@ -163,15 +197,22 @@ class Scorer:
                 amount = rule.points * count
                 capped = rule.cap is not None and amount > rule.cap
                 amount = rule.cap if capped else amount
-            total += amount
+            text = (f"penalty {rule.name.get('en')}: {count} × {_text(rule.points)} = {_text(rule.points * count)}"
+                    + (f", capped at {_text(rule.cap)}" if capped else "") + f" ({rule.paragraph})"
+                    if rule.points is not None else
+                    f"{rule.name.get('en')}: {count} fact(s); the verified values replaced the reported ones "
+                    f"({rule.paragraph})")
+            if node_id is not None:
+                previous, _ = per_direction.get(node_id, (_ZERO, {}))
+                per_direction[node_id] = (previous + amount, {"code": "penalty", "text": text})
+            else:
+                off_total += amount
             lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
                           "count": count, "points_each": _text(rule.points) if rule.points is not None else None,
                           "cap": _text(rule.cap) if rule.cap is not None else None, "capped": capped,
-                          "amount": _text(amount), "paragraph": rule.paragraph,
-                          "effect": "the verified value replaced the reported one" if rule.replaces_value else
-                                    "points deducted",
+                          "amount": _text(amount), "paragraph": rule.paragraph, "text": text,
                           "references": [item.reference for item in items if item.reference]})
-        return total, lines
+        return per_direction, off_total, lines
 
     def _applicability(self, namespace):
         not_applicable: set[str] = set()
@@ -215,12 +256,17 @@ class Scorer:
             outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
         if explain and compiled.formula is not None:
             outcome.used = {name: namespace.get(name) for name in sorted(compiled.formula.names)}
+            if node.provenance == "entered" and not node.formula:
+                comment = namespace.get(entered_input_id(node.id) + "_comment")
+                outcome.notes.append({"code": "entered",
+                                      "text": f"entered by an authorised person within [{_text(node.bounds[0])}, "
+                                              f"{_text(node.bounds[1])}]: {comment}"})
         self._apply_deductions(compiled, namespace, outcome, weight)
         self._apply_bounds(node, outcome, weight)
         return outcome
 
     def _aggregate(self, node, scores, not_applicable) -> Decimal:
-        if node.aggregate == "sum":
+        if self._aggregate_mode(node.aggregate, node.aggregate_option) == "sum":
             return sum((scores[child.id] for child in node.children), _ZERO)
         # A mean is over the children that apply; "full"/"zero" children still count.
         counted = [scores[child.id] for child in node.children
@@ -363,7 +409,13 @@ class Scorer:
     def _total(self, namespace, scores) -> Decimal:
         if self.compiled.total_formula is not None:
             return Decimal(eval(self.compiled.total_formula.code, namespace))
-        return sum((scores[node_id] for node_id in self.compiled.top_level), _ZERO)
+        top = [scores[node_id] for node_id in self.compiled.top_level]
+        if self._aggregate_mode(self.methodology.total_aggregate, self.methodology.total_aggregate_option) == "mean":
+            return sum(top, _ZERO) / len(top) if top else _ZERO
+        return sum(top, _ZERO)
+
+    def _aggregate_mode(self, default: str, option: str | None) -> str:
+        return self.options.get(option, default) if option else default
 
     def _explanation(self, body_id, name, total, outcomes, weights, period) -> dict:
         methodology = self.methodology

@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from .compiled import RESERVED_NAMES, CompiledMethodology
+from .expressions import FormulaError, compile_formula
 from .definition import Methodology, read_yaml
 
 # Differences below this are the residue of 28-digit Decimal division
@@ -46,10 +47,50 @@ def check_data(data: dict) -> tuple[CompiledMethodology | None, list[Problem]]:
         methodology = Methodology.model_validate(data)
     except ValidationError as exc:
         return None, [Problem(_location(error["loc"], data), error["msg"]) for error in exc.errors()]
-    compiled = CompiledMethodology(methodology)
-    problems = [Problem(path, message) for path, message in compiled.problems]
-    problems += _semantic_problems(compiled)
-    return compiled, problems
+    problems: list[Problem] = _profile_reference_problems(methodology)
+    first = None
+    for profile in (list(methodology.profiles) or [None]):
+        compiled = CompiledMethodology(methodology, profile)
+        prefix = f"[profile {profile}] " if profile else ""
+        found = [Problem(path, message) for path, message in compiled.problems] + _semantic_problems(compiled)
+        problems += [Problem(p.path, prefix + p.message) for p in found if Problem(p.path, p.message) not in problems]
+        first = first or compiled
+    return first, _unique(problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """The same problem found in every profile is reported once."""
+    seen: dict[tuple[str, str], Problem] = {}
+    for problem in problems:
+        key = (problem.path, problem.message.split("] ", 1)[-1])
+        seen.setdefault(key, problem)
+    return list(seen.values())
+
+
+def _profile_reference_problems(m: Methodology) -> list[Problem]:
+    problems = []
+    known = set(m.profiles)
+
+    def visit(nodes, path):
+        for index, node in enumerate(nodes):
+            here = f"{path}[{index}](id {node.id})"
+            for profile in node.profiles or []:
+                if profile not in known:
+                    problems.append(Problem(f"{here}.profiles", f"unknown profile '{profile}'"))
+            if isinstance(node.max, dict):
+                if not known:
+                    problems.append(Problem(f"{here}.max", "per-profile maxima need top-level profiles"))
+                for profile in node.max:
+                    if profile not in known:
+                        problems.append(Problem(f"{here}.max", f"unknown profile '{profile}'"))
+            visit(node.children, f"{here}.children")
+
+    visit(m.nodes, "nodes")
+    for index, item in enumerate(m.inputs):
+        for profile in item.profiles or []:
+            if profile not in known:
+                problems.append(Problem(f"inputs[{index}](id {item.id}).profiles", f"unknown profile '{profile}'"))
+    return problems
 
 
 def _location(loc: tuple, data) -> str:
@@ -119,12 +160,24 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         for reading in node.readings:
             if reading not in reading_ids:
                 problems.append(Problem(f"{path}.readings", f"reading {reading} is not listed under readings"))
+        if node.aggregate_option:
+            _aggregate_option(m, node.aggregate_option, f"{path}.aggregate_option", problems)
+        if node.cohort_average:
+            for attribute in ("when", "over"):
+                try:
+                    formula = compile_formula(getattr(node.cohort_average, attribute))
+                except FormulaError as exc:
+                    problems.append(Problem(f"{path}.cohort_average.{attribute}", str(exc)))
+                    continue
+                unknown_names(formula, f"{path}.cohort_average.{attribute}")
         if node.checklist:
             problems += _checklist_problems(compiled, node, path)
             unknown_names(c.checklist_scale, f"{path}.checklist.scale")
 
     top_max = sum((node.max for node in m.nodes if node.max > 0), Decimal(0))
     top_min = sum((node.max for node in m.nodes if node.max < 0), Decimal(0))
+    if m.total_aggregate == "mean" and m.nodes:
+        top_max, top_min = top_max / len(m.nodes), top_min / len(m.nodes)
     if m.total_formula is None and top_max != m.max_total:
         problems.append(Problem("nodes", f"the top-level maxima add up to {top_max.normalize():f}, "
                                          f"not to max_total {m.max_total.normalize():f}"))
@@ -132,6 +185,15 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         problems.append(Problem("nodes", f"the top-level deductions add up to {top_min.normalize():f}, "
                                          f"not to min_total {m.min_total.normalize():f}"))
     unknown_names(compiled.total_formula, "total_formula")
+    if m.total_aggregate_option:
+        _aggregate_option(m, m.total_aggregate_option, "total_aggregate_option", problems)
+    for target in m.grades_apply_to:
+        if target != "total" and target not in compiled.top_level:
+            problems.append(Problem("grades_apply_to", f"'{target}' is neither 'total' nor a top-level node"))
+    for key, schedule in m.schedule.items():
+        if schedule.after and schedule.after not in m.schedule and not schedule.after.startswith("event:"):
+            problems.append(Problem(f"schedule.{key}.after", f"'{schedule.after}' is neither a schedule entry "
+                                                            "nor an event (write event:NAME)"))
     for index, check in enumerate(compiled.checks):
         unknown_names(check.rule, f"checks[{index}].rule")
     for index, item in enumerate(m.inputs):
@@ -151,6 +213,13 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         if reading.option:
             _option_exists(m, reading.option, f"readings[{index}](id {reading.id}).option", problems)
     return problems
+
+
+def _aggregate_option(m: Methodology, option: str, path: str, problems: list[Problem]) -> None:
+    if option not in m.options:
+        problems.append(Problem(path, f"unknown option '{option}'"))
+    elif set(m.options[option].choices) - {"sum", "mean"}:
+        problems.append(Problem(path, f"option '{option}' must offer only 'sum' and 'mean'"))
 
 
 def _option_exists(m: Methodology, option: str, path: str, problems: list[Problem]) -> None:
