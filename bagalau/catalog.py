@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from .compiled import CompiledMethodology, DefinitionError
+from .definition import Methodology
+from .editions import EditionInForce, in_force
 from .validation import check_file
 
 METHODOLOGY_DIR = Path(__file__).parent / "methodologies"
@@ -26,15 +29,46 @@ def resolve_path(id_or_path: str) -> Path:
     return paths[id_or_path]
 
 
-@lru_cache(maxsize=32)
-def _load(path: str, mtime: float) -> CompiledMethodology:
+@lru_cache(maxsize=64)
+def _load(path: str, stamp: tuple, profile: str | None) -> CompiledMethodology:
     compiled, problems = check_file(path)
     if problems:
         raise DefinitionError([(p.path, p.message) for p in problems])
+    if profile is not None or compiled.source.profiles:
+        compiled = CompiledMethodology(compiled.source, profile)
+        if compiled.problems:
+            raise DefinitionError(compiled.problems)
     return compiled
 
 
-def load(id_or_path: str) -> CompiledMethodology:
-    """A checked, compiled methodology; raises KeyError or DefinitionError."""
+def _stamp() -> tuple:
+    """Modification times of every shipped file: an overlay depends on its bases."""
+    return tuple(p.stat().st_mtime_ns for p in definition_paths().values())
+
+
+def load(id_or_path: str, profile: str | None = None) -> CompiledMethodology:
+    """A checked, compiled edition (overlays resolved), for one profile;
+    raises KeyError or DefinitionError."""
     path = resolve_path(id_or_path)
-    return _load(str(path), path.stat().st_mtime)
+    return _load(str(path), (path.stat().st_mtime_ns, _stamp()), profile)
+
+
+def methodology(id_or_path: str) -> Methodology:
+    """The resolved definition, before profiles are applied."""
+    return load(id_or_path).source
+
+
+def family_editions(family: str) -> list[Methodology]:
+    editions = [methodology(edition_id) for edition_id in definition_paths()]
+    return [m for m in editions if m.family == family]
+
+
+def families() -> list[str]:
+    return sorted({methodology(edition_id).family for edition_id in definition_paths()})
+
+
+def edition_in_force(family: str, on: date) -> tuple[Methodology, EditionInForce] | None:
+    editions = family_editions(family)
+    if not editions:
+        raise KeyError(f"unknown family '{family}'; known: {', '.join(families())}")
+    return in_force(editions, on)

@@ -11,9 +11,12 @@ import typer
 from rich.console import Console
 
 from . import catalog, demo, templates, terminal
-from .cohort import rank, score_cohort
+from datetime import date
+
+from .cohort import CohortScorer, rank
+from .editions import diff as diff_editions
 from .compiled import DefinitionError
-from .inputs import InputError, Problem, ValidatedInputs, read_file, validate
+from .inputs import InputError, Problem, ValidatedInputs, read_file
 from .scoring import Scorer, ScoringError
 from .validation import check_file
 
@@ -28,9 +31,9 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def load_methodology(methodology_id: str):
+def load_methodology(methodology_id: str, profile: str | None = None):
     try:
-        return catalog.load(methodology_id)
+        return catalog.load(methodology_id, profile)
     except KeyError as exc:
         fail(str(exc.args[0]))
     except DefinitionError as exc:
@@ -62,9 +65,10 @@ def methodologies() -> None:
 @app.command()
 def show(methodology_id: str,
          provenance: bool = typer.Option(False, "--provenance", help="List reconstructed and entered rules, options and readings."),
-         lang: str = typer.Option("ru", help="ru, kk or en")) -> None:
+         lang: str = typer.Option("ru", help="ru, kk or en"),
+         profile: Optional[str] = typer.Option(None, help="e.g. central or local, for editions with profiles")) -> None:
     """Print the tree of an edition with weights, formulas and paragraphs."""
-    compiled = load_methodology(methodology_id)
+    compiled = load_methodology(methodology_id, profile)
     if provenance:
         for table in terminal.provenance_table(compiled):
             out.print(table)
@@ -93,9 +97,10 @@ def check(files: List[Path]) -> None:
 @app.command()
 def template(methodology_id: str,
              format: str = typer.Option("xlsx", "--format", help="xlsx or json"),
-             output: Optional[Path] = typer.Option(None, "--output", "-o", help="file to write")) -> None:
+             output: Optional[Path] = typer.Option(None, "--output", "-o", help="file to write"),
+             profile: Optional[str] = typer.Option(None, help="e.g. central or local")) -> None:
     """Write an empty input file laid out like the act's forms."""
-    compiled = load_methodology(methodology_id)
+    compiled = load_methodology(methodology_id, profile)
     if format not in ("xlsx", "json"):
         fail(f"--format must be xlsx or json, not '{format}'")
     path = output or Path(f"{methodology_id}-template.{format}")
@@ -103,7 +108,7 @@ def template(methodology_id: str,
     out.print(f"wrote {path}")
 
 
-def read_and_validate(compiled, files: list[Path]) -> list[ValidatedInputs]:
+def read_and_validate(cohort: CohortScorer, files: list[Path]) -> list[ValidatedInputs]:
     problems: list[Problem] = []
     validated: list[ValidatedInputs] = []
     seen: dict[str, str] = {}
@@ -120,9 +125,11 @@ def read_and_validate(compiled, files: list[Path]) -> list[ValidatedInputs]:
                 continue
             seen[submission.body_id] = str(path)
             try:
-                validated.append(validate(compiled, submission))
+                validated.append(cohort.validate(submission))
             except InputError as exc:
                 problems += exc.problems
+            except DefinitionError as exc:  # an unknown profile
+                problems.append(Problem(submission.body_id, "profile", submission.origin, str(exc)))
     if problems:
         err.print(f"[red]{len(problems)} input problem(s); nothing was scored:[/]")
         for problem in problems:
@@ -143,24 +150,70 @@ def score(methodology_id: str,
           period: Optional[int] = typer.Option(None, help="Reporting year (overrides the files)."),
           lang: str = typer.Option("ru", help="ru, kk or en for names")) -> None:
     """Score one body or a cohort and rank them."""
-    compiled = load_methodology(methodology_id)
+    load_methodology(methodology_id)
     try:
-        scorer = Scorer(compiled, parse_options(option))
-    except ValueError as exc:
+        cohort = CohortScorer(methodology_id, parse_options(option))
+    except (ValueError, DefinitionError) as exc:
         fail(str(exc))
-    bodies = read_and_validate(compiled, inputs)
+    bodies = read_and_validate(cohort, inputs)
     try:
-        results = score_cohort(scorer, bodies, explain=explain or as_json, period=period)
+        results = cohort.score(bodies, explain=explain or as_json, period=period)
     except ScoringError as exc:
         fail(str(exc))
+    scorer = cohort.scorer(None)
     ranked = rank(scorer, results)
     if as_json:
         out.print_json(data=scores_document(scorer, ranked, bodies, explain), ensure_ascii=False)
         return
-    out.print(terminal.ranking_table(ranked, compiled, f"{compiled.methodology.id}: ranking"))
+    for table in terminal.ranking_tables(ranked, cohort, f"{methodology_id}: ranking"):
+        out.print(table)
     if explain:
         for entry in ranked:
             out.print(terminal.explanation_tree(entry.result.explanation, lang))
+
+
+@app.command()
+def resolve(family: str,
+            period: Optional[int] = typer.Option(None, help="reporting year: the edition in force on 31 December"),
+            on: Optional[str] = typer.Option(None, help="or a date, YYYY-MM-DD")) -> None:
+    """Which edition of a methodology family is in force for a period (amendment chains resolved)."""
+    if (period is None) == (on is None):
+        fail("give --period YEAR or --on DATE")
+    try:
+        day = date.fromisoformat(on) if on else date(period, 12, 31)
+    except ValueError:
+        fail(f"--on must be a date YYYY-MM-DD, not '{on}'")
+    try:
+        found = catalog.edition_in_force(family, day)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    except DefinitionError as exc:
+        fail(str(exc))
+    if found is None:
+        fail(f"no edition of {family} was in force on {day}")
+    m, dates = found
+    out.print(f"[bold]{m.id}[/] is in force on {day}: {m.act.kind} № {m.act.number} of {m.act.signed}"
+              + (f", amending {' → '.join(m.lineage)}" if m.lineage else ""))
+    out.print(f"from {dates.starts}" + (" (assumed)" if dates.assumed_start else "")
+              + (f" until {dates.ends}" if dates.ends else "") + f" — {dates.note}")
+
+
+@app.command()
+def diff(old: str, new: str,
+         as_json: bool = typer.Option(False, "--json"),
+         profile: Optional[str] = typer.Option(None, help="compare one profile's trees")) -> None:
+    """What changed between two editions, node by node (on the resolved trees)."""
+    a, b = load_methodology(old, profile), load_methodology(new, profile)
+    changes = diff_editions(a.methodology, b.methodology)
+    if as_json:
+        out.print_json(data=[change.__dict__ for change in changes], ensure_ascii=False)
+        return
+    table = terminal.Table(title=f"{old} → {new}: {len(changes)} change(s)")
+    for column in ("area", "id", "change", "before", "after"):
+        table.add_column(column)
+    for change in changes:
+        table.add_row(change.area, change.id, change.kind, change.before, change.after)
+    out.print(table)
 
 
 def scores_document(scorer: Scorer, ranked, bodies: list[ValidatedInputs], explain: bool) -> dict:
@@ -175,7 +228,9 @@ def scores_document(scorer: Scorer, ranked, bodies: list[ValidatedInputs], expla
             "id": entry.result.body_id,
             "name": entry.result.name,
             "rank": entry.rank,
+            "profile": entry.profile,
             "total": format(entry.rounded_total, "f"),
+            "grades": entry.result.grades,
             "scores": {key: format(scorer.round(value), "f") for key, value in entry.result.scores.items()},
             "exact": {key: str(value) for key, value in entry.result.scores.items()},
             "warnings": warnings.get(entry.result.body_id, []),
@@ -186,21 +241,30 @@ def scores_document(scorer: Scorer, ranked, bodies: list[ValidatedInputs], expla
 
 @app.command("demo")
 def run_demo(output: Path = typer.Option(Path("out/demo"), "--output", "-o", help="folder for the files"),
-             methodology_id: str = typer.Option("it-2012", "--methodology"),
-             period: int = typer.Option(2012)) -> None:
-    """Score the synthetic demo cohort, print the ranking and write explanations to files."""
-    compiled = load_methodology(methodology_id)
+             methodology_ids: List[str] = typer.Option([], "--methodology", help="default: every edition with demo data"),
+             period: Optional[int] = typer.Option(None, help="default: a year the edition was in force")) -> None:
+    """Score the synthetic demo cohorts, print the rankings and write explanations to files."""
     output.mkdir(parents=True, exist_ok=True)
+    out.print(f"[bold yellow]{demo.SYNTHETIC_NOTE}[/]")
+    for methodology_id in methodology_ids or demo.demo_methodologies():
+        run_one_demo(methodology_id, output, period)
+
+
+def run_one_demo(methodology_id: str, output: Path, period: Optional[int]) -> None:
+    compiled = load_methodology(methodology_id)
+    period = period or demo.default_period(compiled.source)
     inputs_path = output / f"{methodology_id}-inputs.json"
     inputs_path.write_text(json.dumps(demo.cohort_document(compiled, period), ensure_ascii=False, indent=2),
                            encoding="utf-8")
-    out.print(f"[bold yellow]{demo.SYNTHETIC_NOTE}[/]")
-    scorer = Scorer(compiled)
-    bodies = read_and_validate(compiled, [inputs_path])
-    ranked = rank(scorer, score_cohort(scorer, bodies, explain=True, period=period))
-    out.print(terminal.ranking_table(ranked, compiled, f"{methodology_id}, {period}: ranking (synthetic data)"))
-    explanations = output / "explanations"
-    explanations.mkdir(exist_ok=True)
+    cohort = CohortScorer(methodology_id)
+    bodies = read_and_validate(cohort, [inputs_path])
+    results = cohort.score(bodies, explain=True, period=period)
+    scorer = cohort.scorer(None)
+    ranked = rank(scorer, results)
+    for table in terminal.ranking_tables(ranked, cohort, f"{methodology_id}, {period}: ranking (synthetic data)"):
+        out.print(table)
+    explanations = output / "explanations" / methodology_id
+    explanations.mkdir(parents=True, exist_ok=True)
     for entry in ranked:
         explanation = entry.result.explanation
         (explanations / f"{entry.result.body_id}.json").write_text(
@@ -211,7 +275,7 @@ def run_demo(output: Path = typer.Option(Path("out/demo"), "--output", "-o", hel
         json.dumps(scores_document(scorer, ranked, bodies, explain=False), ensure_ascii=False, indent=2),
         encoding="utf-8")
     out.print(f"inputs: {inputs_path}\nscores: {output / f'{methodology_id}-scores.json'}\n"
-              f"explanations: {explanations}/<body>.json and .txt")
+              f"explanations: {explanations}/<body>.json and .txt\n")
 
 
 def main() -> None:  # pragma: no cover - console entry point

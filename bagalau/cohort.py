@@ -1,12 +1,22 @@
-"""Scoring a cohort of bodies and ranking them."""
+"""Scoring a cohort of bodies, with the rules that depend on other bodies, and ranking.
+
+Some rules give a body the average of other bodies (e.g. a body whose
+budget is secret gets the average of all bodies on the indicators it cannot
+be assessed on). The cohort is scored in dependency order: first every body
+that needs no average, then the averages, then the bodies that use them.
+The explanation names the bodies each average came from.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .inputs import ValidatedInputs
-from .scoring import BodyScore, Scorer
+from . import catalog
+from .inputs import Submission, ValidatedInputs, validate
+from .scoring import AppliedPenalty, BodyScore, Scorer, ScoringError, _text
+
+_ZERO = Decimal(0)
 
 
 @dataclass
@@ -14,21 +24,111 @@ class RankedBody:
     rank: int
     result: BodyScore
     rounded_total: Decimal
+    profile: str | None = None
+
+
+class CohortScorer:
+    """Scores bodies of one edition; bodies may belong to different profiles."""
+
+    def __init__(self, methodology_id: str, options: dict[str, str] | None = None):
+        self.methodology_id = methodology_id
+        self.source = catalog.methodology(methodology_id)
+        self.options = options or {}
+        self._scorers: dict[str | None, Scorer] = {}
+        self.default_profile = next(iter(self.source.profiles), None)
+        self.scorer(self.default_profile)  # fail early on bad options
+
+    def scorer(self, profile: str | None) -> Scorer:
+        profile = profile or self.default_profile
+        if profile not in self._scorers:
+            self._scorers[profile] = Scorer(catalog.load(self.methodology_id, profile), self.options)
+        return self._scorers[profile]
+
+    def validate(self, submission: Submission) -> ValidatedInputs:
+        return validate(self.scorer(submission.profile).compiled, submission)
+
+    def score(self, bodies: list[ValidatedInputs], *, explain: bool = False, period: int | None = None,
+              penalties: dict[str, list[AppliedPenalty]] | None = None) -> list[BodyScore]:
+        penalties = penalties or {}
+        needs = {body.submission.body_id: self._averaged_nodes(body, period) for body in bodies}
+        results: dict[str, BodyScore] = {}
+        for body in bodies:
+            if not needs[body.submission.body_id]:
+                results[body.submission.body_id] = self._score_one(body, explain, period, penalties)
+        for body in bodies:
+            body_id = body.submission.body_id
+            if needs[body_id]:
+                overrides = {node_id: self._average(node_id, body, bodies, results, needs, period)
+                             for node_id in needs[body_id]}
+                results[body_id] = self._score_one(body, explain, period, penalties, overrides)
+        return [results[body.submission.body_id] for body in bodies]
+
+    def _score_one(self, body: ValidatedInputs, explain, period, penalties, overrides=None) -> BodyScore:
+        submission = body.submission
+        result = self.scorer(submission.profile).score(
+            submission.body_id, body.values, explain=explain, period=period or submission.period,
+            name=submission.name, penalties=penalties.get(submission.body_id), overrides=overrides)
+        result.profile = submission.profile or self.default_profile
+        return result
+
+    def _averaged_nodes(self, body: ValidatedInputs, period) -> list[str]:
+        scorer = self.scorer(body.submission.profile)
+        return [node_id for node_id in scorer.compiled.cohort_nodes
+                if scorer.condition(scorer.compiled.nodes[node_id].cohort_when, body.values, period)]
+
+    def _average(self, node_id, body, bodies, results, needs, period) -> tuple[Decimal, dict]:
+        scorer = self.scorer(body.submission.profile)
+        compiled = scorer.compiled.nodes[node_id]
+        rule = compiled.node.cohort_average
+        profile = body.submission.profile or self.default_profile
+        sources = []
+        for other in bodies:
+            other_id = other.submission.body_id
+            other_profile = other.submission.profile or self.default_profile
+            if other_id not in results or node_id in needs[other_id]:
+                continue
+            if rule.same_profile and other_profile != profile:
+                continue
+            other_scorer = self.scorer(other.submission.profile)
+            if node_id not in other_scorer.compiled.nodes:
+                continue
+            if other_scorer.condition(compiled.cohort_over, other.values, period):
+                sources.append((other_id, results[other_id].scores[node_id]))
+        if not sources:
+            raise ScoringError(body.submission.body_id, node_id,
+                               f"{rule.meaning}: the node takes the average of other bodies, but no body of the "
+                               f"cohort qualifies ({rule.over})")
+        mean = sum((score for _, score in sources), _ZERO) / len(sources)
+        note = {"code": "cohort_average",
+                "text": f"{rule.meaning}: the average of {len(sources)} bodies = {_text(scorer.round(mean))} "
+                        f"({rule.paragraph or compiled.node.paragraph})",
+                "bodies": [{"id": other_id, "score": _text(score)} for other_id, score in sources]}
+        return mean, note
+
+
+def rank(scorer: Scorer, results: list[BodyScore], by_profile: bool = True) -> list[RankedBody]:
+    """Order by total, highest first, within each profile (central and local
+    bodies are rated separately). Bodies whose totals are equal once rounded
+    as the act prints them share a rank (1, 2, 2, 4)."""
+    groups: dict[str | None, list[BodyScore]] = {}
+    for result in results:
+        groups.setdefault(result.profile if by_profile else None, []).append(result)
+    ranked: list[RankedBody] = []
+    for profile, members in groups.items():
+        ordered = sorted(((scorer.round(r.total), r) for r in members), key=lambda pair: (-pair[0], pair[1].body_id))
+        group: list[RankedBody] = []
+        for position, (total, result) in enumerate(ordered, start=1):
+            same = group and group[-1].rounded_total == total
+            group.append(RankedBody(rank=group[-1].rank if same else position, result=result,
+                                    rounded_total=total, profile=profile))
+        ranked += group
+    return ranked
 
 
 def score_cohort(scorer: Scorer, bodies: list[ValidatedInputs], *, explain: bool = False,
                  period: int | None = None) -> list[BodyScore]:
+    """Score bodies of a single-profile edition with no cohort rules (kept for
+    simple callers; CohortScorer handles profiles and averages)."""
     return [scorer.score(body.submission.body_id, body.values, explain=explain,
                          period=period or body.submission.period, name=body.submission.name)
             for body in bodies]
-
-
-def rank(scorer: Scorer, results: list[BodyScore]) -> list[RankedBody]:
-    """Order by total, highest first. Bodies whose totals are equal once
-    rounded as the act prints them share a rank (1, 2, 2, 4)."""
-    rounded = sorted(((scorer.round(r.total), r) for r in results), key=lambda pair: (-pair[0], pair[1].body_id))
-    ranked: list[RankedBody] = []
-    for position, (total, result) in enumerate(rounded, start=1):
-        same = ranked and ranked[-1].rounded_total == total
-        ranked.append(RankedBody(rank=ranked[-1].rank if same else position, result=result, rounded_total=total))
-    return ranked

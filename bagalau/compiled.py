@@ -37,6 +37,8 @@ class CompiledNode:
     deduction_counts: list[Formula] = field(default_factory=list)
     deduction_caps: list[Formula | None] = field(default_factory=list)
     checklist_scale: Formula | None = None
+    cohort_when: Formula | None = None
+    cohort_over: Formula | None = None
 
 
 @dataclass
@@ -159,6 +161,7 @@ class CompiledMethodology:
         self.checklist_layouts = {c.node.id: self._checklist_layout(c.node.checklist)
                                   for c in self.nodes.values() if c.node.checklist is not None}
         self.default_weights = {node_id: c.node.max for node_id, c in self.nodes.items()}
+        self.cohort_nodes = [node_id for node_id, c in self.nodes.items() if c.cohort_when is not None]
         self.content_hash = methodology.content_hash()
 
     def _checklist_layout(self, rule: ChecklistRule) -> dict[str, list[ChecklistSectionLayout]]:
@@ -222,6 +225,9 @@ class CompiledMethodology:
                 compiled.deduction_caps.append(self._compile(deduction.cap, f"{here}.deductions[{k}].cap"))
             if node.checklist:
                 compiled.checklist_scale = self._compile(node.checklist.scale, f"{here}.checklist.scale")
+            if node.cohort_average:
+                compiled.cohort_when = self._compile(node.cohort_average.when, f"{here}.cohort_average.when")
+                compiled.cohort_over = self._compile(node.cohort_average.over, f"{here}.cohort_average.over")
             self.nodes[node.id] = compiled
             self._collect_nodes(node.children, f"{here}.children", node.id)
 

@@ -93,6 +93,17 @@ def it_2012_body(rng: random.Random, compiled: CompiledMethodology) -> dict:
 GENERATORS = {"it-2012": it_2012_body}
 
 
+def demo_methodologies() -> list[str]:
+    from . import catalog
+    return [edition for edition in catalog.definition_paths() if edition in GENERATORS]
+
+
+def default_period(methodology) -> int:
+    """A reporting year the edition was in force for."""
+    from .editions import edition_dates
+    return edition_dates(methodology).starts.year
+
+
 def cohort_document(compiled: CompiledMethodology, period: int, seed: int = 2012, count: int | None = None) -> dict:
     """A demo input document (the same shape `bagalau score` reads)."""
     generator = GENERATORS[compiled.methodology.id]

@@ -59,6 +59,7 @@ class Submission:
     locations: dict[str, str] = field(default_factory=dict)
     period: int | None = None
     origin: str = ""
+    profile: str | None = None
 
 
 @dataclass
@@ -90,7 +91,8 @@ def read_document(path: Path) -> list[Submission]:
         raise InputError([Problem("-", "-", str(path), f"not valid {path.suffix[1:].upper()}: {exc}")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem("-", "-", str(path), "the file must hold an object with 'bodies' or 'body'")])
-    unknown = set(data) - {"methodology", "period", "bodies", "body", "inputs", "name", "fields", "synthetic"}
+    unknown = set(data) - {"methodology", "period", "bodies", "body", "inputs", "name", "fields", "synthetic",
+                           "profile"}
     if unknown:
         raise InputError([Problem("-", key, str(path), "unknown top-level key") for key in sorted(unknown)])
     period = _period(data.get("period"), path)
@@ -99,7 +101,10 @@ def read_document(path: Path) -> list[Submission]:
             raise InputError([Problem("-", "bodies", str(path), "'bodies' must be a list")])
         return [_submission(entry, f"bodies[{i}]", period, path) for i, entry in enumerate(data["bodies"])]
     if "body" in data:
-        return [_submission({"id": data["body"], "name": data.get("name"), "inputs": data.get("inputs")},
+        single = {"id": data["body"], "name": data.get("name"), "inputs": data.get("inputs")}
+        if data.get("profile"):
+            single["profile"] = data["profile"]
+        return [_submission(single,
                             "", period, path)]
     raise InputError([Problem("-", "bodies", str(path), "missing: give 'bodies: [...]' or 'body' with 'inputs'")])
 
@@ -121,13 +126,14 @@ def _submission(entry, where: str, period, path: Path) -> Submission:
     inputs = entry.get("inputs")
     if not isinstance(inputs, dict):
         raise InputError([Problem(body_id, "inputs", f"{path}: {prefix}inputs", "missing or not an object")])
-    unknown = set(entry) - {"id", "name", "inputs", "kind", "note"}
+    unknown = set(entry) - {"id", "name", "inputs", "kind", "note", "profile"}
     if unknown:
         raise InputError([Problem(body_id, key, f"{path}: {prefix}{key}", "unknown key") for key in sorted(unknown)])
     name = entry.get("name")
     return Submission(body_id=body_id, name=str(name) if name else None, raw=dict(inputs),
                       locations={key: f"{path}: {prefix}inputs.{key}" for key in inputs},
-                      period=period, origin=str(path))
+                      period=period, origin=str(path),
+                      profile=str(entry["profile"]) if entry.get("profile") else None)
 
 
 def read_xlsx(path: Path) -> Submission:
@@ -161,8 +167,10 @@ def read_xlsx(path: Path) -> Submission:
     if not body_id:
         raise InputError([Problem("-", "body_id", where, "the body id cell is empty")])
     period_value = meta.get("period", (None, ""))[0]
+    profile = meta.get("profile", (None,))[0]
     return Submission(body_id=str(body_id), name=(meta.get("body_name", (None,))[0] or None), raw=raw,
-                      locations=locations, period=_period(period_value, path), origin=str(path))
+                      locations=locations, period=_period(period_value, path), origin=str(path),
+                      profile=str(profile).strip() if profile else None)
 
 
 # --- validating ------------------------------------------------------------------

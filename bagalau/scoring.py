@@ -48,6 +48,7 @@ class BodyScore:
     name: str | None = None
     penalty: Decimal = Decimal(0)      # points taken off by penalties
     grades: dict[str, dict] = field(default_factory=dict)
+    profile: str | None = None
 
 
 @dataclass
@@ -78,8 +79,8 @@ class Scorer:
             **{f"option_{key}": value for key, value in self.options.items()},
         }
         for node in compiled.nodes.values():
-            for formula in (node.formula, node.not_applicable, node.checklist_scale,
-                            *node.deduction_counts, *node.deduction_caps):
+            for formula in (node.formula, node.not_applicable, node.checklist_scale, node.cohort_when,
+                            node.cohort_over, *node.deduction_counts, *node.deduction_caps):
                 if formula is not None:
                     self.base_namespace.update(formula.constants)
         for check in compiled.checks:
@@ -99,6 +100,12 @@ class Scorer:
                 raise ValueError(f"option {key}: '{value}' is not one of {', '.join(choices)}")
             resolved[key] = value
         return resolved
+
+    def condition(self, formula, values: dict[str, Any], period: int | None = None) -> bool:
+        """Evaluate a yes/no formula (e.g. a cohort rule's `when`) on a body's inputs."""
+        namespace = {**self.base_namespace, **values, "period": period, "profile": self.compiled.profile}
+        namespace[CONTEXT_NAME] = EvaluationContext(self.methodology.bands, {})
+        return bool(eval(formula.code, namespace))
 
     def round(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=self.rounding_mode)

@@ -69,12 +69,16 @@ def write_xlsx(compiled: CompiledMethodology, path: Path) -> None:
     body["A1"].font = bold
     rows = [("Код органа / Body id", "body_id"), ("Наименование органа / Body name", "body_name"),
             ("Отчетный период (год) / Period (year)", "period")]
+    if m.profiles or compiled.source.profiles:
+        rows.append((f"Профиль / Profile ({', '.join(compiled.source.profiles)})", "profile"))
     for offset, (label, name) in enumerate(rows, start=3):
         body[f"A{offset}"] = label
         body[f"B{offset}"].fill = fill
         name_cell(body, f"B{offset}", name)
-    body["A7"] = f"Методика / Methodology: {m.id} (приказ № {m.act.number} от {m.act.signed:%d.%m.%Y})"
-    body["A8"] = "Заполняйте желтые ячейки. Fill in the yellow cells."
+        if name == "profile":
+            body[f"B{offset}"] = compiled.profile
+    body["A8"] = f"Методика / Methodology: {m.id} (приказ № {m.act.number} от {m.act.signed:%d.%m.%Y})"
+    body["A9"] = "Заполняйте желтые ячейки. Fill in the yellow cells."
     body.column_dimensions["A"].width = 48
     body.column_dimensions["B"].width = 40
 

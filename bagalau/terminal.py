@@ -81,6 +81,16 @@ def provenance_table(compiled: CompiledMethodology) -> list[Table]:
     return [nodes, options, readings]
 
 
+def ranking_tables(ranked: list[RankedBody], cohort, title: str) -> list[Table]:
+    """One table per profile (central and local bodies are ranked apart)."""
+    profiles: dict = {}
+    for entry in ranked:
+        profiles.setdefault(entry.profile, []).append(entry)
+    return [ranking_table(entries, cohort.scorer(profile).compiled,
+                          title + (f" — {profile}" if profile else ""))
+            for profile, entries in profiles.items()]
+
+
 def ranking_table(ranked: list[RankedBody], compiled: CompiledMethodology, title: str) -> Table:
     table = Table(title=title)
     table.add_column("rank", justify="right")
@@ -88,12 +98,15 @@ def ranking_table(ranked: list[RankedBody], compiled: CompiledMethodology, title
     for node in compiled.methodology.nodes:
         table.add_column(node.id, justify="right")
     table.add_column("total", justify="right", style="bold")
+    if any(entry.result.grades for entry in ranked):
+        table.add_column("grade")
     for entry in ranked:
         result = entry.result
         quantum = Decimal(1).scaleb(-compiled.methodology.rounding.places)
         table.add_row(str(entry.rank), result.name or result.body_id,
                       *[format(result.scores[n.id].quantize(quantum), "f") for n in compiled.methodology.nodes],
-                      format(entry.rounded_total, "f"))
+                      format(entry.rounded_total, "f"),
+                      *([entry.result.grades.get("total", {}).get("ru", "")] if any(e.result.grades for e in ranked) else []))
     return table
 
 

@@ -15,7 +15,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from typing import Callable
+
 from .compiled import RESERVED_NAMES, CompiledMethodology
+from .editions import OverlayError, is_overlay, resolve_data
 from .expressions import FormulaError, compile_formula
 from .definition import Methodology, read_yaml
 
@@ -33,13 +36,37 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-def check_file(path: str | Path) -> tuple[CompiledMethodology | None, list[Problem]]:
-    """Load, compile and check a definition file."""
+def check_file(path: str | Path, load_raw: Callable[[str], dict] | None = None
+               ) -> tuple[CompiledMethodology | None, list[Problem]]:
+    """Load, resolve (for an amending act), compile and check a definition
+    file. ``load_raw(id)`` finds the base editions an amending act names;
+    by default they are looked for beside the file, then among the shipped ones."""
+    path = Path(path)
     try:
-        data = read_yaml(Path(path))
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError, ValueError) as exc:
         return None, [Problem(str(path), f"cannot read the file: {exc}")]
+    if is_overlay(data):
+        try:
+            data = resolve_data(data, load_raw or _sibling_loader(path))
+        except OverlayError as exc:
+            return None, [Problem(where, message) for where, message in exc.problems]
+        except (OSError, yaml.YAMLError, ValueError) as exc:
+            return None, [Problem("base", f"cannot read a base edition: {exc}")]
     return check_data(data)
+
+
+def _sibling_loader(path: Path) -> Callable[[str], dict]:
+    from .catalog import METHODOLOGY_DIR
+
+    def load_raw(edition_id: str) -> dict:
+        for folder in (path.parent, METHODOLOGY_DIR):
+            candidate = folder / f"{edition_id}.yaml"
+            if candidate.exists():
+                return read_yaml(candidate)
+        raise KeyError(edition_id)
+
+    return load_raw
 
 
 def check_data(data: dict) -> tuple[CompiledMethodology | None, list[Problem]]:
