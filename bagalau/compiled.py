@@ -245,9 +245,8 @@ class CompiledMethodology:
         """Nodes that must be scored before this one: its children and any score('x') it reads."""
         compiled = self.nodes[node_id]
         deps = {child.id for child in compiled.node.children}
-        for formula in (compiled.formula, compiled.not_applicable):
-            if formula is not None:
-                deps |= formula.references.get("node", set())
+        if compiled.formula is not None:
+            deps |= compiled.formula.references.get("node", set())
         return deps
 
     def _evaluation_order(self) -> list[str]:

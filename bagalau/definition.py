@@ -452,6 +452,9 @@ def for_profile(methodology: Methodology, profile: str | None) -> Methodology:
     if not methodology.profiles:
         if profile is not None:
             raise ProfileError(f"{methodology.id} has no profiles; got '{profile}'")
+        for node in methodology.walk():
+            if isinstance(node.max, dict):
+                raise ProfileError(f"node {node.id}: per-profile maxima need top-level profiles")
         return methodology
     if profile not in methodology.profiles:
         raise ProfileError(f"unknown profile '{profile}' for {methodology.id}; "

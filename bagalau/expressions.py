@@ -72,11 +72,16 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             return node
-        literal = ast.get_source_segment(self.source, node) or repr(node.value)
-        # The name is derived from the literal itself, so constants of many
-        # formulas can share one namespace without clashing.
-        name = "__k_" + literal.replace(".", "_").replace("-", "m").replace("+", "p") + "__"
-        self.constants[name] = Decimal(literal)
+        if isinstance(node.value, int):
+            value = Decimal(node.value)  # exact for any int literal, hex or underscored
+        else:
+            literal = (ast.get_source_segment(self.source, node) or repr(node.value)).replace("_", "")
+            value = Decimal(literal)     # "0.1" is exactly one tenth, unlike the float
+        # The name is derived from the value and its kind, so the constants of
+        # many formulas can share one namespace without clashing.
+        kind = "i" if isinstance(node.value, int) else "f"
+        name = f"__k{kind}_" + str(value).replace(".", "_").replace("-", "m").replace("+", "p") + "__"
+        self.constants[name] = value
         return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
 
     def visit_Call(self, node: ast.Call) -> ast.AST:

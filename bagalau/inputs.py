@@ -84,7 +84,10 @@ def read_file(path: str | Path) -> list[Submission]:
 
 
 def read_document(path: Path) -> list[Submission]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem("-", "-", str(path), f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")]) from None
     try:
         data = json.loads(text, parse_float=Decimal) if path.suffix.lower() == ".json" else parse_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

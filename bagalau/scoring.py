@@ -10,7 +10,8 @@ where the definition's ``rounding`` says.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException
+from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException, DivisionByZero,
+                     DivisionUndefined)
 from typing import Any
 
 from .compiled import CompiledMethodology, CompiledNode, DefinitionError, entered_input_id
@@ -256,9 +257,11 @@ class Scorer:
             outcome = self._checklist(compiled, namespace, weight, explain)
         elif compiled.formula is not None:
             try:
-                outcome = _NodeOutcome(Decimal(eval(compiled.formula.code, namespace)))
-            except (ZeroDenominator, DecimalException) as exc:
+                value = eval(compiled.formula.code, namespace)
+            except (ZeroDenominator, DivisionByZero, DivisionUndefined) as exc:
                 outcome = self._zero_denominator(compiled, weight, exc)
+            else:
+                outcome = _NodeOutcome(_number(value, compiled.formula.source))
         else:
             outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
         if explain and compiled.formula is not None:
@@ -337,6 +340,8 @@ class Scorer:
                                       f"{outcome.score.normalize():f} ({deduction.paragraph})"})
 
     def _apply_bounds(self, node, outcome: _NodeOutcome, weight: Decimal) -> None:
+        if not outcome.score:
+            outcome.score = _ZERO  # weight × 0 of a deduction is -0; show 0
         low = node.lower if node.lower is not None else min(_ZERO, weight)
         high = node.upper if node.upper is not None else max(_ZERO, weight)
         if outcome.score > high:
@@ -494,6 +499,14 @@ def normalise_option_key(key: str) -> str:
     if key[:1] == "A" and key[1:].isdigit():
         key = f"A{int(key[1:])}"
     return key
+
+
+def _number(value, formula: str) -> Decimal:
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    raise TypeError(f"formula '{formula}' gave {value!r}, not a number")
 
 
 def _short(value: Decimal) -> str:

@@ -158,6 +158,10 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         node, path = c.node, c.path
         unknown_names(c.formula, f"{path}.formula")
         unknown_names(c.not_applicable, f"{path}.not_applicable.when")
+        if c.not_applicable is not None and c.not_applicable.references.get("node"):
+            problems.append(Problem(f"{path}.not_applicable.when",
+                                    "score() cannot be used here: applicability is decided from the inputs "
+                                    "before any node is scored"))
         for k, (count, cap) in enumerate(zip(c.deduction_counts, c.deduction_caps)):
             unknown_names(count, f"{path}.deductions[{k}].count")
             unknown_names(cap, f"{path}.deductions[{k}].cap")

@@ -20,28 +20,36 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from bagalau import catalog, demo
-from bagalau.inputs import Submission, validate
-from bagalau.scoring import Scorer
+from bagalau.cohort import CohortScorer
+from bagalau.inputs import Submission
 
 POOL = 1000
 
 
 def make_pool(methodology_id: str):
-    compiled = catalog.load(methodology_id)
+    """POOL distinct synthetic bodies (all profiles), validated once."""
+    cohort = CohortScorer(methodology_id)
+    module = demo._generators()[methodology_id]
     rng = random.Random(7)
-    generator = demo.GENERATORS[methodology_id]
-    raw = [generator(rng, compiled) for _ in range(POOL)]
+    raw: list[dict] = []
+    while len(raw) < POOL:
+        raw += module.bodies(rng, lambda profile: catalog.load(methodology_id, profile))
     started = time.perf_counter()
-    validated = [validate(compiled, Submission(f"b{i}", None, values)).values for i, values in enumerate(raw)]
-    return compiled, validated, time.perf_counter() - started
+    validated = [cohort.validate(Submission(f"b{i}", None, body["inputs"], profile=body.get("profile")))
+                 for i, body in enumerate(raw[:POOL])]
+    return cohort, validated, time.perf_counter() - started
 
 
 def score_range(args) -> int:
+    """Score bodies start..stop, cycling through the pool one pool-sized cohort at a time
+    (cohort rules such as averages are evaluated within each cohort)."""
     methodology_id, start, stop, explain = args
-    compiled, pool, _ = _worker_pool(methodology_id)
-    scorer = Scorer(compiled)
-    for i in range(start, stop):
-        scorer.score(f"b{i}", pool[i % POOL], explain=explain)
+    cohort, pool, _ = _worker_pool(methodology_id)
+    done = start
+    while done < stop:
+        take = min(POOL, stop - done)
+        cohort.score(pool[:take], explain=explain)
+        done += take
     return stop - start
 
 
@@ -69,11 +77,11 @@ def main() -> None:
                         help="score with explanations only up to this N")
     args = parser.parse_args()
     sizes = args.n or [1_000, 10_000, 100_000]
-    methodologies = args.methodology or [m for m in catalog.definition_paths() if m in demo.GENERATORS]
+    methodologies = args.methodology or demo.demo_methodologies()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; pool of {POOL} distinct bodies per methodology")
     print(f"{'methodology':<12} {'N':>8} {'mode':<26} {'seconds':>9} {'bodies/s':>10}")
     for methodology_id in methodologies:
-        compiled, pool, validation_seconds = _worker_pool(methodology_id)
+        _, pool, validation_seconds = _worker_pool(methodology_id)
         print(f"{methodology_id:<12} {POOL:>8} {'validate inputs':<26} {validation_seconds:>9.3f} "
               f"{POOL / validation_seconds:>10.0f}")
         for n in sizes:
