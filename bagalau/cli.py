@@ -157,7 +157,7 @@ def score(methodology_id: str,
         fail(str(exc))
     bodies = read_and_validate(cohort, inputs)
     try:
-        results = cohort.score(bodies, explain=explain or as_json, period=period)
+        results = cohort.score(bodies, explain=explain, period=period)
     except ScoringError as exc:
         fail(str(exc))
     scorer = cohort.scorer(None)

@@ -58,8 +58,9 @@ class CohortScorer:
         for body in bodies:
             body_id = body.submission.body_id
             if needs[body_id]:
-                overrides = {node_id: self._average(node_id, body, bodies, results, needs, period)
-                             for node_id in needs[body_id]}
+                overrides = {}
+                for node_id in needs[body_id]:
+                    overrides.update(self._average(node_id, body, bodies, results, needs, period))
                 results[body_id] = self._score_one(body, explain, period, penalties, overrides)
         return [results[body.submission.body_id] for body in bodies]
 
@@ -76,7 +77,7 @@ class CohortScorer:
         return [node_id for node_id in scorer.compiled.cohort_nodes
                 if scorer.condition(scorer.compiled.nodes[node_id].cohort_when, body.values, period)]
 
-    def _average(self, node_id, body, bodies, results, needs, period) -> tuple[Decimal, dict]:
+    def _average(self, node_id, body, bodies, results, needs, period) -> dict[str, tuple[Decimal, dict]]:
         scorer = self.scorer(body.submission.profile)
         compiled = scorer.compiled.nodes[node_id]
         rule = compiled.node.cohort_average
@@ -98,12 +99,19 @@ class CohortScorer:
             raise ScoringError(body.submission.body_id, node_id,
                                f"{rule.meaning}: the node takes the average of other bodies, but no body of the "
                                f"cohort qualifies ({rule.over})")
-        mean = sum((score for _, score in sources), _ZERO) / len(sources)
-        note = {"code": "cohort_average",
-                "text": f"{rule.meaning}: the average of {len(sources)} bodies = {_text(scorer.round(mean))} "
+        # The node and every node under it take the same bodies' average, so
+        # the explanation tree stays consistent.
+        averages = {}
+        for node in compiled.node.walk():
+            mean = sum((results[other_id].scores[node.id] for other_id, _ in sources), _ZERO) / len(sources)
+            reason = rule.meaning if node.id == node_id else f"part of {node_id}, {rule.meaning}"
+            averages[node.id] = (mean, {
+                "code": "cohort_average",
+                "text": f"{reason}: the average of {len(sources)} bodies = {_text(scorer.round(mean))} "
                         f"({rule.paragraph or compiled.node.paragraph})",
-                "bodies": [{"id": other_id, "score": _text(score)} for other_id, score in sources]}
-        return mean, note
+                "bodies": [{"id": other_id, "score": _text(results[other_id].scores[node.id])}
+                           for other_id, _ in sources]})
+        return averages
 
 
 def rank(scorer: Scorer, results: list[BodyScore], by_profile: bool = True) -> list[RankedBody]:

@@ -129,6 +129,12 @@ class Scorer:
         for node_id in self.compiled.order:
             compiled = self.compiled.nodes[node_id]
             context.notes = []
+            if overrides and node_id in overrides:
+                score, note = overrides[node_id]
+                scores[node_id] = score
+                if explain:
+                    outcomes[node_id] = _NodeOutcome(score, [note], status="cohort_average")
+                continue
             try:
                 outcome = self._evaluate(compiled, namespace, scores, weights, not_applicable, explain)
             except ZeroDenominator as exc:
@@ -136,10 +142,6 @@ class Scorer:
                                    "node has no zero-denominator rule") from None
             except (DecimalException, TypeError) as exc:
                 raise ScoringError(body_id, node_id, f"cannot evaluate: {exc}") from None
-            if overrides and node_id in overrides:
-                outcome.score, note = overrides[node_id]
-                outcome.status = "cohort_average"
-                outcome.notes.append(note)
             if node_id in direction_penalties:
                 amount, note = direction_penalties[node_id]
                 outcome.score -= amount
