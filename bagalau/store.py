@@ -175,7 +175,7 @@ class Deadline(Base):
     after: Mapped[str | None] = mapped_column(String(64))
     working_days: Mapped[int | None] = mapped_column(Integer)
     calendar_days: Mapped[int | None] = mapped_column(Integer)
-    paragraph: Mapped[str | None] = mapped_column(String(64))
+    paragraph: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))             # act | setting | event
 
     campaign: Mapped[Campaign] = relationship(back_populates="deadlines")

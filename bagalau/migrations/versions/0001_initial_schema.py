@@ -118,7 +118,7 @@ def upgrade() -> None:
     sa.Column('after', sa.String(length=64), nullable=True),
     sa.Column('working_days', sa.Integer(), nullable=True),
     sa.Column('calendar_days', sa.Integer(), nullable=True),
-    sa.Column('paragraph', sa.String(length=64), nullable=True),
+    sa.Column('paragraph', sa.Text(), nullable=True),
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['body_code'], ['bodies.code'], name=op.f('fk_deadlines_body_code_bodies')),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_deadlines_campaign_id_campaigns')),
