@@ -86,8 +86,8 @@ class CohortScorer:
         for other in bodies:
             other_id = other.submission.body_id
             other_profile = other.submission.profile or self.default_profile
-            if other_id not in results or node_id in needs[other_id]:
-                continue
+            if needs[other_id]:
+                continue  # only bodies scored entirely on their own data feed an average
             if rule.same_profile and other_profile != profile:
                 continue
             other_scorer = self.scorer(other.submission.profile)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 IDENTIFIER = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -229,7 +229,7 @@ class Deduction(Strict):
     count: str
     per_unit: Decimal
     cap: str | None = None
-    floor: Decimal | None = Decimal(0)
+    floor: Decimal | None = Field(None, description="lowest score after the deduction; the node's own bounds apply anyway")
     paragraph: str | None = None
 
 
@@ -406,9 +406,21 @@ class Methodology(Strict):
                 return item
         raise KeyError(input_id)
 
+    _source_hash: str | None = PrivateAttr(None)
+
     def content_hash(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """SHA-256 of the definition's own content (the resolved file data,
+        not the schema's defaults), so it changes only when the act's data does."""
+        if self._source_hash is not None:
+            return self._source_hash
+        canonical = json.dumps(self.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
+                               ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def data_hash(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class DecimalSafeLoader(yaml.SafeLoader):

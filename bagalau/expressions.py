@@ -104,7 +104,7 @@ def compile_formula(source: str) -> Formula:
     uses_share = False
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            raise FormulaError(f"'{_fragment(source, node)}' is not allowed ({type(node).__name__})")
+            raise FormulaError(_not_allowed(source, node))
         if isinstance(node, ast.Call):
             function = node.func.id if isinstance(node.func, ast.Name) else None
             if function not in FUNCTIONS:
@@ -131,6 +131,19 @@ def compile_formula(source: str) -> Formula:
     code = compile(tree, "<formula>", "eval")
     return Formula(source=source.strip(), code=code, names=names, references=references,
                    constants=rewriter.constants, uses_share=uses_share)
+
+
+_OPERATOR_NAMES = {ast.Pow: "the power operator **", ast.Mod: "the remainder operator %",
+                   ast.FloorDiv: "floor division //", ast.MatMult: "the operator @", ast.BitAnd: "the operator &",
+                   ast.BitOr: "the operator |", ast.BitXor: "the operator ^", ast.LShift: "the operator <<",
+                   ast.RShift: "the operator >>", ast.Invert: "the operator ~", ast.Is: "'is'",
+                   ast.IsNot: "'is not'", ast.In: "'in'", ast.NotIn: "'not in'"}
+
+
+def _not_allowed(source: str, node: ast.AST) -> str:
+    if type(node) in _OPERATOR_NAMES:
+        return f"{_OPERATOR_NAMES[type(node)]} is not allowed"
+    return f"'{_fragment(source, node)}' is not allowed ({type(node).__name__})"
 
 
 def _fragment(source: str, node: ast.AST) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException, DivisionByZero,
-                     DivisionUndefined)
+                     DivisionUndefined, InvalidOperation)
 from typing import Any
 
 from .compiled import CompiledMethodology, CompiledNode, DefinitionError, entered_input_id
@@ -143,9 +143,9 @@ class Scorer:
             except (DecimalException, TypeError) as exc:
                 raise ScoringError(body_id, node_id, f"cannot evaluate: {exc}") from None
             if node_id in direction_penalties:
-                amount, note = direction_penalties[node_id]
+                amount, notes = direction_penalties[node_id]
                 outcome.score -= amount
-                outcome.notes.append(note)
+                outcome.notes.extend(notes)
             if self.round_nodes:
                 outcome.score = self.round(outcome.score)
             scores[node_id] = outcome.score
@@ -213,8 +213,8 @@ class Scorer:
                     f"{rule.name.get('en')}: {count} fact(s); the verified values replaced the reported ones "
                     f"({rule.paragraph})")
             if node_id is not None:
-                previous, _ = per_direction.get(node_id, (_ZERO, {}))
-                per_direction[node_id] = (previous + amount, {"code": "penalty", "text": text})
+                previous, notes = per_direction.get(node_id, (_ZERO, []))
+                per_direction[node_id] = (previous + amount, [*notes, {"code": "penalty", "text": text}])
             else:
                 off_total += amount
             lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
@@ -260,7 +260,9 @@ class Scorer:
         elif compiled.formula is not None:
             try:
                 value = eval(compiled.formula.code, namespace)
-            except (ZeroDenominator, DivisionByZero, DivisionUndefined) as exc:
+            except (ZeroDenominator, DivisionByZero, InvalidOperation) as exc:
+                if not _is_division_by_zero(exc):
+                    raise
                 outcome = self._zero_denominator(compiled, weight, exc)
             else:
                 outcome = _NodeOutcome(_number(value, compiled.formula.source))
@@ -339,7 +341,7 @@ class Scorer:
                 note += f"; floored at {deduction.floor.normalize():f}"
             if amount:
                 outcome.notes.append({"code": "deduction", "text": f"{note}: {before.normalize():f} → "
-                                      f"{outcome.score.normalize():f} ({deduction.paragraph})"})
+                                      f"{outcome.score.normalize():f} ({deduction.paragraph or compiled.node.paragraph})"})
 
     def _apply_bounds(self, node, outcome: _NodeOutcome, weight: Decimal) -> None:
         if not outcome.score:
@@ -373,8 +375,8 @@ class Scorer:
                     if rescale == 1:  # "full" reading: the section counts as met
                         version_total += section_weight
                     if explain:
-                        shown.append({"section": section.section_id, "applies": False, "weight": str(section_weight),
-                                      "score": str(section_weight if rescale == 1 else _ZERO)})
+                        shown.append({"section": section.section_id, "applies": False, "weight": _text(section_weight),
+                                      "score": _text(section_weight if rescale == 1 else _ZERO)})
                     continue
                 values = section.present(namespace)
                 present = len(values) - values.count(_ZERO)
@@ -385,15 +387,15 @@ class Scorer:
                 version_total += section_score
                 if explain:
                     shown.append({
-                        "section": section.section_id, "weight": str(section_weight), "items": len(values),
-                        "present": present, "earned": str(earned), "defects": str(defects),
-                        "deduction": str(deduction), "deduction_capped": per_defect * defects > deduction,
-                        "score": str(section_score),
+                        "section": section.section_id, "weight": _text(section_weight), "items": len(values),
+                        "present": present, "earned": _text(earned), "defects": _text(defects),
+                        "deduction": _text(deduction), "deduction_capped": per_defect * defects > deduction,
+                        "score": _text(section_score),
                         "missing": [item_id.rsplit("_", 1)[1] for item_id, value in zip(section.item_ids, values)
                                     if not value]})
             total += version_total
             if explain:
-                detail.append({"version": version, "score": str(version_total), "sections": shown})
+                detail.append({"version": version, "score": _text(version_total), "sections": shown})
         scale = Decimal(eval(compiled.checklist_scale.code, namespace))
         outcome = _NodeOutcome(scale * total, detail=detail if explain else None)
         if explain:
@@ -447,7 +449,8 @@ class Scorer:
                 "weight": _text(weights[node.id]),
                 "status": outcome.status,
                 "formula": node.formula or (f"checklist {node.checklist.checklist}" if node.checklist else
-                                            f"{node.aggregate} of {', '.join(c.id for c in node.children)}"
+                                            f"{self._aggregate_mode(node.aggregate, node.aggregate_option)} of "
+                                            f"{', '.join(c.id for c in node.children)}"
                                             if node.children else None),
                 "inputs": {key: {"value": self._input_value(key, value), **self._source(key)}
                            for key, value in outcome.used.items() if key in self.compiled.inputs},
@@ -472,7 +475,7 @@ class Scorer:
             "schema": EXPLANATION_SCHEMA,
             "methodology": methodology.id,
             "content_hash": self.compiled.content_hash,
-            "body": {"id": body_id, "name": name},
+            "body": {"id": body_id, "name": name, "profile": self.compiled.profile},
             "period": period,
             "options": self.options,
             "rounding": methodology.rounding.model_dump(),
@@ -503,6 +506,14 @@ def normalise_option_key(key: str) -> str:
     return key
 
 
+def _is_division_by_zero(exc: Exception) -> bool:
+    """x/0 raises DivisionByZero, but 0/0 raises InvalidOperation flagged DivisionUndefined."""
+    if isinstance(exc, (ZeroDenominator, DivisionByZero)):
+        return True
+    flags = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+    return isinstance(exc, DivisionUndefined) or DivisionUndefined in flags
+
+
 def _number(value, formula: str) -> Decimal:
     if isinstance(value, bool):
         return Decimal(int(value))
@@ -517,6 +528,8 @@ def _short(value: Decimal) -> str:
 
 
 def _text(value: Decimal) -> str:
+    if not value:
+        return "0"
     return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
 
 

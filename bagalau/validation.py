@@ -19,8 +19,8 @@ from typing import Callable
 
 from .compiled import RESERVED_NAMES, CompiledMethodology
 from .editions import OverlayError, is_overlay, resolve_data
-from .expressions import FormulaError, compile_formula
-from .definition import Methodology, read_yaml
+from .expressions import FUNCTIONS, FormulaError, compile_formula
+from .definition import Methodology, data_hash, read_yaml
 
 # Differences below this are the residue of 28-digit Decimal division
 # (e.g. 72 × 50/72), not a wrong weight.
@@ -74,6 +74,7 @@ def check_data(data: dict) -> tuple[CompiledMethodology | None, list[Problem]]:
         methodology = Methodology.model_validate(data)
     except ValidationError as exc:
         return None, [Problem(_location(error["loc"], data), error["msg"]) for error in exc.errors()]
+    methodology._source_hash = data_hash(data)
     problems: list[Problem] = _profile_reference_problems(methodology)
     first = None
     for profile in (list(methodology.profiles) or [None]):
@@ -143,9 +144,13 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
     node_ids = set(compiled.nodes)
     reading_ids = {reading.id for reading in m.readings}
 
-    def unknown_names(formula, path: str) -> None:
+    def unknown_names(formula, path: str, allowed: set[str] | None = None, scores: bool = True) -> None:
         if formula is None:
             return
+        for name in sorted(formula.names & (known - (allowed if allowed is not None else known))):
+            problems.append(Problem(path, f"'{name}' cannot be used here (formula '{formula.source}')"))
+        if not scores and formula.references.get("node"):
+            problems.append(Problem(path, f"score() cannot be used here (formula '{formula.source}')"))
         for name in sorted(formula.names - known):
             problems.append(Problem(path, f"unknown name '{name}' in formula '{formula.source}' "
                                           f"(not an input, parameter or option)"))
@@ -157,14 +162,14 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
     for node_id, c in compiled.nodes.items():
         node, path = c.node, c.path
         unknown_names(c.formula, f"{path}.formula")
-        unknown_names(c.not_applicable, f"{path}.not_applicable.when")
+        unknown_names(c.not_applicable, f"{path}.not_applicable.when", allowed=known - {"weight"}, scores=False)
         if c.not_applicable is not None and c.not_applicable.references.get("node"):
             problems.append(Problem(f"{path}.not_applicable.when",
                                     "score() cannot be used here: applicability is decided from the inputs "
                                     "before any node is scored"))
         for k, (count, cap) in enumerate(zip(c.deduction_counts, c.deduction_caps)):
-            unknown_names(count, f"{path}.deductions[{k}].count")
-            unknown_names(cap, f"{path}.deductions[{k}].cap")
+            unknown_names(count, f"{path}.deductions[{k}].count", scores=False)
+            unknown_names(cap, f"{path}.deductions[{k}].cap", scores=False)
         if not (node.paragraph or "").strip():
             problems.append(Problem(f"{path}.paragraph", f"node {node_id} has no paragraph reference to the act"))
         if node.children and node.formula:
@@ -188,6 +193,15 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
                 if target not in node_ids:
                     problems.append(Problem(f"{path}.not_applicable.to",
                                             f"weight of {node_id} moves to unknown node '{target}'"))
+                elif compiled.nodes[target].node.children:
+                    problems.append(Problem(f"{path}.not_applicable.to",
+                                            f"weight of {node_id} moves to {target}, which adds up its children "
+                                            "and so cannot use it; move it to a node with a formula"))
+        if node.zero_denominator and node.zero_denominator.option in m.options:
+            _choices(m, node.zero_denominator.option, {"full", "zero"}, f"{path}.zero_denominator.option", problems)
+        if node.checklist and node.checklist.sections_option in m.options:
+            _choices(m, node.checklist.sections_option, {"full", "rescale"}, f"{path}.checklist.sections_option",
+                     problems)
         for reading in node.readings:
             if reading not in reading_ids:
                 problems.append(Problem(f"{path}.readings", f"reading {reading} is not listed under readings"))
@@ -203,7 +217,7 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
                 unknown_names(formula, f"{path}.cohort_average.{attribute}")
         if node.checklist:
             problems += _checklist_problems(compiled, node, path)
-            unknown_names(c.checklist_scale, f"{path}.checklist.scale")
+            unknown_names(c.checklist_scale, f"{path}.checklist.scale", scores=False)
 
     top_max = sum((node.max for node in m.nodes if node.max > 0), Decimal(0))
     top_min = sum((node.max for node in m.nodes if node.max < 0), Decimal(0))
@@ -215,7 +229,7 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
     if m.total_formula is None and top_min != m.min_total:
         problems.append(Problem("nodes", f"the top-level deductions add up to {top_min.normalize():f}, "
                                          f"not to min_total {m.min_total.normalize():f}"))
-    unknown_names(compiled.total_formula, "total_formula")
+    unknown_names(compiled.total_formula, "total_formula", allowed=known - {"weight"})
     if m.total_aggregate_option:
         _aggregate_option(m, m.total_aggregate_option, "total_aggregate_option", problems)
     for target in m.grades_apply_to:
@@ -225,13 +239,22 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         if schedule.after and schedule.after not in m.schedule and not schedule.after.startswith("event:"):
             problems.append(Problem(f"schedule.{key}.after", f"'{schedule.after}' is neither a schedule entry "
                                                             "nor an event (write event:NAME)"))
+    inputs_and_parameters = set(compiled.inputs) | set(compiled.parameters)
     for index, check in enumerate(compiled.checks):
-        unknown_names(check.rule, f"checks[{index}].rule")
+        unknown_names(check.rule, f"checks[{index}].rule", allowed=inputs_and_parameters, scores=False)
+    for key, penalty in m.penalties.items():
+        if penalty.cap is not None and penalty.points is None:
+            problems.append(Problem(f"penalties.{key}.cap", "a cap needs points per occurrence"))
+        if penalty.points is None and not penalty.replaces_value:
+            problems.append(Problem(f"penalties.{key}", "give points per occurrence, or replaces_value: true"))
     for index, item in enumerate(m.inputs):
         if item.min is not None and item.max is not None and item.min > item.max:
             problems.append(Problem(f"inputs[{index}](id {item.id})", f"min {item.min} is above max {item.max}"))
-        if item.id in RESERVED_NAMES or item.id in m.parameters:
+        if item.id in RESERVED_NAMES or item.id in m.parameters or item.id in FUNCTIONS:
             problems.append(Problem(f"inputs[{index}](id {item.id})", f"'{item.id}' is reserved or a parameter name"))
+    for key in m.parameters:
+        if key in RESERVED_NAMES or key in FUNCTIONS:
+            problems.append(Problem(f"parameters.{key}", f"'{key}' is a reserved name"))
     seen: set[str] = set()
     for index, item in enumerate(m.inputs):
         if item.id in seen:
@@ -244,6 +267,11 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         if reading.option:
             _option_exists(m, reading.option, f"readings[{index}](id {reading.id}).option", problems)
     return problems
+
+
+def _choices(m: Methodology, option: str, expected: set[str], path: str, problems: list[Problem]) -> None:
+    if set(m.options[option].choices) != expected:
+        problems.append(Problem(path, f"option '{option}' must offer exactly {', '.join(sorted(expected))}"))
 
 
 def _aggregate_option(m: Methodology, option: str, path: str, problems: list[Problem]) -> None:

@@ -85,10 +85,9 @@ def test_inputs_carry_their_source_in_the_forms(score_body):
     assert "column 2" in inputs["app2_g2"]["source"]
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="BUG scoring.py: weight × 0 for a deduction is Decimal('-0'); the explanation shows "
-                          "score '-0.00' and exact '-0' for 5.x indicators with nothing deducted")
 def test_no_negative_zero_in_the_explanation(score_body):
+    """Regression (fixed in 1a61400): weight × 0 for a deduction is Decimal('-0'),
+    which showed as '-0.00' for 5.x indicators with nothing deducted."""
     result = explain(score_body, full_raw())
     for node in walk_explanation(result.explanation):
         assert not node["score"].startswith("-0.00"), (node["id"], node["score"])

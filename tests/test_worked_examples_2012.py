@@ -156,6 +156,16 @@ def test_total_is_summed_from_unrounded_values(score_body, scorer):
     assert scorer.round(result.total) != Decimal("97.66")
 
 
+def test_display_rounding_is_half_up(score_body, scorer):
+    """A17: half-up to 2 places. 3.1.4 = 2 × 1/16 = 0.125 exactly → 0.13
+    (half-even would give 0.12)."""
+    result = score_body(full_raw(app2_g8=1, app2_g7=16))
+    assert result.scores["3.1.4"] == Decimal("0.125")
+    assert scorer.round(result.scores["3.1.4"]) == Decimal("0.13")
+    explanation = score_body(full_raw(app2_g8=1, app2_g7=16), explain=True).explanation
+    assert explanation_node(explanation, "3.1.4")["score"] == "0.13"
+
+
 def test_perfect_body_scores_one_hundred(score_body, scorer):
     result = score_body(full_raw())
     assert scorer.round(result.total) == Decimal("100.00")
