@@ -124,6 +124,11 @@ def read_and_validate(cohort: CohortScorer, files: list[Path]) -> list[Validated
                                         f"body id also used in {seen[submission.body_id]}"))
                 continue
             seen[submission.body_id] = str(path)
+            expected = cohort.source.id
+            if submission.methodology and submission.methodology not in (expected, *cohort.source.lineage):
+                problems.append(Problem(submission.body_id, "methodology", str(path),
+                                        f"the file was filled for '{submission.methodology}', not for '{expected}'"))
+                continue
             try:
                 validated.append(cohort.validate(submission))
             except InputError as exc:
@@ -276,6 +281,11 @@ def run_one_demo(methodology_id: str, output: Path, period: Optional[int]) -> No
         encoding="utf-8")
     out.print(f"inputs: {inputs_path}\nscores: {output / f'{methodology_id}-scores.json'}\n"
               f"explanations: {explanations}/<body>.json and .txt\n")
+
+
+# Campaigns and the store: campaign, submit, verify, objection, rating, audit, db, bodies, users.
+from .campaign_cli import app as campaign_commands  # noqa: E402
+app.add_typer(campaign_commands)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -59,6 +59,7 @@ class Formula:
     references: dict[str, set[str]]      # "band table"/"node" -> referenced ids
     constants: dict[str, Decimal] = field(default_factory=dict)
     uses_share: bool = False
+    divides: bool = False              # has a '/' by something that is not a literal
 
 
 class _Rewriter(ast.NodeTransformer):
@@ -102,7 +103,10 @@ def compile_formula(source: str) -> Formula:
     names: set[str] = set()
     references: dict[str, set[str]] = {}
     uses_share = False
+    divides = False
     for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and not isinstance(node.right, ast.Constant):
+            divides = True
         if not isinstance(node, _ALLOWED_NODES):
             raise FormulaError(_not_allowed(source, node))
         if isinstance(node, ast.Call):
@@ -130,7 +134,7 @@ def compile_formula(source: str) -> Formula:
     tree = ast.fix_missing_locations(rewriter.visit(tree))
     code = compile(tree, "<formula>", "eval")
     return Formula(source=source.strip(), code=code, names=names, references=references,
-                   constants=rewriter.constants, uses_share=uses_share)
+                   constants=rewriter.constants, uses_share=uses_share, divides=divides)
 
 
 _OPERATOR_NAMES = {ast.Pow: "the power operator **", ast.Mod: "the remainder operator %",

@@ -60,6 +60,7 @@ class Submission:
     period: int | None = None
     origin: str = ""
     profile: str | None = None
+    methodology: str | None = None     # the edition the file says it was filled for
 
 
 @dataclass
@@ -99,17 +100,25 @@ def read_document(path: Path) -> list[Submission]:
     if unknown:
         raise InputError([Problem("-", key, str(path), "unknown top-level key") for key in sorted(unknown)])
     period = _period(data.get("period"), path)
+    methodology = str(data["methodology"]) if data.get("methodology") else None
     if "bodies" in data:
         if not isinstance(data["bodies"], list):
             raise InputError([Problem("-", "bodies", str(path), "'bodies' must be a list")])
-        return [_submission(entry, f"bodies[{i}]", period, path) for i, entry in enumerate(data["bodies"])]
+        submissions = [_submission(entry, f"bodies[{i}]", period, path) for i, entry in enumerate(data["bodies"])]
+        for submission in submissions:
+            submission.methodology = methodology
+        return submissions
     if "body" in data:
         single = {"id": data["body"], "name": data.get("name"), "inputs": data.get("inputs")}
         if data.get("profile"):
             single["profile"] = data["profile"]
-        return [_submission(single,
-                            "", period, path)]
+        return [_with_methodology(_submission(single, "", period, path), methodology)]
     raise InputError([Problem("-", "bodies", str(path), "missing: give 'bodies: [...]' or 'body' with 'inputs'")])
+
+
+def _with_methodology(submission: Submission, methodology: str | None) -> Submission:
+    submission.methodology = methodology
+    return submission
 
 
 def _period(value, path) -> int | None:

@@ -177,9 +177,10 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
                                           "a parent's score is the aggregate of its children"))
         if not node.children and not node.formula and not node.checklist and node.provenance != "entered":
             problems.append(Problem(path, f"leaf node {node_id} has no formula"))
-        if c.formula is not None and c.formula.uses_share and node.zero_denominator is None:
+        if c.formula is not None and (c.formula.uses_share or c.formula.divides) and node.zero_denominator is None:
             problems.append(Problem(f"{path}.zero_denominator",
-                                    f"node {node_id} uses share() but does not say what a zero denominator means"))
+                                    f"node {node_id} divides (share() or '/') but does not say what a zero "
+                                    "denominator means"))
         if node.zero_denominator and node.zero_denominator.option:
             _option_exists(m, node.zero_denominator.option, f"{path}.zero_denominator.option", problems)
         if node.children and node.children_fill_max and node.aggregate == "sum":

@@ -101,6 +101,14 @@ def test_bad_input_names_body_field_and_reason_and_scores_nothing(tmp_path):
     assert result.stdout.strip() == ""
 
 
+def test_a_file_filled_for_another_edition_is_refused(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"methodology": "ict-2015", "bodies": [{"id": "b1", "inputs": full_raw()}]}),
+                    encoding="utf-8")
+    result = run("score", "it-2012", path)
+    assert result.returncode == 2 and "filled for 'ict-2015', not for 'it-2012'" in result.stderr
+
+
 def test_unknown_option_and_unknown_methodology_are_clear_errors(tmp_path):
     path = cohort_file(tmp_path, [{"id": "b1", "inputs": full_raw()}])
     result = run("score", "it-2012", path, "--option", "A13=maybe")

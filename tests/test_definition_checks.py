@@ -194,7 +194,20 @@ def test_unknown_band_table(broken):
 def test_share_without_zero_denominator_rule(broken):
     del find_node(broken, "3.1.1")["zero_denominator"]
     assert_problem(problems_of(broken), f"{P_3_1_1}.zero_denominator",
-                   "node 3.1.1 uses share() but does not say what a zero denominator means")
+                   "node 3.1.1 divides (share() or '/') but does not say what a zero denominator means")
+
+
+def test_plain_division_without_zero_denominator_rule(broken):
+    node = find_node(broken, "3.1.1")
+    del node["zero_denominator"]
+    node["formula"] = "weight * app2_g1 / app2_g2"
+    assert_problem(problems_of(broken), f"{P_3_1_1}.zero_denominator", "divides")
+
+
+def test_division_by_a_literal_needs_no_rule(broken):
+    node = find_node(broken, "3.2.1")
+    node["formula"] = "weight * app1_r2_2_1 / 2 * 2"
+    assert problems_of(broken) == []
 
 
 def test_zero_denominator_rule_with_unknown_option(broken):
