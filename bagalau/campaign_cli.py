@@ -331,12 +331,12 @@ def campaign_demo(database: Optional[str] = DATABASE) -> None:
         c = campaigns.get_campaign(s, result.campaign_id)
         rows, final = campaigns.rating(s, c)
         first = _ranks(result.run_totals[0])
-        table = Table("rank", "body", "name", "total", "after run 1", title=f"{c.name}: final rating (synthetic data)")
+        table = Table("rank", "body", "name", "total", "draft (run 1)", title=f"{c.name}: final rating (synthetic data)")
         for row in rows:
             before = result.run_totals[0][row.body]
-            moved = "" if first[row.body] == row.rank else f" (was {first[row.body]})"
+            changed = before != row.total or first[row.body] != row.rank
             table.add_row(str(row.rank), row.body, row.name, row.total,
-                          ("" if before == row.total else before) + moved)
+                          f"{before}, rank {first[row.body]}" if changed else "")
         out.print(table)
         changed = [code for code in result.run_totals[0] if result.run_totals[0][code] != result.run_totals[-1][code]]
         out.print(f"the commission's decision changed the total of: {', '.join(changed)}")

@@ -57,6 +57,8 @@ def profile_of(kind: str, parent_profile: str | None) -> str:
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for every data row of a CSV or XLSX file."""
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise RegistryError(str(path), [RowProblem(0, "-", f"unsupported file type '{suffix}'; use .csv or .xlsx")])
     if not path.exists():
         raise RegistryError(str(path), [RowProblem(0, "-", "file not found")])
     if suffix == ".csv":
@@ -71,8 +73,6 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         sheet = workbook.worksheets[0]
         table = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
-    else:
-        raise RegistryError(str(path), [RowProblem(0, "-", f"unsupported file type '{suffix}'; use .csv or .xlsx")])
     if not table:
         raise RegistryError(str(path), [RowProblem(1, "-", "the file is empty; the first row must name the columns")])
     header = [name.strip().lower() for name in table[0]]

@@ -440,12 +440,12 @@ def create_triggers(connection, tables: tuple[str, ...] = IMMUTABLE_TABLES) -> N
             connection.execute(text(statement))
 
 
-def drop_triggers(connection, tables: tuple[str, ...] = IMMUTABLE_TABLES) -> None:
+def drop_triggers(connection, tables: tuple[str, ...] = IMMUTABLE_TABLES, function: bool = True) -> None:
     dialect = connection.dialect.name
     for table in tables:
         for statement in trigger_ddl(dialect, table)[1]:
             connection.execute(text(statement))
-    if dialect == "postgresql":
+    if dialect == "postgresql" and function:
         connection.execute(text(PG_FUNCTION_DROP))
 
 

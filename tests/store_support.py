@@ -1,0 +1,92 @@
+"""Fixtures for tests of the campaign store, on SQLite and PostgreSQL.
+
+Every test gets a fresh database state: a new SQLite file in its tmp_path,
+or a new schema in the PostgreSQL test database (dropped afterwards). The
+PostgreSQL cases run whenever the server in BAGALAU_TEST_POSTGRES_URL
+(default postgresql+psycopg://postgres@127.0.0.1:5432/bagalau_test) is
+reachable, and are skipped with the reason otherwise.
+
+Import the fixtures into a test module: ``from store_support import *``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from functools import lru_cache
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bagalau import store
+
+PG_URL = os.environ.get("BAGALAU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bagalau_test")
+
+
+@lru_cache(maxsize=1)
+def postgres_problem() -> str | None:
+    """None when the PostgreSQL test database answers, else why not."""
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means: skip, with the reason
+        return f"PostgreSQL not reachable at {store.describe(PG_URL)}: {str(exc).splitlines()[0]}"
+
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql"),
+]
+
+
+def _fresh_url(backend: str, tmp_path) -> tuple[str, callable]:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}", lambda: None
+    problem = postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+    return url, drop
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(request, tmp_path):
+    """The URL of a fresh, empty database (no tables)."""
+    url, drop = _fresh_url(request.param, tmp_path)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def db_url(empty_url):
+    """The URL of a fresh database with the schema created from the models."""
+    engine = store.make_engine(empty_url)
+    store.Base.metadata.create_all(engine)
+    engine.dispose()
+    return empty_url
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = store.make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def factory(engine):
+    return store.make_sessionmaker(engine)
