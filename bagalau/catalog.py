@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .compiled import CompiledMethodology, DefinitionError
-from .definition import Methodology
+from .definition import Methodology, read_yaml
 from .editions import EditionInForce, in_force
 from .validation import check_file
 
@@ -58,13 +58,22 @@ def methodology(id_or_path: str) -> Methodology:
     return load(id_or_path).source
 
 
+def _declared_family(path: Path) -> str | None:
+    """The family a file declares, read without validating it (a broken
+    edition of one family must not hide the others)."""
+    try:
+        return str(read_yaml(path).get("family"))
+    except Exception:  # noqa: BLE001 - an unreadable file belongs to no family
+        return None
+
+
 def family_editions(family: str) -> list[Methodology]:
-    editions = [methodology(edition_id) for edition_id in definition_paths()]
-    return [m for m in editions if m.family == family]
+    return [methodology(edition_id) for edition_id, path in definition_paths().items()
+            if _declared_family(path) == family]
 
 
 def families() -> list[str]:
-    return sorted({methodology(edition_id).family for edition_id in definition_paths()})
+    return sorted({f for f in (_declared_family(p) for p in definition_paths().values()) if f})
 
 
 def edition_in_force(family: str, on: date) -> tuple[Methodology, EditionInForce] | None:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-import click
 import typer
 from rich.console import Console
 
@@ -55,12 +54,21 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
 def methodologies() -> None:
     """List the methodology editions Bagalau knows."""
     table = terminal.Table(title="Methodology editions")
-    for column in ("id", "family", "act", "signed", "status", "title"):
-        table.add_column(column)
+    for column in ("id", "family", "act", "signed", "status"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title", max_width=60, no_wrap=True, overflow="ellipsis")
+    broken = []
     for methodology_id in catalog.definition_paths():
-        m = load_methodology(methodology_id).methodology
-        table.add_row(m.id, m.family, f"№ {m.act.number}", str(m.act.signed), m.act.status, m.act.title.get("ru"))
+        try:
+            m = catalog.methodology(methodology_id)
+        except DefinitionError:
+            broken.append(methodology_id)
+            continue
+        table.add_row(m.id, m.family, f"{m.act.kind} № {m.act.number}" + (f" (amends {m.base})" if m.base else ""),
+                      str(m.act.signed), m.act.status, m.act.title.get("en") or m.act.title.get("ru"))
     out.print(table)
+    for methodology_id in broken:
+        err.print(f"[red]{methodology_id}: the definition has problems; run `bagalau check` on it[/]")
 
 
 @app.command()
@@ -289,9 +297,32 @@ from .campaign_cli import app as campaign_commands  # noqa: E402
 app.add_typer(campaign_commands)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def main() -> None:
+    """Console entry point. An unexpected failure prints one line, not a
+    traceback (set BAGALAU_DEBUG=1 to see it), and exits with status 3."""
+    import os
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: show them as the tool's help would
+        show = getattr(exc, "show", None)
+        if show:
+            show()
+        else:
+            err.print(f"error: {exc}")
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("BAGALAU_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc} "
+                  "(set BAGALAU_DEBUG=1 for the details, and please report it)", highlight=False)
+        sys.exit(3)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()
