@@ -53,10 +53,10 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
 @app.command()
 def methodologies() -> None:
     """List the methodology editions Bagalau knows."""
-    table = terminal.Table(title="Methodology editions")
-    for column in ("id", "family", "act", "signed", "status"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("title", max_width=60, no_wrap=True, overflow="ellipsis")
+    table = terminal.Table(title="Methodology editions (bagalau show ID for the tree)")
+    table.add_column("id", no_wrap=True)
+    for column in ("family", "act", "signed", "status"):
+        table.add_column(column)
     broken = []
     for methodology_id in catalog.definition_paths():
         try:
@@ -65,7 +65,7 @@ def methodologies() -> None:
             broken.append(methodology_id)
             continue
         table.add_row(m.id, m.family, f"{m.act.kind} № {m.act.number}" + (f" (amends {m.base})" if m.base else ""),
-                      str(m.act.signed), m.act.status, m.act.title.get("en") or m.act.title.get("ru"))
+                      str(m.act.signed), m.act.status)
     out.print(table)
     for methodology_id in broken:
         err.print(f"[red]{methodology_id}: the definition has problems; run `bagalau check` on it[/]")
