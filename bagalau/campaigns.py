@@ -312,13 +312,24 @@ def _count(start: date, working_days: int | None, calendar_days: int | None) -> 
     return start + timedelta(days=calendar_days or 0)
 
 
-def _event(session: Session, campaign: Campaign, event: str, day: date) -> list[Deadline]:
-    """Resolve the deadlines that count from ``event``."""
+def _event(session: Session, campaign: Campaign, event: str, day: date, body: str | None = None) -> list[Deadline]:
+    """Resolve the deadlines that count from ``event`` (``event:NAME`` in a
+    definition's schedule). An event of one body (its objection, its
+    commission's meeting) gives that body its own deadline row."""
     resolved = []
-    for deadline in campaign.deadlines:
-        if deadline.due is None and deadline.after == event:
-            deadline.due = _count(day, deadline.working_days, deadline.calendar_days)
+    for deadline in list(campaign.deadlines):
+        if deadline.due is not None or deadline.after != event or deadline.body_code is not None:
+            continue
+        due = _count(day, deadline.working_days, deadline.calendar_days)
+        if body is None:
+            deadline.due = due
             resolved.append(deadline)
+        else:
+            own = Deadline(key=deadline.key, body_code=body, name=deadline.name, due=due, after=event,
+                           working_days=deadline.working_days, calendar_days=deadline.calendar_days,
+                           paragraph=deadline.paragraph, source=deadline.source)
+            campaign.deadlines.append(own)
+            resolved.append(own)
     return resolved
 
 
@@ -329,7 +340,7 @@ def _deadline(campaign: Campaign, key: str) -> Deadline | None:
 def open_submissions(session: Session, campaign: Campaign, actor: str, at: datetime | None = None) -> None:
     _require_role(session, actor, ("evaluator",), "open submissions")
     _require_state(campaign, ("created",), "open submissions")
-    _event(session, campaign, "submissions_open", _day(_moment(at)))
+    _event(session, campaign, "event:submissions_opened", _day(_moment(at)))
     _set_state(session, campaign, "submissions", actor, at)
 
 
@@ -433,7 +444,7 @@ def close_submissions(session: Session, campaign: Campaign, actor: str, at: date
     _require_role(session, actor, ("evaluator",), "close submissions")
     _require_state(campaign, ("submissions",), "close submissions")
     flags = flag_reports(session, campaign, actor, at)
-    _event(session, campaign, "submissions_closed", _day(_moment(at)))
+    _event(session, campaign, "event:submissions_closed", _day(_moment(at)))
     _set_state(session, campaign, "verification", actor, at, flags=flags)
     return flags
 
@@ -713,13 +724,18 @@ def send_draft_conclusions(session: Session, campaign: Campaign, actor: str,
     run = latest_run(session, campaign)
     moment = _moment(at)
     sent = _day(moment)
-    days = int(campaign.settings.get("objection_working_days", 5))
-    deadline = workdays.add_working_days(sent, days)
+    _event(session, campaign, "event:conclusion_received", sent)
+    rule = _deadline(campaign, "objections")
+    if rule is not None and rule.due is not None:      # the act's own objection window (e.g. 002 §115–116)
+        deadline = rule.due
+    else:
+        days = int(campaign.settings.get("objection_working_days", 5))
+        deadline = workdays.add_working_days(sent, days)
+        campaign.deadlines.append(Deadline(key="objections", name="Objections with supporting documents",
+                                           due=deadline, after="event:conclusion_received", working_days=days,
+                                           source="setting",
+                                           paragraph=campaign.settings.get("objection_rule", "campaign setting")))
     conclusions = _conclusions(session, campaign, run, "draft", moment, deadline, actor)
-    campaign.deadlines.append(Deadline(key="objections", name="Objections with supporting documents",
-                         due=deadline, after="drafts_sent", working_days=days, source="setting",
-                         paragraph=campaign.settings.get("objection_rule", "campaign setting")))
-    _event(session, campaign, "drafts_sent", sent)
     act = _deadline(campaign, "conclusions")
     late = act is not None and act.due is not None and sent > act.due
     _set_state(session, campaign, "drafts_sent", actor, at, run=run.number, objection_deadline=deadline,
@@ -787,6 +803,7 @@ def file_objection(session: Session, campaign: Campaign, body: str, text: str, d
     _record(session, campaign, actor, "objection.file", f"objection:{objection.id}", {
         "body": body, "text": text, "documents": documents, "contested": contested or [],
         "deadline": conclusion.objection_deadline}, at)
+    _event(session, campaign, "event:objection_received", _day(moment), body)
     if campaign.state == "drafts_sent":
         _set_state(session, campaign, "objections", actor, at)
     return objection
@@ -888,6 +905,7 @@ def decide_objection(session: Session, campaign: Campaign, objection_id: int, ac
         "objection": objection.id, "body": objection.body_code, "outcome": outcome, "reasoning": reasoning,
         "remove_facts": remove_facts, "input_changes": input_changes,
         "reverification_due": decision.reverification_due}, at)
+    _event(session, campaign, "event:commission_meeting", _day(moment), objection.body_code)
     for fact in facts:
         fact.removed_by_decision_id = decision.id
         _flush(session, f"fact #{fact.id}")
@@ -924,7 +942,7 @@ def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | No
         raise CampaignError(f"the objection window is open until {window.due}; finalise after it closes")
     run = latest_run(session, campaign)
     conclusions = _conclusions(session, campaign, run, "final", moment, None, actor)
-    _event(session, campaign, "final", _day(moment))
+    _event(session, campaign, "event:final", _day(moment))
     act = _deadline(campaign, "corrected_conclusions")
     late = act is not None and act.due is not None and _day(moment) > act.due
     _set_state(session, campaign, "final", actor, at, run=run.number,

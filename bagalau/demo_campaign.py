@@ -52,6 +52,19 @@ def registry_records() -> list[dict[str, str]]:
     return rows
 
 
+def seed(session: Session, codes: list[str]) -> dict[str, int]:
+    """The demo registry and users (idempotent)."""
+    summary = registry.import_records(session, registry_records(), "system", "demo registry")
+    campaigns.add_user(session, METHODOLOGIST, "methodologist")
+    for name in EVALUATORS:
+        campaigns.add_user(session, name, "evaluator")
+    for name in COMMISSION:
+        campaigns.add_user(session, name, "commission")
+    for code in codes:
+        campaigns.add_user(session, representative(code), "body", code)
+    return summary
+
+
 @dataclass
 class Candidate:
     body: str
@@ -120,15 +133,8 @@ def run(factory: sessionmaker[Session], say: Callable[[str], None] = print) -> D
     lead = EVALUATORS[0]
 
     with transaction(factory) as s:
-        summary = registry.import_records(s, registry_records(), "system", "demo registry")
+        summary = seed(s, codes)
         say(f"registry: {summary['created']} bodies created, {summary['updated']} updated")
-        campaigns.add_user(s, METHODOLOGIST, "methodologist")
-        for name in EVALUATORS:
-            campaigns.add_user(s, name, "evaluator")
-        for name in COMMISSION:
-            campaigns.add_user(s, name, "commission")
-        for code in codes:
-            campaigns.add_user(s, representative(code), "body", code)
         taken = set(s.execute(select(Campaign.name)).scalars())
     name = next(f"demo-it-2012-{n}" for n in range(1, 10_000) if f"demo-it-2012-{n}" not in taken)
 
