@@ -27,7 +27,7 @@ METHODOLOGY = "citizens-2017"
 
 NATIONAL_BANK = ("natbank", "Национальный Банк Республики Казахстан", "National Bank of the Republic of Kazakhstan")
 UNMONITORED = {"min-justice", "kyzylorda"}          # §31: no service type in the public monitoring
-NOTHING_TO_OPTIMISE = "min-energy"                   # QS.7.T: n = 0
+NOTHING_TO_OPTIMISE = "min-health"                   # QS.7.T: n = 0
 NO_LATE_SERVICES = "pavlodar"                        # QS.2: a = 0, App 8 IC5 has no denominator
 NOTHING_DRAFTED = "atyrau"                           # §81: no drafts planned, no user comments
 
