@@ -306,3 +306,30 @@ def test_edition_in_force():
     assert found is not None and found[0].id == "citizens-2017"
     later = catalog.edition_in_force("citizens-interaction", date(2020, 12, 31))
     assert later is None or later[0].id != "citizens-2017"
+
+
+@pytest.mark.parametrize("answered,points", [(100, 2), ("99.9", 1), (71, 1), (70, 1), ("69.99", 0), (0, 0)])
+def test_paragraph_83_answered_share_bands(answered, points):
+    """§83: 100 % → 2; more than 70 % and less than 100 % → 1; less than 70 % → 0;
+    exactly 70 % → 1 (A13). One language version; the other stays at 2."""
+    result = score(perfect_raw("local", app12_dlg_kk_2_answered_pct=answered), "local")
+    assert near_value(result.scores["OP.1.4"], (F(9) - 2 + points) / 9 * 20)
+
+
+@pytest.mark.parametrize("new_types,conclusion,points", [(True, False, 5), (False, True, 5), (False, False, 0)])
+def test_paragraph_57_register_expansion(new_types, conclusion, points):
+    result = score(perfect_raw("central", qs5_new_types=new_types, qs5_no_more_types=conclusion), "central")
+    assert result.scores["QS.5"] == points
+
+
+def test_paragraph_59_composite_services():
+    assert score(perfect_raw("central", qs6_new_composite=False), "central").scores["QS.6"] == 0
+    assert score(perfect_raw("central"), "central").scores["QS.6"] == 3
+
+
+def test_paragraph_32_measures():
+    assert score(perfect_raw("local", qs1_measures=False), "local").scores["QS.1.P2"] == 0
+
+
+def near_value(value: Decimal, target: F) -> bool:
+    return abs(F(value) - target) < F(1, 10 ** 20)
