@@ -37,7 +37,7 @@ FEW_EVENTS = {"min-agriculture"}
 NO_SUBORDINATES = {"min-digital"}
 NO_LISTED_DATASETS = {"kostanay"}
 NO_MEDIA_REQUESTS = {"atyrau"}
-NO_ASK_QUESTIONS = {"turkistan"}
+NO_ASK_QUESTIONS = {"pavlodar"}
 NO_MEDIA_SURVEY = {"mangystau"}
 
 
