@@ -175,3 +175,25 @@ def test_submissions_are_never_updated_in_place(factory):
             version = campaigns.latest_submission(s, campaigns.get_campaign(s, campaign_id), "akmola")
             version.values = {}
             s.flush()
+
+
+def test_two_concurrent_state_changes_conflict(factory):
+    """Both evaluators see the campaign 'created'; the first opens submissions;
+    the second's change is refused instead of being applied twice."""
+    campaign_id, _ = build(factory, until="created", codes=["akmola"])
+    first, second = factory(), factory()
+    try:
+        a = campaigns.get_campaign(first, campaign_id)
+        b = campaigns.get_campaign(second, campaign_id)
+        assert a.state == b.state == "created"
+        campaigns.open_submissions(first, a, EVALUATOR)
+        first.commit()
+        with pytest.raises(campaigns.ConflictError, match="someone else changed the same record"):
+            campaigns.open_submissions(second, b, EVALUATOR)
+        second.rollback()
+    finally:
+        first.close()
+        second.close()
+    with store.transaction(factory) as s:
+        assert campaigns.get_campaign(s, campaign_id).state == "submissions"
+        assert [e.action for e in audit.entries(s, campaign_id)].count("campaign.state") == 1
