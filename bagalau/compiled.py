@@ -39,6 +39,7 @@ class CompiledNode:
     checklist_scale: Formula | None = None
     cohort_when: Formula | None = None
     cohort_over: Formula | None = None
+    variables: list[tuple[str, Formula]] = field(default_factory=list)
 
 
 @dataclass
@@ -218,6 +219,10 @@ class CompiledMethodology:
             compiled = CompiledNode(node=node, path=here, parent=parent)
             formula = entered_input_id(node.id) if is_entered_leaf(node) else node.formula
             compiled.formula = self._compile(formula, f"{here}.formula")
+            for name, source in node.variables.items():
+                variable = self._compile(source, f"{here}.variables.{name}")
+                if variable is not None:
+                    compiled.variables.append((name, variable))
             if node.not_applicable:
                 compiled.not_applicable = self._compile(node.not_applicable.when, f"{here}.not_applicable.when")
             for k, deduction in enumerate(node.deductions):

@@ -289,6 +289,8 @@ class Node(Strict):
     quote: str | None = None
     provenance: Provenance = "verbatim"
     derived_id: bool = Field(False, description="the act does not number this node; the id is ours")
+    variables: dict[str, str] = Field({}, description="named intermediate values (the act's a, b, s …), "
+                                                      "evaluated in order before the formula and shown in the explanation")
     formula: str | None = None
     aggregate: Literal["sum", "mean"] = "sum"
     children: list["Node"] = []
@@ -331,6 +333,8 @@ class Penalty(Strict):
     name: Text
     points: Decimal | None = None
     cap: Decimal | None = None
+    cap_group: str | None = Field(None, description="rules in one group share the cap in penalty_caps")
+    amount_entered: bool = Field(False, description="the evaluator enters the points of each occurrence")
     scope: Literal["total", "direction"] = "total"
     replaces_value: bool = False
     paragraph: str
@@ -381,6 +385,8 @@ class Methodology(Strict):
     nodes: list[Node]
     forms: dict[str, Text] = Field({}, description="form code -> its title in the act")
     penalties: dict[str, Penalty] = {}
+    penalty_caps: dict[str, Decimal] = Field({}, description="cap group -> the cap its rules share "
+                                                            "(per direction or per total, as the rules' scope)")
     schedule: dict[str, Schedule] = {}
     profiles: dict[str, Text] = Field({}, description="e.g. central / local: the same act with other maxima")
     total_aggregate: Literal["sum", "mean"] = "sum"

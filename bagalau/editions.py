@@ -209,7 +209,8 @@ def edition_dates(m: Methodology) -> EditionInForce:
     else:
         starts = act.registered or act.signed
         assumed = True
-        note = ("the date of entry into force is not known; the registration date stands in for it"
+        stand_in = "registration" if act.registered else "signing"
+        note = (f"the date of entry into force is not known; the {stand_in} date stands in for it"
                 + (f" ({act.in_force_note})" if act.in_force_note else ""))
     ends = act.repealed.date if act.repealed else None
     return EditionInForce(m.id, starts, ends, assumed, note)

@@ -35,9 +35,10 @@ class AppliedPenalty:
     """A penalty recorded against a body (by a campaign's verification)."""
 
     rule: str
-    count: int = 1
+    count: int | Decimal = 1
     node: str | None = None            # the top-level direction, for scope "direction"
     reference: str = ""                # the fact, document or deadline it rests on
+    amount: Decimal | None = None      # points per occurrence, for rules whose amount is entered
 
 
 @dataclass
@@ -182,47 +183,76 @@ class Scorer:
         return graded
 
     def _penalties(self, body_id: str, applied: list[AppliedPenalty]):
-        """Group the penalties by rule (and direction, for rules capped per
-        direction) and cap each group. Returns the amount per direction node
-        with its note, the amount off the total, and the explanation lines."""
+        """Sum the penalties: per rule (and direction, for rules capped per
+        direction), each rule capped by its own cap, then rules sharing a cap
+        group capped together. Returns the amount per direction node with its
+        notes, the amount off the total, and the explanation lines."""
         groups: dict[tuple[str, str | None], list[AppliedPenalty]] = {}
         for penalty in applied:
-            rule = self.methodology.penalties.get(penalty.rule)
-            if rule is None:
-                raise ScoringError(body_id, penalty.node or "-", f"unknown penalty '{penalty.rule}'; "
-                                   f"this edition has: {', '.join(self.methodology.penalties) or 'none'}")
-            if rule.scope == "direction" and penalty.node not in self.compiled.top_level:
-                raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' is capped per direction "
-                                   f"and needs one of {', '.join(self.compiled.top_level)}")
+            rule = self._penalty_rule(body_id, penalty)
             groups.setdefault((penalty.rule, penalty.node if rule.scope == "direction" else None), []).append(penalty)
-        per_direction: dict[str, tuple[Decimal, dict]] = {}
-        off_total = _ZERO
+        amounts: dict[tuple[str | None, str | None], Decimal] = {}   # (cap group or rule, node) -> amount
+        notes: dict[str | None, list[dict]] = {}
         lines: list[dict] = []
         for (rule_id, node_id), items in groups.items():
             rule = self.methodology.penalties[rule_id]
-            count = sum(item.count for item in items)
-            if rule.points is None:
-                amount, capped = _ZERO, False
+            count = sum((Decimal(item.count) for item in items), _ZERO)
+            if rule.replaces_value:
+                amount, capped, text = _ZERO, False, (
+                    f"{rule.name.get('en')}: {_text(count)} fact(s); the verified values replaced the reported "
+                    f"ones ({rule.paragraph})")
             else:
-                amount = rule.points * count
-                capped = rule.cap is not None and amount > rule.cap
-                amount = rule.cap if capped else amount
-            text = (f"penalty {rule.name.get('en')}: {count} × {_text(rule.points)} = {_text(rule.points * count)}"
-                    + (f", capped at {_text(rule.cap)}" if capped else "") + f" ({rule.paragraph})"
-                    if rule.points is not None else
-                    f"{rule.name.get('en')}: {count} fact(s); the verified values replaced the reported ones "
-                    f"({rule.paragraph})")
-            if node_id is not None:
-                previous, notes = per_direction.get(node_id, (_ZERO, []))
-                per_direction[node_id] = (previous + amount, [*notes, {"code": "penalty", "text": text}])
-            else:
-                off_total += amount
+                raw = sum(((item.amount if rule.amount_entered else rule.points) * Decimal(item.count)
+                           for item in items), _ZERO)
+                capped = rule.cap is not None and raw > rule.cap
+                amount = rule.cap if capped else raw
+                each = "entered amounts" if rule.amount_entered else f"{_text(count)} × {_text(rule.points)}"
+                text = (f"penalty {rule.name.get('en')}: {each} = {_text(raw)}"
+                        + (f", capped at {_text(rule.cap)}" if capped else "") + f" ({rule.paragraph})")
+            key = (f"group:{rule.cap_group}" if rule.cap_group else f"rule:{rule_id}", node_id)
+            amounts[key] = amounts.get(key, _ZERO) + amount
+            notes.setdefault(node_id, []).append({"code": "penalty", "text": text})
             lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
-                          "count": count, "points_each": _text(rule.points) if rule.points is not None else None,
+                          "count": _text(count), "points_each": _text(rule.points) if rule.points is not None else None,
                           "cap": _text(rule.cap) if rule.cap is not None else None, "capped": capped,
-                          "amount": _text(amount), "paragraph": rule.paragraph, "text": text,
-                          "references": [item.reference for item in items if item.reference]})
+                          "cap_group": rule.cap_group, "amount": _text(amount), "paragraph": rule.paragraph,
+                          "text": text, "references": [item.reference for item in items if item.reference]})
+        per_direction: dict[str, tuple[Decimal, list[dict]]] = {}
+        off_total = _ZERO
+        for (key, node_id), amount in amounts.items():
+            if key.startswith("group:"):
+                group = key[len("group:"):]
+                cap = self.methodology.penalty_caps[group]
+                if amount > cap:
+                    notes.setdefault(node_id, []).append({
+                        "code": "penalty_cap", "text": f"penalties of group '{group}' add up to {_text(amount)}, "
+                                                      f"capped at {_text(cap)}"})
+                    lines.append({"rule": f"cap group {group}", "node": node_id, "capped": True,
+                                  "amount": _text(cap - amount), "text": f"capped at {_text(cap)}"})
+                    amount = cap
+            if node_id is None:
+                off_total += amount
+            else:
+                previous, _ = per_direction.get(node_id, (_ZERO, []))
+                per_direction[node_id] = (previous + amount, notes.get(node_id, []))
         return per_direction, off_total, lines
+
+    def _penalty_rule(self, body_id: str, penalty: AppliedPenalty):
+        rule = self.methodology.penalties.get(penalty.rule)
+        if rule is None:
+            raise ScoringError(body_id, penalty.node or "-", f"unknown penalty '{penalty.rule}'; "
+                               f"this edition has: {', '.join(self.methodology.penalties) or 'none'}")
+        if rule.scope == "direction" and penalty.node not in self.compiled.top_level:
+            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' is capped per direction "
+                               f"and needs one of {', '.join(self.compiled.top_level)}")
+        if rule.amount_entered and penalty.amount is None:
+            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' needs the entered amount")
+        if not rule.amount_entered and penalty.amount is not None:
+            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' has fixed points "
+                               f"({rule.points}); an amount cannot be entered")
+        if Decimal(penalty.count) < 0 or (penalty.amount is not None and penalty.amount < 0):
+            raise ScoringError(body_id, penalty.node or "-", "a penalty count or amount cannot be negative")
+        return rule
 
     def _applicability(self, namespace):
         not_applicable: set[str] = set()
@@ -259,6 +289,8 @@ class Scorer:
             outcome = self._checklist(compiled, namespace, weight, explain)
         elif compiled.formula is not None:
             try:
+                for name, variable in compiled.variables:
+                    namespace[name] = eval(variable.code, namespace)
                 value = eval(compiled.formula.code, namespace)
             except (ZeroDenominator, DivisionByZero, InvalidOperation) as exc:
                 if not _is_division_by_zero(exc):
@@ -269,7 +301,8 @@ class Scorer:
         else:
             outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
         if explain and compiled.formula is not None:
-            outcome.used = {name: namespace.get(name) for name in sorted(compiled.formula.names)}
+            names = set(compiled.formula.names).union(*(v.names for _, v in compiled.variables))
+            outcome.used = {name: namespace.get(name) for name in sorted(names)}
             if node.provenance == "entered" and not node.formula:
                 comment = namespace.get(entered_input_id(node.id) + "_comment")
                 outcome.notes.append({"code": "entered",

@@ -159,9 +159,27 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         for ref in sorted(formula.references.get("node", set()) - node_ids):
             problems.append(Problem(path, f"unknown node '{ref}' in score()"))
 
+    def unknown_names_with(formula, path: str, local: set[str]) -> None:
+        nonlocal known
+        saved = known
+        known = known | local
+        try:
+            unknown_names(formula, path)
+        finally:
+            known = saved
+
     for node_id, c in compiled.nodes.items():
         node, path = c.node, c.path
-        unknown_names(c.formula, f"{path}.formula")
+        local = set()
+        for name, variable in c.variables:
+            if not name.isidentifier() or name.startswith("_") or name in known or name in FUNCTIONS:
+                problems.append(Problem(f"{path}.variables.{name}", f"'{name}' cannot name a variable: it must be "
+                                        "a new identifier, not an input, parameter, option or function"))
+            unknown_names_with(variable, f"{path}.variables.{name}", local)
+            local.add(name)
+        if c.variables and c.formula is None:
+            problems.append(Problem(f"{path}.variables", "variables are only used by a formula"))
+        unknown_names_with(c.formula, f"{path}.formula", local)
         unknown_names(c.not_applicable, f"{path}.not_applicable.when", allowed=known - {"weight"}, scores=False)
         if c.not_applicable is not None and c.not_applicable.references.get("node"):
             problems.append(Problem(f"{path}.not_applicable.when",
@@ -243,11 +261,21 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
     inputs_and_parameters = set(compiled.inputs) | set(compiled.parameters)
     for index, check in enumerate(compiled.checks):
         unknown_names(check.rule, f"checks[{index}].rule", allowed=inputs_and_parameters, scores=False)
+    group_scopes: dict[str, set[str]] = {}
     for key, penalty in m.penalties.items():
-        if penalty.cap is not None and penalty.points is None:
-            problems.append(Problem(f"penalties.{key}.cap", "a cap needs points per occurrence"))
-        if penalty.points is None and not penalty.replaces_value:
-            problems.append(Problem(f"penalties.{key}", "give points per occurrence, or replaces_value: true"))
+        if penalty.cap is not None and penalty.points is None and not penalty.amount_entered:
+            problems.append(Problem(f"penalties.{key}.cap", "a cap needs points per occurrence or entered amounts"))
+        if penalty.points is None and not penalty.replaces_value and not penalty.amount_entered:
+            problems.append(Problem(f"penalties.{key}", "give points per occurrence, amount_entered: true, "
+                                                        "or replaces_value: true"))
+        if penalty.cap_group:
+            group_scopes.setdefault(penalty.cap_group, set()).add(penalty.scope)
+            if penalty.cap_group not in m.penalty_caps:
+                problems.append(Problem(f"penalties.{key}.cap_group",
+                                        f"cap group '{penalty.cap_group}' is not listed under penalty_caps"))
+    for group, scopes in group_scopes.items():
+        if len(scopes) > 1:
+            problems.append(Problem(f"penalty_caps.{group}", "rules sharing a cap group must share their scope"))
     for index, item in enumerate(m.inputs):
         if item.min is not None and item.max is not None and item.min > item.max:
             problems.append(Problem(f"inputs[{index}](id {item.id})", f"min {item.min} is above max {item.max}"))
@@ -261,9 +289,10 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         if item.id in seen:
             problems.append(Problem(f"inputs[{index}](id {item.id})", f"input '{item.id}' is defined twice"))
         seen.add(item.id)
+    every_profile_node = {node.id for node in compiled.source.walk()}
     for index, reading in enumerate(m.readings):
         for node_id in reading.nodes:
-            if node_id not in node_ids:
+            if node_id not in every_profile_node:
                 problems.append(Problem(f"readings[{index}](id {reading.id}).nodes", f"unknown node '{node_id}'"))
         if reading.option:
             _option_exists(m, reading.option, f"readings[{index}](id {reading.id}).option", problems)

@@ -219,3 +219,67 @@ def test_explanation_is_json_with_penalties_and_grades():
     json.dumps(explanation)
     assert explanation["grades"]["total"]["en"] in {"high", "medium", "low"}
     assert explanation["penalties"] == []
+
+
+# --- named variables and shared penalty caps --------------------------------------------
+
+def mini_data() -> dict:
+    import copy
+    return copy.deepcopy(read_yaml(Path(BASE)))
+
+
+def compile_mini(data, profile="central"):
+    from bagalau.compiled import CompiledMethodology
+    from bagalau.validation import check_data
+    compiled, problems = check_data(data)
+    assert [str(p) for p in problems] == []
+    return CompiledMethodology(compiled.source, profile)
+
+
+def test_named_variables_feed_the_formula_and_the_explanation():
+    from bagalau.inputs import validate
+    from bagalau.scoring import Scorer
+    data = mini_data()
+    node = data["nodes"][0]["children"][0]
+    node["variables"] = {"a": "done", "b": "due - done", "s": "a / (a + b)"}
+    node["formula"] = "weight * s"
+    compiled = compile_mini(data)
+    values = validate(compiled, body("c")).values
+    result = Scorer(compiled).score("c", values, explain=True)
+    assert result.scores["1.1"] == Decimal(40) * 30 / 40
+    explained = find(result.explanation["nodes"], "1.1")
+    assert explained["parameters"]["s"] == "0.75" and explained["inputs"]["done"]["value"] == "30"
+    # a zero denominator inside a variable follows the node's rule
+    values = validate(compiled, body("c", done=0, due=0)).values
+    assert Scorer(compiled).score("c", values).scores["1.1"] == 40
+
+
+def test_a_variable_may_not_shadow_an_input():
+    from bagalau.validation import check_data
+    data = mini_data()
+    node = data["nodes"][0]["children"][0]
+    node["variables"] = {"done": "due"}
+    _, problems = check_data(data)
+    assert any("cannot name a variable" in p.message for p in problems)
+
+
+def test_rules_in_one_cap_group_share_the_cap():
+    from bagalau.inputs import validate
+    from bagalau.scoring import Scorer
+    data = mini_data()
+    data["penalties"]["late"].update(cap_group="reporting", scope="direction")
+    data["penalties"]["incomplete"] = {"name": {"en": "Incomplete"}, "amount_entered": True, "cap_group": "reporting",
+                                      "scope": "direction", "paragraph": "§11"}
+    data["penalty_caps"] = {"reporting": "2"}
+    compiled = compile_mini(data)
+    scorer = Scorer(compiled)
+    values = validate(compiled, body("c")).values
+    clean = scorer.score("c", values)
+    penalised = scorer.score("c", values, explain=True, penalties=[
+        AppliedPenalty("late", node="1"), AppliedPenalty("incomplete", node="1", amount=Decimal("0.75"), count=2)])
+    # 1.5 + 2 × 0.75 = 3, capped at 2 for the group
+    assert penalised.scores["1"] == clean.scores["1"] - 2
+    notes = [n["text"] for n in find(penalised.explanation["nodes"], "1")["notes"]]
+    assert any("capped at 2" in text for text in notes)
+    with pytest.raises(ScoringError, match="needs the entered amount"):
+        scorer.score("c", values, penalties=[AppliedPenalty("incomplete", node="1")])
