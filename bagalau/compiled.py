@@ -49,7 +49,8 @@ class ChecklistSectionLayout:
     section_id: str
     weight: Decimal
     conditional: bool
-    item_ids: list[str]
+    item_ids: list[str]                        # input ids
+    item_labels: list[str]                     # the act's item ids within the section
     present: Callable[[dict], tuple]           # namespace -> the items' values
     defects_id: str
     applies_id: str
@@ -179,7 +180,8 @@ class CompiledMethodology:
                 sections.append(ChecklistSectionLayout(
                     section_id=section.id,
                     weight=self.parameters.get(rule.section_weights.get(section.id, ""), Decimal(0)),
-                    conditional=section.conditional, item_ids=ids, present=getter,
+                    conditional=section.conditional, item_ids=ids,
+                    item_labels=[item.id for item in section.items], present=getter,
                     defects_id=checklist_defects_id(rule.checklist, version, section.id),
                     applies_id=checklist_applies_id(rule.checklist, section.id)))
             layout[version] = sections

@@ -78,7 +78,7 @@ class Rounding(Strict):
 class Reading(Strict):
     """An ambiguity the spec lists (A-xx) and the reading this edition implements."""
 
-    id: str = Field(pattern=r"^A\d+$")
+    id: str = Field(pattern=r"^[A-Z][A-Za-z0-9.-]*$", description="the spec's ambiguity id, e.g. A13")
     issue: str
     reading: str
     nodes: list[str] = []

@@ -424,8 +424,7 @@ class Scorer:
                         "present": present, "earned": _text(earned), "defects": _text(defects),
                         "deduction": _text(deduction), "deduction_capped": per_defect * defects > deduction,
                         "score": _text(section_score),
-                        "missing": [item_id.rsplit("_", 1)[1] for item_id, value in zip(section.item_ids, values)
-                                    if not value]})
+                        "missing": [label for label, value in zip(section.item_labels, values) if not value]})
             total += version_total
             if explain:
                 detail.append({"version": version, "score": _text(version_total), "sections": shown})

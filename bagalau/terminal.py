@@ -55,12 +55,14 @@ def definition_tree(compiled: CompiledMethodology, language: str = "ru", provena
 
 
 def provenance_table(compiled: CompiledMethodology) -> list[Table]:
-    m = compiled.methodology
+    m = compiled.source  # every profile's nodes
     nodes = Table(title="Reconstructed and entered rules (provisional)")
     for column in ("id", "provenance", "paragraph", "rule", "note"):
         nodes.add_column(column)
+    seen = set()
     for node in m.walk():
-        if node.provenance != "verbatim":
+        if node.provenance != "verbatim" and (node.id, node.formula) not in seen:
+            seen.add((node.id, node.formula))
             nodes.add_row(node.id, node.provenance, node.paragraph or "", node.formula or
                           (f"checklist {node.checklist.checklist}" if node.checklist else ""), node.note or "")
     for key, parameter in m.parameters.items():
