@@ -49,20 +49,45 @@ class CohortScorer:
 
     def score(self, bodies: list[ValidatedInputs], *, explain: bool = False, period: int | None = None,
               penalties: dict[str, list[AppliedPenalty]] | None = None) -> list[BodyScore]:
+        """Score in dependency order: every body on its own data first (the
+        nodes it must average are held out), then the averages, then the
+        bodies that take them."""
         penalties = penalties or {}
         needs = {body.submission.body_id: self._averaged_nodes(body, period) for body in bodies}
-        results: dict[str, BodyScore] = {}
-        for body in bodies:
-            if not needs[body.submission.body_id]:
-                results[body.submission.body_id] = self._score_one(body, explain, period, penalties)
+        own: dict[str, BodyScore] = {}
         for body in bodies:
             body_id = body.submission.body_id
-            if needs[body_id]:
-                overrides = {}
-                for node_id in needs[body_id]:
-                    overrides.update(self._average(node_id, body, bodies, results, needs, period))
-                results[body_id] = self._score_one(body, explain, period, penalties, overrides)
+            held_out = {node_id: (_ZERO, {"code": "held_out", "text": "takes the cohort average"})
+                        for node_id in self._subtrees(body, needs[body_id])}
+            own[body_id] = self._score_one(body, explain and not held_out, period, penalties, held_out or None)
+        touched = {body.submission.body_id: self._touched(body, needs[body.submission.body_id]) for body in bodies}
+        results: dict[str, BodyScore] = {}
+        for body in bodies:
+            body_id = body.submission.body_id
+            if not needs[body_id]:
+                results[body_id] = own[body_id]
+                continue
+            overrides = {}
+            for node_id in needs[body_id]:
+                overrides.update(self._average(node_id, body, bodies, own, touched, period))
+            results[body_id] = self._score_one(body, explain, period, penalties, overrides)
         return [results[body.submission.body_id] for body in bodies]
+
+    def _subtrees(self, body: ValidatedInputs, node_ids: list[str]) -> set[str]:
+        nodes = self.scorer(body.submission.profile).compiled.nodes
+        return {node.id for node_id in node_ids for node in nodes[node_id].node.walk()}
+
+    def _touched(self, body: ValidatedInputs, node_ids: list[str]) -> set[str]:
+        """Nodes whose score, for this body, is or contains an average: they
+        cannot feed anyone's average."""
+        compiled = self.scorer(body.submission.profile).compiled
+        touched = self._subtrees(body, node_ids)
+        for node_id in node_ids:
+            parent = compiled.nodes[node_id].parent
+            while parent is not None:
+                touched.add(parent)
+                parent = compiled.nodes[parent].parent
+        return touched
 
     def _score_one(self, body: ValidatedInputs, explain, period, penalties, overrides=None) -> BodyScore:
         submission = body.submission
@@ -77,7 +102,7 @@ class CohortScorer:
         return [node_id for node_id in scorer.compiled.cohort_nodes
                 if scorer.condition(scorer.compiled.nodes[node_id].cohort_when, body.values, period)]
 
-    def _average(self, node_id, body, bodies, results, needs, period) -> dict[str, tuple[Decimal, dict]]:
+    def _average(self, node_id, body, bodies, own, touched, period) -> dict[str, tuple[Decimal, dict]]:
         scorer = self.scorer(body.submission.profile)
         compiled = scorer.compiled.nodes[node_id]
         rule = compiled.node.cohort_average
@@ -86,15 +111,15 @@ class CohortScorer:
         for other in bodies:
             other_id = other.submission.body_id
             other_profile = other.submission.profile or self.default_profile
-            if needs[other_id]:
-                continue  # only bodies scored entirely on their own data feed an average
+            if other_id == body.submission.body_id or node_id in touched[other_id]:
+                continue  # only scores computed from the body's own data feed an average
             if rule.same_profile and other_profile != profile:
                 continue
             other_scorer = self.scorer(other.submission.profile)
             if node_id not in other_scorer.compiled.nodes:
                 continue
             if other_scorer.condition(compiled.cohort_over, other.values, period):
-                sources.append((other_id, results[other_id].scores[node_id]))
+                sources.append((other_id, own[other_id].scores[node_id]))
         if not sources:
             raise ScoringError(body.submission.body_id, node_id,
                                f"{rule.meaning}: the node takes the average of other bodies, but no body of the "
@@ -103,13 +128,13 @@ class CohortScorer:
         # the explanation tree stays consistent.
         averages = {}
         for node in compiled.node.walk():
-            mean = sum((results[other_id].scores[node.id] for other_id, _ in sources), _ZERO) / len(sources)
+            mean = sum((own[other_id].scores[node.id] for other_id, _ in sources), _ZERO) / len(sources)
             reason = rule.meaning if node.id == node_id else f"part of {node_id}, {rule.meaning}"
             averages[node.id] = (mean, {
                 "code": "cohort_average",
                 "text": f"{reason}: the average of {len(sources)} bodies = {_text(scorer.round(mean))} "
                         f"({rule.paragraph or compiled.node.paragraph})",
-                "bodies": [{"id": other_id, "score": _text(results[other_id].scores[node.id])}
+                "bodies": [{"id": other_id, "score": _text(own[other_id].scores[node.id])}
                            for other_id, _ in sources]})
         return averages
 

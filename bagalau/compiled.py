@@ -94,13 +94,16 @@ def generated_inputs(methodology: Methodology) -> list[Input]:
     for node in methodology.walk():
         if is_entered_leaf(node) and isinstance(node.max, Decimal):
             low, high = node.bounds
+            # Not required up front: a node that is not applicable to a body, or
+            # takes the cohort average, needs no points. Scoring a node that
+            # applies without them is an error naming the input.
             inputs.append(Input(
-                id=entered_input_id(node.id), type="decimal", min=low, max=high, unit="points",
+                id=entered_input_id(node.id), type="decimal", min=low, max=high, unit="points", required=False,
                 name=Text(ru=f"Баллы по {node.id}, вносимые уполномоченным лицом", en=f"Points for {node.id}, entered by an authorised person"),
                 source=Source(form="Entered", row=node.id, note="the base act's rule is not known; points within the node's bounds"),
                 paragraph=node.paragraph))
             inputs.append(Input(
-                id=entered_input_id(node.id) + "_comment", type="text",
+                id=entered_input_id(node.id) + "_comment", type="text", required=False,
                 name=Text(ru=f"Обоснование баллов по {node.id}", en=f"Justification of the points for {node.id}"),
                 source=Source(form="Entered", row=node.id, column="comment"), paragraph=node.paragraph))
     for node in methodology.walk():

@@ -208,6 +208,13 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
             values[input_id] = coerce(definition, raw)
         except ValueError as exc:
             problems.append(Problem(submission.body_id, input_id, location, str(exc)))
+    for input_id in compiled.inputs:
+        comment_id = input_id + "_comment"
+        if input_id.startswith("entered_") and comment_id in compiled.inputs \
+                and submission.raw.get(input_id) not in (None, "") and values.get(comment_id) is None \
+                and not any(p.field == comment_id for p in problems):
+            problems.append(Problem(submission.body_id, comment_id, submission.locations.get(comment_id, ""),
+                                    "missing: entered points need a justification"))
     if problems:
         raise InputError(problems)
     check_problems = _run_checks(compiled, submission, values)

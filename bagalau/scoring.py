@@ -82,7 +82,8 @@ class Scorer:
         }
         for node in compiled.nodes.values():
             for formula in (node.formula, node.not_applicable, node.checklist_scale, node.cohort_when,
-                            node.cohort_over, *node.deduction_counts, *node.deduction_caps):
+                            node.cohort_over, *node.deduction_counts, *node.deduction_caps,
+                            *(variable for _, variable in node.variables)):
                 if formula is not None:
                     self.base_namespace.update(formula.constants)
         for check in compiled.checks:
@@ -142,6 +143,10 @@ class Scorer:
                 raise ScoringError(body_id, node_id, f"zero denominator in {exc.where} and the "
                                    "node has no zero-denominator rule") from None
             except (DecimalException, TypeError) as exc:
+                missing = self._missing_names(compiled, namespace)
+                if missing:
+                    raise ScoringError(body_id, node_id, f"missing input(s) {', '.join(missing)}: the node applies "
+                                       "to this body, so they must be given") from None
                 raise ScoringError(body_id, node_id, f"cannot evaluate: {exc}") from None
             if node_id in direction_penalties:
                 amount, notes = direction_penalties[node_id]
@@ -269,12 +274,47 @@ class Scorer:
                     share = compiled.node.max / len(rule.to)
                     for target in rule.to:
                         weights[target] += share
+                        self._move_ancestor_weights(node_id, target, share, weights, notes)
                         notes.setdefault(target, []).append({
                             "code": "weight_received",
                             "text": f"{share.normalize():f} points added from {node_id} (not applicable: "
                                     f"{rule.meaning}); weight is now {weights[target].normalize():f} "
                                     f"({rule.paragraph or compiled.node.paragraph})"})
         return not_applicable, weights, notes
+
+    def _missing_names(self, compiled: CompiledNode, namespace) -> list[str]:
+        names = set()
+        for formula in (compiled.formula, *(v for _, v in compiled.variables)):
+            if formula is not None:
+                names |= formula.names
+        return sorted(name for name in names if name in self.compiled.inputs and namespace.get(name) is None)
+
+    def _ancestors(self, node_id: str) -> list[str]:
+        chain = []
+        parent = self.compiled.nodes[node_id].parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.compiled.nodes[parent].parent
+        return chain
+
+    def _move_ancestor_weights(self, donor: str, target: str, share: Decimal, weights, notes) -> None:
+        """Weight moved across criteria also moves the criteria's caps: the
+        receiving side's ancestors gain it, the giving side's lose it."""
+        donor_side, target_side = self._ancestors(donor), self._ancestors(target)
+        for ancestor in target_side:
+            if ancestor not in donor_side:
+                weights[ancestor] += share
+                notes.setdefault(ancestor, []).append({
+                    "code": "weight_received",
+                    "text": f"{_text(share)} points moved here from {donor} (via {target}); "
+                            f"maximum is now {_text(weights[ancestor])}"})
+        for ancestor in donor_side:
+            if ancestor not in target_side:
+                weights[ancestor] -= share
+                notes.setdefault(ancestor, []).append({
+                    "code": "weight_moved",
+                    "text": f"{_text(share)} points of {donor} moved to {target}; "
+                            f"maximum here is now {_text(weights[ancestor])}"})
 
     def _evaluate(self, compiled: CompiledNode, namespace, scores, weights, not_applicable, explain) -> _NodeOutcome:
         node = compiled.node
@@ -529,13 +569,10 @@ class Scorer:
 
 
 def normalise_option_key(key: str) -> str:
-    """Accept A-04, A04 and A4 alike: the specs write both."""
-    key = key.strip()
-    if key[:2].upper() == "A-":
-        key = "A" + key[2:]
-    if key[:1] == "A" and key[1:].isdigit():
-        key = f"A{int(key[1:])}"
-    return key
+    """Accept A-04, A04 and A4 (or X-11 and X11) alike: the specs write both."""
+    import re
+    match = re.fullmatch(r"([A-Za-z]+)-?0*(\d+)", key.strip())
+    return f"{match.group(1).upper()}{int(match.group(2))}" if match else key.strip()
 
 
 def _is_division_by_zero(exc: Exception) -> bool:

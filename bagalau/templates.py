@@ -19,7 +19,8 @@ from .inputs import XLSX_NAME_PREFIX
 
 BODY_SHEET = "Орган"
 _TYPE_HINTS = {"integer": "целое / whole number", "decimal": "число / number",
-               "boolean": "да/нет", "positions": "позиции через запятую; пусто = не найден"}
+               "boolean": "да/нет", "positions": "позиции через запятую; пусто = не найден",
+               "text": "текст / text"}
 
 
 def sheets(compiled: CompiledMethodology) -> "OrderedDict[str, list[Input]]":

@@ -44,6 +44,10 @@ def definition_tree(compiled: CompiledMethodology, language: str = "ru", provena
         if node.zero_denominator:
             branch.add(f"zero denominator → {node.zero_denominator.then}"
                        + (f" (option {node.zero_denominator.option})" if node.zero_denominator.option else ""))
+        if node.cohort_average:
+            rule = node.cohort_average
+            branch.add(f"cohort average when [magenta]{rule.when}[/] ({rule.meaning}), over bodies where "
+                       f"[magenta]{rule.over}[/]" + (" of the same profile" if rule.same_profile else ""))
         if node.readings:
             branch.add("readings: " + ", ".join(node.readings))
         for child in node.children:

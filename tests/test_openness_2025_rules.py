@@ -440,9 +440,6 @@ def test_national_bank_gets_the_central_average_on_the_rows_it_is_excluded_from(
     assert [b["id"] for b in note["bodies"]] == ["c1", "c2", "c3"]
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a body given an average on any node (here the National Bank on "
-                                       "rows 2–5, 8–11) is left out of every other average, even on rows it is "
-                                       "assessed on itself (CohortScorer._average skips needs[other_id])")
 def test_a_body_averaged_elsewhere_still_counts_where_it_is_assessed():
     """p.67 part 3: 'средний балл полученных оценок всех государственных органов по тем
     индикаторам…': the National Bank is assessed on row 1, so its 2.7 counts in the secret
