@@ -62,6 +62,7 @@ class CohortScorer:
             own[body_id] = self._score_one(body, explain and not held_out, period, penalties, held_out or None)
         touched = {body.submission.body_id: self._touched(body, needs[body.submission.body_id]) for body in bodies}
         results: dict[str, BodyScore] = {}
+        averages: dict = {}  # (node, profile) -> the averages, the same for every body that takes them
         for body in bodies:
             body_id = body.submission.body_id
             if not needs[body_id]:
@@ -69,7 +70,7 @@ class CohortScorer:
                 continue
             overrides = {}
             for node_id in needs[body_id]:
-                overrides.update(self._average(node_id, body, bodies, own, touched, period))
+                overrides.update(self._average(node_id, body, bodies, own, touched, period, averages))
             results[body_id] = self._score_one(body, explain, period, penalties, overrides)
         return [results[body.submission.body_id] for body in bodies]
 
@@ -99,14 +100,18 @@ class CohortScorer:
 
     def _averaged_nodes(self, body: ValidatedInputs, period) -> list[str]:
         scorer = self.scorer(body.submission.profile)
-        return [node_id for node_id in scorer.compiled.cohort_nodes
-                if scorer.condition(scorer.compiled.nodes[node_id].cohort_when, body.values, period)]
+        nodes = scorer.compiled.cohort_nodes
+        flags = scorer.conditions([scorer.compiled.nodes[n].cohort_when for n in nodes], body.values, period)
+        return [node_id for node_id, flag in zip(nodes, flags) if flag]
 
-    def _average(self, node_id, body, bodies, own, touched, period) -> dict[str, tuple[Decimal, dict]]:
+    def _average(self, node_id, body, bodies, own, touched, period, cache) -> dict[str, tuple[Decimal, dict]]:
         scorer = self.scorer(body.submission.profile)
         compiled = scorer.compiled.nodes[node_id]
         rule = compiled.node.cohort_average
         profile = body.submission.profile or self.default_profile
+        key = (node_id, profile if rule.same_profile else None)
+        if key in cache:  # a body taking the average never feeds it, so it is the same for all of them
+            return cache[key]
         sources = []
         for other in bodies:
             other_id = other.submission.body_id
@@ -136,6 +141,7 @@ class CohortScorer:
                         f"({rule.paragraph or compiled.node.paragraph})",
                 "bodies": [{"id": other_id, "score": _text(own[other_id].scores[node.id])}
                            for other_id, _ in sources]})
+        cache[key] = averages
         return averages
 
 

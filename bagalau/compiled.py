@@ -40,6 +40,7 @@ class CompiledNode:
     cohort_when: Formula | None = None
     cohort_over: Formula | None = None
     variables: list[tuple[str, Formula]] = field(default_factory=list)
+    bounds: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))   # at the node's own maximum
 
 
 @dataclass
@@ -222,6 +223,8 @@ class CompiledMethodology:
                                                     f"(first at {self.nodes[node.id].path})"))
                 continue
             compiled = CompiledNode(node=node, path=here, parent=parent)
+            if isinstance(node.max, Decimal):
+                compiled.bounds = node.bounds
             formula = entered_input_id(node.id) if is_entered_leaf(node) else node.formula
             compiled.formula = self._compile(formula, f"{here}.formula")
             for name, source in node.variables.items():

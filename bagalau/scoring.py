@@ -75,6 +75,9 @@ class Scorer:
         self.quantum = Decimal(1).scaleb(-rounding.places)
         self.rounding_mode = _ROUNDING_MODES[rounding.mode]
         self.round_nodes = rounding.stage == "node"
+        self._ordered = [(node_id, compiled.nodes[node_id]) for node_id in compiled.order]
+        self._with_applicability_rules = [(node_id, c) for node_id, c in compiled.nodes.items()
+                                          if c.not_applicable is not None]
         self.base_namespace = {
             **BASE_NAMESPACE,
             **compiled.parameters,
@@ -104,11 +107,16 @@ class Scorer:
             resolved[key] = value
         return resolved
 
-    def condition(self, formula, values: dict[str, Any], period: int | None = None) -> bool:
-        """Evaluate a yes/no formula (e.g. a cohort rule's `when`) on a body's inputs."""
+    def conditions(self, formulas: list, values: dict[str, Any], period: int | None = None) -> list[bool]:
+        """Evaluate yes/no formulas (e.g. cohort rules' `when`) on one body's inputs."""
+        if not formulas:
+            return []
         namespace = {**self.base_namespace, **values, "period": period, "profile": self.compiled.profile}
         namespace[CONTEXT_NAME] = EvaluationContext(self.methodology.bands, {})
-        return bool(eval(formula.code, namespace))
+        return [bool(eval(formula.code, namespace)) for formula in formulas]
+
+    def condition(self, formula, values: dict[str, Any], period: int | None = None) -> bool:
+        return self.conditions([formula], values, period)[0]
 
     def round(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=self.rounding_mode)
@@ -128,9 +136,9 @@ class Scorer:
         not_applicable, weights, redistribution_notes = self._applicability(namespace)
         direction_penalties, total_penalty, penalty_lines = self._penalties(body_id, penalties or [])
         outcomes: dict[str, _NodeOutcome] = {}
-        for node_id in self.compiled.order:
-            compiled = self.compiled.nodes[node_id]
-            context.notes = []
+        for node_id, compiled in self._ordered:
+            if context.notes:
+                context.notes = []
             if overrides and node_id in overrides:
                 score, note = overrides[node_id]
                 scores[node_id] = score
@@ -263,8 +271,8 @@ class Scorer:
         not_applicable: set[str] = set()
         weights = self.compiled.default_weights.copy()
         notes: dict[str, list[dict]] = {}
-        for node_id, compiled in self.compiled.nodes.items():
-            if compiled.not_applicable is None or compiled.parent in not_applicable:
+        for node_id, compiled in self._with_applicability_rules:
+            if compiled.parent in not_applicable:
                 continue
             if eval(compiled.not_applicable.code, namespace):
                 not_applicable.add(node_id)
@@ -337,7 +345,7 @@ class Scorer:
                     raise
                 outcome = self._zero_denominator(compiled, weight, exc)
             else:
-                outcome = _NodeOutcome(_number(value, compiled.formula.source))
+                outcome = _NodeOutcome(value if type(value) is Decimal else _number(value, compiled.formula.source))
         else:
             outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
         if explain and compiled.formula is not None:
@@ -348,8 +356,12 @@ class Scorer:
                 outcome.notes.append({"code": "entered",
                                       "text": f"entered by an authorised person within [{_text(node.bounds[0])}, "
                                               f"{_text(node.bounds[1])}]: {comment}"})
-        self._apply_deductions(compiled, namespace, outcome, weight)
-        self._apply_bounds(node, outcome, weight)
+        if compiled.deduction_counts:
+            self._apply_deductions(compiled, namespace, outcome, weight)
+        low, high = compiled.bounds if weight == node.max else self._bounds(node, weight)
+        score = outcome.score
+        if score > high or score < low or not score:
+            self._apply_bounds(outcome, low, high)
         return outcome
 
     def _aggregate(self, node, scores, not_applicable) -> Decimal:
@@ -416,11 +428,16 @@ class Scorer:
                 outcome.notes.append({"code": "deduction", "text": f"{note}: {before.normalize():f} → "
                                       f"{outcome.score.normalize():f} ({deduction.paragraph or compiled.node.paragraph})"})
 
-    def _apply_bounds(self, node, outcome: _NodeOutcome, weight: Decimal) -> None:
-        if not outcome.score:
-            outcome.score = _ZERO  # weight × 0 of a deduction is -0; show 0
+    @staticmethod
+    def _bounds(node, weight: Decimal) -> tuple[Decimal, Decimal]:
         low = node.lower if node.lower is not None else min(_ZERO, weight)
         high = node.upper if node.upper is not None else max(_ZERO, weight)
+        return low, high
+
+    @staticmethod
+    def _apply_bounds(outcome: _NodeOutcome, low: Decimal, high: Decimal) -> None:
+        if not outcome.score:
+            outcome.score = _ZERO  # weight × 0 of a deduction is -0; show 0
         if outcome.score > high:
             outcome.notes.append({"code": "cap_applied",
                                   "text": f"{outcome.score.normalize():f} capped at the maximum {high.normalize():f}"})
