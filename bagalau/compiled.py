@@ -9,6 +9,7 @@ by checklist rules. Problems found here are definition problems; the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Callable
 from decimal import Decimal
@@ -78,6 +79,7 @@ def checklist_applies_id(checklist: str, section: str) -> str:
     return f"{checklist}_{section.replace('.', '_')}_applies"
 
 
+@lru_cache(maxsize=None)
 def entered_input_id(node_id: str) -> str:
     return "entered_" + "".join(c if c.isalnum() else "_" for c in node_id)
 

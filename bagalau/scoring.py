@@ -76,6 +76,9 @@ class Scorer:
         self.rounding_mode = _ROUNDING_MODES[rounding.mode]
         self.round_nodes = rounding.stage == "node"
         self._ordered = [(node_id, compiled.nodes[node_id]) for node_id in compiled.order]
+        self._static_entries: dict[str, dict] = {}
+        self._sources: dict[str, str] = {}
+        self._rounding_dump = self.methodology.rounding.model_dump()
         self._with_applicability_rules = [(node_id, c) for node_id, c in compiled.nodes.items()
                                           if c.not_applicable is not None]
         self.base_namespace = {
@@ -354,8 +357,8 @@ class Scorer:
             if node.provenance == "entered" and not node.formula:
                 comment = namespace.get(entered_input_id(node.id) + "_comment")
                 outcome.notes.append({"code": "entered",
-                                      "text": f"entered by an authorised person within [{_text(node.bounds[0])}, "
-                                              f"{_text(node.bounds[1])}]: {comment}"})
+                                      "text": f"entered by an authorised person within [{_text(compiled.bounds[0])}, "
+                                              f"{_text(compiled.bounds[1])}]: {comment}"})
         if compiled.deduction_counts:
             self._apply_deductions(compiled, namespace, outcome, weight)
         low, high = compiled.bounds if weight == node.max else self._bounds(node, weight)
@@ -522,41 +525,58 @@ class Scorer:
     def _aggregate_mode(self, default: str, option: str | None) -> str:
         return self.options.get(option, default) if option else default
 
-    def _explanation(self, body_id, name, total, outcomes, weights, period) -> dict:
-        methodology = self.methodology
-
-        def render(node) -> dict:
-            compiled = self.compiled.nodes[node.id]
-            outcome = outcomes[node.id]
-            entry = {
+    def _static_entry(self, node) -> dict:
+        """The parts of a node's explanation that are the same for every body."""
+        cached = self._static_entries.get(node.id)
+        if cached is None:
+            cached = {
                 "id": node.id,
                 "name": node.name.model_dump(exclude_none=True),
                 "kind": node.kind,
-                "score": format(self.round(outcome.score), "f"),
-                "exact": _text(outcome.score),
                 "max": _text(node.max),
-                "weight": _text(weights[node.id]),
-                "status": outcome.status,
-                "formula": node.formula or (f"checklist {node.checklist.checklist}" if node.checklist else
-                                            f"{self._aggregate_mode(node.aggregate, node.aggregate_option)} of "
-                                            f"{', '.join(c.id for c in node.children)}"
-                                            if node.children else None),
-                "inputs": {key: {"value": self._input_value(key, value), **self._source(key)}
-                           for key, value in outcome.used.items() if key in self.compiled.inputs},
-                "parameters": {key: _value(value) for key, value in outcome.used.items()
-                               if key not in self.compiled.inputs},
-                "notes": outcome.notes,
                 "paragraph": node.paragraph,
                 "provenance": node.provenance,
                 "readings": node.readings,
+                "_formula": node.formula or (f"checklist {node.checklist.checklist}" if node.checklist else
+                                             f"{self._aggregate_mode(node.aggregate, node.aggregate_option)} of "
+                                             f"{', '.join(c.id for c in node.children)}"
+                                             if node.children else None),
+                "_provisional": ({"code": "provisional",
+                                  "text": f"provisional: {node.note or 'the formula was reconstructed'}"}
+                                 if node.provenance == "reconstructed" else None),
             }
-            if node.provenance == "reconstructed":
-                entry["notes"] = [{"code": "provisional",
-                                   "text": f"provisional: {node.note or 'the formula was reconstructed'}"},
-                                  *entry["notes"]]
+            self._static_entries[node.id] = cached
+        return cached
+
+    def _explanation(self, body_id, name, total, outcomes, weights, period) -> dict:
+        methodology = self.methodology
+        inputs = self.compiled.inputs
+
+        def render(node) -> dict:
+            static = self._static_entry(node)
+            outcome = outcomes[node.id]
+            notes = outcome.notes if static["_provisional"] is None else [static["_provisional"], *outcome.notes]
+            entry = {
+                "id": static["id"],
+                "name": static["name"],
+                "kind": static["kind"],
+                "score": format(self.round(outcome.score), "f"),
+                "exact": _text(outcome.score),
+                "max": static["max"],
+                "weight": _text(weights[node.id]),
+                "status": outcome.status,
+                "formula": static["_formula"],
+                "inputs": {key: {"value": self._input_value(key, value), "source": self._source_text(key)}
+                           for key, value in outcome.used.items() if key in inputs},
+                "parameters": {key: _value(value) for key, value in outcome.used.items() if key not in inputs},
+                "notes": notes,
+                "paragraph": static["paragraph"],
+                "provenance": static["provenance"],
+                "readings": static["readings"],
+            }
             if outcome.detail is not None:
                 entry["checklist"] = outcome.detail
-            if compiled.node.children:
+            if node.children:
                 entry["children"] = [render(child) for child in node.children]
             return entry
 
@@ -567,7 +587,7 @@ class Scorer:
             "body": {"id": body_id, "name": name, "profile": self.compiled.profile},
             "period": period,
             "options": self.options,
-            "rounding": methodology.rounding.model_dump(),
+            "rounding": self._rounding_dump,
             "total": format(self.round(total), "f"),
             "total_exact": _text(total),
             "nodes": [render(node) for node in methodology.nodes],
@@ -578,11 +598,14 @@ class Scorer:
             return bool(value)
         return _value(value)
 
-    def _source(self, input_id: str) -> dict:
-        source = self.compiled.inputs[input_id].source
-        where = source.form + (f", row {source.row}" if source.row else "") + \
-            (f", column {source.column}" if source.column else "")
-        return {"source": where}
+    def _source_text(self, input_id: str) -> str:
+        where = self._sources.get(input_id)
+        if where is None:
+            source = self.compiled.inputs[input_id].source
+            where = source.form + (f", row {source.row}" if source.row else "") + \
+                (f", column {source.column}" if source.column else "")
+            self._sources[input_id] = where
+        return where
 
 
 def normalise_option_key(key: str) -> str:
