@@ -56,6 +56,8 @@ def _fresh_url(backend: str, tmp_path) -> tuple[str, callable]:
         return f"sqlite:///{tmp_path / 'store.sqlite'}", lambda: None
     problem = postgres_problem()
     if problem:
+        if os.environ.get("BAGALAU_REQUIRE_POSTGRES"):
+            pytest.fail(f"{problem} (BAGALAU_REQUIRE_POSTGRES is set: on CI the PostgreSQL cases must run)")
         pytest.skip(problem)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, connect_args={"options": "-csynchronous_commit=off"})
