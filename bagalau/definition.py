@@ -125,7 +125,7 @@ class Source(Strict):
 class Input(Strict):
     id: str = Field(pattern=IDENTIFIER)
     name: Text
-    type: Literal["integer", "decimal", "boolean", "positions", "text"]
+    type: Literal["integer", "decimal", "boolean", "positions", "decimals", "text"]
     unit: str | None = None
     min: Decimal | None = None
     max: Decimal | None = None

@@ -20,6 +20,9 @@ FUNCTIONS: dict[str, str] = {
     "band": "band('table', value): points of the band that contains value",
     "mean_band": "mean_band('table', values): mean of band points over a list of observations",
     "score": "score('id'): the (unrounded) score of another node",
+    "mean": "mean(values): the mean of a list input; an empty list triggers the zero-denominator rule",
+    "total": "total(values): the sum of a list input",
+    "count": "count(values): how many values a list input holds",
     "min": "min(a, b, ...)",
     "max": "max(a, b, ...)",
     "abs": "abs(x)",
@@ -35,7 +38,7 @@ _ALLOWED_NODES = (
 # Functions whose first argument names a table or a node and must be a literal string.
 _REFERENCE_FUNCTIONS = {"band": "band table", "mean_band": "band table", "score": "node"}
 # Functions that receive the evaluation context and the call's own source text.
-_CONTEXT_FUNCTIONS = {"share", "band", "mean_band", "score"}
+_CONTEXT_FUNCTIONS = {"share", "band", "mean_band", "score", "mean"}
 CONTEXT_NAME = "__ctx__"
 
 
@@ -116,7 +119,7 @@ def compile_formula(source: str) -> Formula:
                                    f"allowed functions: {', '.join(sorted(FUNCTIONS))}")
             if node.keywords:
                 raise FormulaError(f"keyword arguments are not allowed in '{_fragment(source, node)}'")
-            uses_share = uses_share or function == "share"
+            uses_share = uses_share or function in ("share", "mean")
             if function in _REFERENCE_FUNCTIONS:
                 first = node.args[0] if node.args else None
                 if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
@@ -195,6 +198,20 @@ def _mean_band(ctx: EvaluationContext, table: str, values, where: str) -> Decima
     return sum((lookup(v) for v in values), _ZERO) / len(values)
 
 
+def _mean(ctx: EvaluationContext, values, where: str) -> Decimal:
+    if not values:
+        raise ZeroDenominator(where)
+    return sum(values, _ZERO) / len(values)
+
+
+def _total(values) -> Decimal:
+    return sum(values, _ZERO)
+
+
+def _count(values) -> Decimal:
+    return Decimal(len(values))
+
+
 def _score(ctx: EvaluationContext, node_id: str, where: str) -> Decimal:
     return ctx.scores[node_id]
 
@@ -205,6 +222,9 @@ BASE_NAMESPACE: dict[str, Any] = {
     "band": _band,
     "mean_band": _mean_band,
     "score": _score,
+    "mean": _mean,
+    "total": _total,
+    "count": _count,
     "min": min,
     "max": max,
     "abs": abs,

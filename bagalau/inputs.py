@@ -246,6 +246,23 @@ def coerce(definition: Input, raw) -> Any:
         if definition.min_items and len(value) < definition.min_items:
             raise ValueError(f"needs at least {definition.min_items} observation(s), got {len(value)}")
         return value
+    elif kind == "decimals":
+        items = raw if isinstance(raw, list) else [v for v in str(raw).replace(";", ",").split(",") if v.strip()] \
+            if not isinstance(raw, (int, float, Decimal)) else [raw]
+        values = []
+        for position, item in enumerate(items, start=1):
+            try:
+                number = _number(item, whole=False)
+            except ValueError as exc:
+                raise ValueError(f"value {position}: {exc}") from None
+            if definition.min is not None and number < definition.min:
+                raise ValueError(f"value {position}: {_show(number)} is below the minimum {_show(definition.min)}")
+            if definition.max is not None and number > definition.max:
+                raise ValueError(f"value {position}: {_show(number)} is above the maximum {_show(definition.max)}")
+            values.append(number)
+        if definition.min_items and len(values) < definition.min_items:
+            raise ValueError(f"needs at least {definition.min_items} value(s), got {len(values)}")
+        return values
     else:
         value = _number(raw, whole=(kind == "integer"))
     if definition.min is not None and value < definition.min:

@@ -20,7 +20,7 @@ from .inputs import XLSX_NAME_PREFIX
 BODY_SHEET = "Орган"
 _TYPE_HINTS = {"integer": "целое / whole number", "decimal": "число / number",
                "boolean": "да/нет", "positions": "позиции через запятую; пусто = не найден",
-               "text": "текст / text"}
+               "text": "текст / text", "decimals": "числа через запятую / numbers, comma-separated"}
 
 
 def sheets(compiled: CompiledMethodology) -> "OrderedDict[str, list[Input]]":

@@ -190,9 +190,13 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
             unknown_names(cap, f"{path}.deductions[{k}].cap", scores=False)
         if not (node.paragraph or "").strip():
             problems.append(Problem(f"{path}.paragraph", f"node {node_id} has no paragraph reference to the act"))
-        if node.children and node.formula:
-            problems.append(Problem(path, f"node {node_id} has both a formula and children; "
-                                          "a parent's score is the aggregate of its children"))
+        if node.children and c.formula is not None:
+            unused = [child.id for child in node.children
+                      if child.id not in c.formula.references.get("node", set())]
+            if unused:
+                problems.append(Problem(f"{path}.formula",
+                                        f"node {node_id} has children and a formula; the formula must combine "
+                                        f"every child with score('id'), and leaves out {', '.join(unused)}"))
         if not node.children and not node.formula and not node.checklist and node.provenance != "entered":
             problems.append(Problem(path, f"leaf node {node_id} has no formula"))
         if c.formula is not None and (c.formula.uses_share or c.formula.divides) and node.zero_denominator is None:
@@ -201,7 +205,7 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
                                     "denominator means"))
         if node.zero_denominator and node.zero_denominator.option:
             _option_exists(m, node.zero_denominator.option, f"{path}.zero_denominator.option", problems)
-        if node.children and node.children_fill_max and node.aggregate == "sum":
+        if node.children and node.children_fill_max and node.aggregate == "sum" and not node.formula:
             total = sum((child.max for child in node.children), Decimal(0))
             if abs(total - node.max) > _TOLERANCE:
                 problems.append(Problem(f"{path}.children",

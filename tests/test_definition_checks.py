@@ -222,7 +222,18 @@ def test_leaf_without_formula(broken):
 
 def test_node_with_formula_and_children(broken):
     find_node(broken, "3.2")["formula"] = "weight"
-    assert_problem(problems_of(broken), "nodes[2].children[1]", "has both a formula and children")
+    assert_problem(problems_of(broken), "nodes[2].children[1].formula",
+                   "the formula must combine every child with score('id')", "3.2.1, 3.2.2, 3.2.3, 3.2.4")
+
+
+def test_parent_formula_over_its_children(broken):
+    """A parent may combine its children by a formula (e.g. P6 = (A + B) × C + D)."""
+    find_node(broken, "3.2")["formula"] = ("min(weight, 2 * (score('3.2.1') + score('3.2.2')) "
+                                          "+ 0 * (score('3.2.3') + score('3.2.4')))")
+    compiled, problems = check_data(broken)
+    assert problems == []
+    values = validate(compiled, Submission("b", None, full_raw(app1_r2_2_1=True, app1_r2_2_2=False))).values
+    assert Scorer(compiled).score("b", values).scores["3.2"] == 1
 
 
 def test_reading_not_listed(broken):

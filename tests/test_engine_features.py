@@ -283,3 +283,33 @@ def test_rules_in_one_cap_group_share_the_cap():
     assert any("capped at 2" in text for text in notes)
     with pytest.raises(ScoringError, match="needs the entered amount"):
         scorer.score("c", values, penalties=[AppliedPenalty("incomplete", node="1")])
+
+
+def test_list_input_with_mean_total_and_count():
+    from bagalau.inputs import validate
+    from bagalau.scoring import Scorer
+    data = mini_data()
+    data["inputs"].append({"id": "levels", "type": "decimals", "min": "0", "max": "100", "required": False,
+                           "source": {"form": "F3", "row": "1"}, "name": {"en": "satisfaction levels"}})
+    node = data["nodes"][0]["children"][1]
+    node["formula"] = "min(weight, mean(levels) / 5 + 0 * total(levels) * count(levels))"
+    node["zero_denominator"] = {"then": "zero", "meaning": "no service was surveyed"}
+    compiled = compile_mini(data)
+    scorer = Scorer(compiled)
+    values = validate(compiled, body("c", levels="80, 90,100")).values
+    assert values["levels"] == [Decimal(80), Decimal(90), Decimal(100)]
+    assert scorer.score("c", values).scores["1.2"] == Decimal(18)
+    empty = validate(compiled, body("c", levels=[])).values
+    assert scorer.score("c", empty).scores["1.2"] == 0
+    with pytest.raises(InputError) as error:
+        validate(compiled, body("c", levels="80, 120"))
+    assert "value 2: 120 is above the maximum 100" in error.value.problems[0].reason
+
+
+def test_mean_needs_a_zero_denominator_rule():
+    from bagalau.validation import check_data
+    data = mini_data()
+    data["inputs"].append({"id": "levels", "type": "decimals", "source": {"form": "F3"}, "name": {"en": "levels"}})
+    data["nodes"][0]["children"][1]["formula"] = "min(weight, mean(levels))"
+    _, problems = check_data(data)
+    assert any("does not say what a zero denominator means" in p.message for p in problems)
