@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from fractions import Fraction
 
 import pytest
 
@@ -16,7 +17,7 @@ from bagalau.demo import cohort_document
 from bagalau.editions import diff, in_force
 from bagalau.validation import check_file
 
-from test_ict_2015_support import PROFILES, node, perfect, score
+from test_ict_2015_support import PROFILES, exact, node, perfect, score
 
 EDITIONS = ("ict-2015", "ict-2015-2021", "ict-2015-2022")
 
@@ -138,7 +139,12 @@ def test_demo_edge_cases(demo_results):
     assert results["shymkent"].scores["2"] == 20
     assert results["kostanay"].scores["5.3.3"] == 0
     assert node(results["min-justice"].explanation, "4.1-ap")["status"] == "not_applicable"
-    assert node(results["min-finance"].explanation, "1.1-committees")["score"] != "0.00"
+    # min-finance: 3 committee sites with App 4 totals summing to 24.1 (§17, A19):
+    # 1.1 = (min(10, S_acc) + 24.1) / (1 + 3) / 10 × 5
+    finance = results["min-finance"]
+    s_acc = sum(Fraction(finance.scores[f"A4-{section}"]) for section in "1234")
+    assert exact(finance.scores["1.1"], (min(10, s_acc) + Fraction("24.1")) / 4 / 10 * 5)
+    assert Fraction(finance.scores["1.1"]) != min(10, s_acc) / 10 * 5
 
 
 def test_demo_is_reproducible():

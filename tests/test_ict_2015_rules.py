@@ -17,6 +17,7 @@ from bagalau.inputs import InputError
 from bagalau.scoring import AppliedPenalty
 
 from test_ict_2015_support import PROFILES, exact, node, note_codes, perfect, score, validate
+from test_ict_2015_worked_examples import APP4_POINTS
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -150,10 +151,12 @@ def test_app4_english_bonus_offsets_other_deductions_but_not_beyond_10():
     ({"app4_4_5": False, "app4_4_5_materials": True}, "A4-4.5", 0),
 ])
 def test_app4_allocation_rules(overrides, row, app4_points):
-    """Each App 4 row as printed (A36: rows floor at 0; all 8 platforms failing → 0),
-    times 5/10 (§20)."""
+    """Each App 4 row in its printed points (A36: rows floor at 0; all 8 platforms
+    failing → 0); 1.1 is then the App 4 sum / 10 × 5 (§20), the other rows full."""
     result = score("central", perfect("central", **overrides))
-    assert exact(result.scores[row], F(app4_points) * F(1, 2))
+    assert exact(result.scores[row], F(app4_points))
+    printed = F(APP4_POINTS[row[3:]])
+    assert exact(result.scores["1.1"], (10 - printed + F(app4_points)) / 10 * 5)
 
 
 def test_app5_deficiencies_are_capped_at_half_of_each_section():
@@ -342,6 +345,8 @@ def test_inputs_are_profile_specific_and_checked():
         validate("central", perfect("central", app7_3="1.2"))
     with pytest.raises(InputError, match="wg_1_1_committees"):
         validate("central", perfect("central", wg_1_1_committees=1, wg_1_1_committees_points=11))
+    with pytest.raises(InputError, match="an LEB has no committees"):
+        validate("local", perfect("local", wg_1_1_committees=1, wg_1_1_committees_points=6))
     warned = validate("central", perfect("central", wg_5_3_1_sampled=8, wg_5_3_1_complete=8))
     assert any("fewer than 10" in str(w) for w in warned.warnings)
 

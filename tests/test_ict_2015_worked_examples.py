@@ -231,16 +231,39 @@ APP4_POINTS = {  # App 4 as printed: row -> maximum points
 }
 
 
-def test_app4_rows_sections_and_total_10():
+@pytest.mark.parametrize("profile", PROFILES)
+def test_app4_rows_sections_and_total_10(profile):
     """App 4: sections 1 + 6 + 1.6 + 1.4 = 10, the divisor of §20. Each row node
-    carries its App 4 points × 5/10."""
-    m = catalog.load("ict-2015", "local").methodology
-    scale = Decimal(5) / 10
-    rows = {n.id[3:]: n.max / scale for n in m.walk() if n.id.startswith("A4-") and "." in n.id}
+    carries its printed App 4 points; indicator 1.1 (5) turns their sum into
+    V1.1 = S_acc / 10 × 5 by its own formula. Row 4.5 may add the 0.5 bonus."""
+    m = catalog.load("ict-2015", profile).methodology
+    rows = {n.id[3:]: n.max for n in m.walk() if n.id.startswith("A4-") and "." in n.id}
     assert rows == {k: Decimal(v) for k, v in APP4_POINTS.items()}
-    sections = {n.id: n.max / scale for n in m.node("1.1").children}
+    for section in ("1", "2", "3", "4"):
+        assert m.node(f"A4-{section}").max == sum(v for k, v in rows.items() if k.split(".")[0] == section)
+    sections = {n.id: n.max for n in m.node("1.1").children}
     assert sections == {"A4-1": 1, "A4-2": 6, "A4-3": Decimal("1.6"), "A4-4": Decimal("1.4")}
     assert sum(sections.values()) == 10
+    assert m.node("1.1").max == 5 and m.node("1.1").formula
+    assert m.node("A4-4.5").upper == Decimal("0.3") + Decimal("0.5")
+    assert m.node("A4-4").upper == Decimal("1.4") + Decimal("0.5")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_para20_app4_sum_divided_by_10_times_5(profile):
+    """§20: V1.1 = S_acc / 10 × 5. Missing breadcrumbs (2.4, 1), RSS with one fault
+    (4.3, −0.15) and no visitor counter (4.6, 0.2): S_acc = 10 − 1 − 0.15 − 0.2 =
+    8.65 → 4.325 → 4.33; the explanation shows the rows in App 4 points."""
+    raw = perfect(profile, app4_2_4=False, app4_4_3_faults=1, app4_4_6=False)
+    result = score(profile, raw, explain=True)
+    s_acc = F(10) - 1 - F(15, 100) - F(2, 10)
+    assert result.scores["A4-2"] == 5 and result.scores["A4-4"] == F(14, 10) - F(15, 100) - F(2, 10)
+    assert exact(result.scores["1.1"], s_acc / 10 * 5)
+    assert rounded(result.scores["1.1"]) == Decimal("4.33")
+    entry = node(result.explanation, "1.1")
+    assert [child["id"] for child in entry["children"]] == ["A4-1", "A4-2", "A4-3", "A4-4"]
+    assert node(result.explanation, "A4-2.4")["score"] == "0.00"
+    assert node(result.explanation, "A4-4.3")["score"] == "0.15"
 
 
 APP5 = {

@@ -50,7 +50,8 @@ def bodies(rng: random.Random, load) -> list[dict]:
     return result
 
 
-_OPTIONAL = {"app4_4_5_materials", "app4_4_5_interface", "app5_t1_1_6_applies"}
+_OPTIONAL = {"app4_4_5_materials", "app4_4_5_interface", "app5_t1_1_6_applies",
+             "wg_1_1_committees", "wg_1_1_committees_points"}  # committees: CGO only, 0 for an LEB
 
 
 def _share(rng: random.Random, total: int, low: float, high: float = 1.0) -> int:
