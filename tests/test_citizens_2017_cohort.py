@@ -19,15 +19,18 @@ from bagalau.scoring import AppliedPenalty, ScoringError
 from test_citizens_2017_support import EDITION, near, node, perfect_raw, score, score_cohort
 
 
+# A satisfaction level inside each row of the central App 6 table (rows 1–6).
+CENTRAL_ROW_LEVEL = {1: "4.90", 2: "4.70", 3: "4.50", 4: "4.30", 5: "4.10", 6: "3.50"}
+
+
 def central_with(row: int, **extra) -> dict:
     """A central body with one monitored service type in App 6 row ``row``."""
-    rows = {f"app6_c_r{r}": 1 if r == row else 0 for r in range(1, 7)}
-    return perfect_raw("central", qs1_n=1, **rows, **extra)
+    return perfect_raw("central", qs1_levels=[CENTRAL_ROW_LEVEL[row]], **extra)
 
 
 def unmonitored(profile: str, **extra) -> dict:
-    prefix, rows = ("app6_c_r", 6) if profile == "central" else ("app6_l_r", 8)
-    return perfect_raw(profile, qs1_n=0, **{f"{prefix}{r}": 0 for r in range(1, rows + 1)}, **extra)
+    """No service type of the body was in the public monitoring: an empty list of levels."""
+    return perfect_raw(profile, qs1_levels=[], **extra)
 
 
 # --- §31 --------------------------------------------------------------------------
@@ -55,10 +58,9 @@ def test_unmonitored_body_gets_the_average_of_the_monitored_bodies():
 def test_unmonitored_akimat_gets_the_local_average_with_its_own_scale():
     """Local App 6: rows 1 and 4 → 35 and 20; the unmonitored akimat gets 27.5, not a mix with
     a central body's 15."""
-    local_rows = lambda row: {f"app6_l_r{r}": 1 if r == row else 0 for r in range(1, 9)}
     results = score_cohort([
-        ("a1", "local", perfect_raw("local", qs1_n=1, **local_rows(1))),
-        ("a2", "local", perfect_raw("local", qs1_n=1, **local_rows(4))),
+        ("a1", "local", perfect_raw("local", qs1_levels=["4.95"])),   # row 1: 35
+        ("a2", "local", perfect_raw("local", qs1_levels=["4.50"])),   # row 4: 20
         ("m1", "central", central_with(1)),
         ("y", "local", unmonitored("local")),
     ])
@@ -71,7 +73,7 @@ def test_the_average_is_of_p1_over_service_types_per_body_not_per_service():
     """A body with 3 service types (15, 15, 0 → P1 = 10) and one with 1 (→ 12) average to 11,
     not to 42/4 = 10.5: the §31 average is over bodies' results."""
     results = score_cohort([
-        ("m1", "central", perfect_raw("central", qs1_n=3, app6_c_r1=2, app6_c_r6=1)),
+        ("m1", "central", perfect_raw("central", qs1_levels=["4.85", "5", "3.2"])),
         ("m2", "central", central_with(2)),
         ("x", "central", unmonitored("central")),
     ])
@@ -233,18 +235,26 @@ def test_mobile_penalty_does_not_go_below_zero():
 
 # --- inputs ---------------------------------------------------------------------------
 
-def test_app6_rows_must_add_up_to_n():
+def test_satisfaction_levels_are_on_the_0_to_5_scale():
+    """App 6 bands a level of the 0–5 public-monitoring scale; 5.2 is not one."""
     cohort = CohortScorer(EDITION)
     with pytest.raises(InputError) as error:
-        cohort.validate(Submission("b", "B", perfect_raw("central", qs1_n=3), profile="central"))
-    assert any(p.field == "app6-rows-central" or "App 6" in p.reason for p in error.value.problems)
+        cohort.validate(Submission("b", "B", perfect_raw("central", qs1_levels=["4.9", "5.2"]), profile="central"))
+    assert any(p.field == "qs1_levels" and "value 2" in p.reason for p in error.value.problems)
+
+
+def test_satisfaction_levels_from_a_spreadsheet_cell():
+    """In the XLSX template the levels are one comma-separated cell with decimal points:
+    "4.85, 4.62, 3.90" → 15, 12, 0 → P1 = 9 (TV-01)."""
+    result = score(perfect_raw("central", qs1_levels="4.85, 4.62, 3.90"), "central")
+    assert result.scores["QS.1.P1"] == 9
 
 
 def test_a_central_only_input_is_not_asked_of_local_bodies():
     cohort = CohortScorer(EDITION)
     local = cohort.scorer("local").compiled.inputs
-    assert "qs7_v_z" not in local and "app6_l_r8" in local
-    assert "app6_l_r8" not in cohort.scorer("central").compiled.inputs
+    assert "qs7_v_z" not in local and "qs1_levels" in local
+    assert "qs7_v_z" in cohort.scorer("central").compiled.inputs
 
 
 def test_late_services_cannot_exceed_services_rendered():

@@ -162,6 +162,21 @@ def test_app14_groups(group, printed, left):
     of items 2.1 and 2.10) × 5/10 (§89)."""
     result = score(perfect_raw("local", **WORST_GROUP[group]), "local")
     assert result.scores["OP.2.1"] == 5 - (Decimal(printed) - Decimal(left)) / 10 * 5
+    assert result.scores[f"OP.2.1.{group}"] == Decimal(left)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_app14_parameters_carry_the_printed_points(profile):
+    """App 14 prints 1, 6, 1.6 and 1.4 for its four parameters and each item's points;
+    OP.2.1 scales their sum: S14 / 10 × 5 (§89)."""
+    m = compiled(profile).methodology
+    assert maxima(profile, "OP.2.1") == {"OP.2.1.1": 1, "OP.2.1.2": 6, "OP.2.1.3": Decimal("1.6"), "OP.2.1.4": Decimal("1.4")}
+    assert sum(maxima(profile, "OP.2.1").values()) == 10           # "ИТОГО 10"
+    assert [n.max for n in m.node("OP.2.1.2").children] == [Decimal(v) for v in
+            ("0.25", "0.3", "0.45", "1", "1", "1", "0.4", "0.4", "0.6", "0.5", "0.1")]
+    assert [n.max for n in m.node("OP.2.1.3").children] == [Decimal("0.4")] + [Decimal("0.2")] * 6
+    assert [n.max for n in m.node("OP.2.1.4").children] == [Decimal(v) for v in ("0.1", "0.2", "0.3", "0.3", "0.3", "0.2")]
+    assert m.node("OP.2.1").formula.endswith(") / 10 * 5")
 
 
 def test_app14_total_10_on_a_perfect_site():

@@ -4,7 +4,7 @@ for assessing the interaction of a state body with citizens). No tests here.
 ``perfect_raw(profile)`` builds a complete, valid input set for one body that
 earns every point the act offers, so a test changes only what it is about:
 
-* QS.1: one monitored service type in App 6 row 1 (15 / 35 points) and
+* QS.1: one monitored service type at satisfaction 4.95, App 6 row 1 (15 / 35 points), and
   measures taken (§32, +5);
 * QS.2: services rendered, none late, fewer late than last period
   (App 7: "no violations" → 5 / 10);
@@ -56,7 +56,7 @@ def perfect_raw(profile: str, **overrides: Any) -> dict[str, Any]:
     """A complete valid raw input dict scoring 100 in every direction;
     keyword overrides replace fields, ``None`` removes one."""
     raw: dict[str, Any] = {
-        "qs1_n": 1, "qs1_measures": True,
+        "qs1_levels": ["4.95"], "qs1_measures": True,
         "qs2_a": 0, "qs2_b": 20000, "qs2_a_prev": 5,
         "qs3_services": 20000, "qs3_refusals": 0, "qs3_incomplete_package": 0, "qs3_extra_documents": 0,
         "qs3_process_violations": 0, "qs3_complaints_justified": 0, "qs3_recipients": 15000,
@@ -85,13 +85,10 @@ def perfect_raw(profile: str, **overrides: Any) -> dict[str, Any]:
             raw[f"{prefix}_{version}_{number}_posted"] = True
             raw[f"{prefix}_{version}_{number}_defects"] = 0
     if profile == "central":
-        raw.update({"app6_c_r1": 1, "app6_c_r2": 0, "app6_c_r3": 0, "app6_c_r4": 0, "app6_c_r5": 0, "app6_c_r6": 0,
-                    "qs5_new_types": True, "qs6_new_composite": True, "qs7_c": 10, "qs7_n": 10,
+        raw.update({"qs5_new_types": True, "qs6_new_composite": True, "qs7_c": 10, "qs7_n": 10,
                     "qs7_v_z": 1, "qs7_v_not_approved": 0,
                     **{f"qs7_v_r{row}_services": 1 if row == 1 else 0 for row in range(1, 7)},
                     **{f"qs7_v_r{row}_ratio": 1 if row == 1 else 0 for row in range(1, 6)}})
-    else:
-        raw.update({f"app6_l_r{row}": 1 if row == 1 else 0 for row in range(1, 9)})
     raw.update(_checklist_values(profile))
     for key, value in overrides.items():
         if value is None:

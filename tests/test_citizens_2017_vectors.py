@@ -23,7 +23,7 @@ from test_citizens_2017_support import compiled, language_versions, near, perfec
 def test_tv01_central_satisfaction():
     """4.85 → 15, 4.62 → 12, 3.90 → 0 (App 6 central); measures taken:
     P1 = 27/3 = 9, K1 = 9 + 5 = 14."""
-    raw = perfect_raw("central", qs1_n=3, app6_c_r1=1, app6_c_r2=1, app6_c_r6=1)
+    raw = perfect_raw("central", qs1_levels=["4.85", "4.62", "3.90"])
     result = score(raw, "central")
     assert result.scores["QS.1.P1"] == 9
     assert result.scores["QS.1"] == 14
@@ -31,7 +31,7 @@ def test_tv01_central_satisfaction():
 
 def test_tv02_local_satisfaction_without_measures():
     """4.92 → 35, 4.50 → 20 (App 6 local), no measures: M1 = P1 = 27.5."""
-    raw = perfect_raw("local", qs1_n=2, app6_l_r1=1, app6_l_r4=1, qs1_measures=False)
+    raw = perfect_raw("local", qs1_levels=["4.92", "4.50"], qs1_measures=False)
     result = score(raw, "local")
     assert result.scores["QS.1.P1"] == Decimal("27.5")
     assert result.scores["QS.1"] == Decimal("27.5")
@@ -43,9 +43,20 @@ def test_tv02_local_satisfaction_without_measures():
     ("app6_local", "4.75", 30), ("app6_local", "4.749", 25), ("app6_local", "4.90", 35), ("app6_local", "4.14", 5),
 ])
 def test_tv03_app6_boundaries_are_half_open(table, level, points):
-    """TV-03 (A30): the printed 2-decimal rows read as half-open bands, 4.795 → 12."""
-    bands = compiled("central").methodology.bands[table]
-    assert bands.points_for(Decimal(level)) == points
+    """TV-03 (A30): the printed 2-decimal rows read as half-open bands, 4.795 → 12.
+    Scored in the engine: one monitored service type at that level gives P1 = its points."""
+    profile = "central" if table == "app6_central" else "local"
+    result = score(perfect_raw(profile, qs1_levels=[level]), profile)
+    assert result.scores["QS.1.P1"] == points
+    assert compiled(profile).methodology.bands[table].points_for(Decimal(level)) == points
+
+
+def test_tv03_levels_of_one_body_are_banded_one_by_one():
+    """App 6 points per service type, then their mean (§30, spec [R]): 4.80, 4.795 and
+    3.999 give (15 + 12 + 0)/3 = 9; 4.80 and 3.999 give (15 + 0)/2 = 7.5, whereas banding
+    their mean level 4.3995 would give 6."""
+    assert score(perfect_raw("central", qs1_levels=["4.80", "4.795", "3.999"]), "central").scores["QS.1.P1"] == 9
+    assert score(perfect_raw("central", qs1_levels=["4.80", "3.999"]), "central").scores["QS.1.P1"] == Decimal("7.5")
 
 
 # --- QS.2 -------------------------------------------------------------------------
@@ -190,7 +201,7 @@ def tv16_body() -> dict:
     composite services (0)."""
     raw = perfect_raw(
         "central",
-        qs1_n=3, app6_c_r1=1, app6_c_r2=1, app6_c_r6=1,
+        qs1_levels=["4.85", "4.62", "3.90"],
         qs2_a=30, qs2_b=200_000, qs2_a_prev=50,
         qs3_services=100_000, qs3_refusals=10, qs3_extra_documents=50, qs3_process_violations=20,
         qs3_complaints_justified=3, qs3_recipients=10_000,

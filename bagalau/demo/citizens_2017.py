@@ -48,17 +48,9 @@ def body_inputs(rng: random.Random, compiled, body_id: str, profile: str) -> dic
     values: dict = {}
     central = profile == "central"
 
-    # QS.1: each monitored service type's satisfaction level, classified by App 6.
-    table = compiled.methodology.bands["app6_central" if central else "app6_local"]
-    points = [band.points for band in table.bands] + [table.otherwise]
-    rows = [0] * len(points)
+    # QS.1: each monitored service type's satisfaction level (0–5); App 6 bands them.
     monitored = 0 if body_id in UNMONITORED else rng.randint(3, 12 if central else 20)
-    for _ in range(monitored):
-        level = round(rng.triangular(3.7, 5.0, 4.7), 2)
-        rows[points.index(table.points_for(level))] += 1
-    values["qs1_n"] = monitored
-    for row, count in enumerate(rows, start=1):
-        values[f"app6_{'c' if central else 'l'}_r{row}"] = count
+    values["qs1_levels"] = [f"{rng.triangular(3.7, 5.0, 4.7):.2f}" for _ in range(monitored)]
     values["qs1_measures"] = rng.random() < 0.7
 
     # QS.2: deadlines; the previous period is usually a little worse.
