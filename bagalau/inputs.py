@@ -24,6 +24,7 @@ from .expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDe
 
 TRUE_WORDS = {"true", "yes", "1", "да", "иә", "ия", "y", "+"}
 FALSE_WORDS = {"false", "no", "0", "нет", "жоқ", "n", "-", "—"}
+EMPTY_LIST_WORDS = {"-", "—", "none", "нет", "жоқ", "[]"}
 NOT_FOUND_WORDS = {"", "-", "—", "none", "null", "not found", "не найден", "нет", "табылмады"}
 XLSX_NAME_PREFIX = "in_"
 
@@ -247,8 +248,14 @@ def coerce(definition: Input, raw) -> Any:
             raise ValueError(f"needs at least {definition.min_items} observation(s), got {len(value)}")
         return value
     elif kind == "decimals":
-        items = raw if isinstance(raw, list) else [v for v in str(raw).replace(";", ",").split(",") if v.strip()] \
-            if not isinstance(raw, (int, float, Decimal)) else [raw]
+        if isinstance(raw, str) and raw.strip().lower() in EMPTY_LIST_WORDS:
+            items = []  # a cell cannot hold an empty list, so a dash or "none" stands for one
+        elif isinstance(raw, list):
+            items = raw
+        elif isinstance(raw, (int, float, Decimal)):
+            items = [raw]
+        else:
+            items = [v for v in str(raw).replace(";", ",").split(",") if v.strip()]
         values = []
         for position, item in enumerate(items, start=1):
             try:

@@ -301,6 +301,7 @@ def test_list_input_with_mean_total_and_count():
     assert scorer.score("c", values).scores["1.2"] == Decimal(18)
     empty = validate(compiled, body("c", levels=[])).values
     assert scorer.score("c", empty).scores["1.2"] == 0
+    assert validate(compiled, body("c", levels="—")).values["levels"] == []  # an XLSX cell for "none"
     with pytest.raises(InputError) as error:
         validate(compiled, body("c", levels="80, 120"))
     assert "value 2: 120 is above the maximum 100" in error.value.problems[0].reason
