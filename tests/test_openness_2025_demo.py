@@ -4,6 +4,8 @@ zero denominators)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from bagalau import catalog, demo
@@ -53,6 +55,7 @@ def test_special_cases_show_in_the_explanations(results):
     assert find(results["atyrau"].explanation["nodes"], "T7-1.2.kk")["status"] == "zero_denominator"
     assert find(results["pavlodar"].explanation["nodes"], "T7.6.ru")["status"] == "zero_denominator"
     assert find(results["min-labour"].explanation["nodes"], "T4.6.kk")["status"] == "zero_denominator"
-    assert results["mangystau"].scores["6.C"] == 0             # no media respondent: C = 1 (A17c)
+    c6 = find(results["mangystau"].explanation["nodes"], "6")     # no media respondent: C = 1 (A17c)
+    assert Decimal(c6["parameters"]["C"]) == 1 and c6["inputs"]["mci_media_respondents"]["value"] == "0"
     assert results["min-digital"].scores["7"] == 0
     assert all(results[a].scores["7"] == 0 for a in results if not a.startswith("min-"))

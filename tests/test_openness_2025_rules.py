@@ -111,7 +111,17 @@ def test_p6_maximum_is_10():
     """TV-13 / DV-07: (A + B) × C + D = (5 + 2) × 1 + 3 = 10 (Table 7-1 'Итого 10')."""
     result = one()
     assert result.scores["T7-1.1"] == 5 and result.scores["T7-1.2"] == 2 and result.scores["T7-1.3"] == 3
-    assert result.scores["6.C"] == 0 and result.scores["6"] == 10
+    assert Decimal(find(result.explanation["nodes"], "6")["parameters"]["C"]) == 1 and result.scores["6"] == 10
+
+
+def test_p6_is_the_act_formula_over_a_b_and_d_with_c_a_coefficient():
+    """p.80: P6 = (A + B) × C + D, written as criterion 6's own formula over its three rows;
+    C (p.83) is a coefficient, not points, so it is no row of its own (R-C, provisional)."""
+    m = catalog.load(EDITION, "central").methodology
+    node = m.node("6")
+    assert node.formula == "(score('T7-1.1') + score('T7-1.2')) * C + score('T7-1.3')"
+    assert [c.id for c in node.children] == ["T7-1.1", "T7-1.2", "T7-1.3"]
+    assert set(node.variables) == {"C"} and node.provenance == "reconstructed"
 
 
 def test_full_deduction_of_criterion_7_is_9():
@@ -145,13 +155,14 @@ def test_dv05_p6_with_all_four_parts():
     assert result.scores["T7-1.3"] == 2
     assert exact(result.scores["6"], (a + b) * F(4, 5) + 2)
     assert exact(result.scores["6"], F(466, 75))
-    assert str(result.explanation and find(result.explanation["nodes"], "6")["score"]) == "6.21"
+    explained = find(result.explanation["nodes"], "6")
+    assert explained["score"] == "6.21" and Decimal(explained["parameters"]["C"]) == Decimal("0.8")
 
 
 def test_p6_is_provisional_in_every_explanation():
     """pp.81–83 lost their formulas: R-A, R-B and R-C are marked provisional."""
     nodes = one(**dv05()).explanation["nodes"]
-    for node_id in ("6", "6.C", "T7-1.1.kk", "T7-1.1.ru", "T7-1.2.kk", "T7-1.2.ru"):
+    for node_id in ("6", "T7-1.1.kk", "T7-1.1.ru", "T7-1.2.kk", "T7-1.2.ru"):
         assert find(nodes, node_id)["notes"][0]["code"] == "provisional", node_id
     assert not any(n["code"] == "provisional" for n in find(nodes, "T7-1.3.kk")["notes"])   # D is the act's
 
@@ -201,7 +212,9 @@ def test_media_survey_without_respondents():
     """A17c: nobody answered the media survey → C = 1 (A + B count in full), or 0."""
     values = dv05(mci_media_respondents=0, mci_media_satisfied_pct=0)
     a_plus_b = F(11, 3) + F(8, 5)
-    assert exact(one(**values).scores["6"], a_plus_b + 2)
+    result = one(**values)
+    assert exact(result.scores["6"], a_plus_b + 2)
+    assert Decimal(find(result.explanation["nodes"], "6")["parameters"]["C"]) == 1
     assert exact(one(options={"A17c": "zero"}, **values).scores["6"], F(2))
 
 

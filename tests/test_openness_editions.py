@@ -179,14 +179,15 @@ def test_diff_lists_the_restated_criteria_and_the_added_rows():
     changes = diff(old, new)
     kinds = by_kind(changes)
     added = kinds["added"]
-    # every App. 10 row of every table, and the C coefficient of p.80/p.83
+    # every App. 10 row of every table (C of p.80/p.83 is a coefficient in criterion 6's formula, no row)
     assert {"T1.1", "T1.6", "T2.1", "T2.1.5.kk", "T2.11", "T3.7.ru", "T4.6", "T5.4", "T6.4.4", "T7.6",
-            "T7-1.1.kk", "T7-1.3", "6.C", "T8.1", "T9.1.kk", "T10.3", "T11.2.ru"} <= added
+            "T7-1.1.kk", "T7-1.3", "T8.1", "T9.1.kk", "T10.3", "T11.2.ru"} <= added
     assert "deleted" not in kinds and "weight" not in kinds          # App. 7's maxima are assumed unchanged
     # the restated criteria: from entered to the act's rows (verbatim) or to R-A/R-B/R-C
     rules = {(c.id, c.before.split(":")[0]) for c in changes if c.kind == "rule"}
     assert {(criterion, "provenance") for criterion in "1234567"} <= rules
     assert ("7", "not_applicable") in rules                          # Table 8 note *
+    assert any(c.kind == "formula" and c.id == "6" and "* C +" in c.after for c in changes)   # p.80
     assert {"1", "2", "3", "4", "5", "6", "7"} <= kinds["paragraph"]
     assert any(c.kind == "wording" and c.id == "6" and "масс-медиа" in c.after for c in changes)  # p.57(6)
     assert {"budget_secret", "app9_t5_1_r1_events", "mci_media_satisfied_pct"} <= by_kind(changes, "input")["added"]
