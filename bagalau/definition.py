@@ -291,7 +291,8 @@ class Node(Strict):
     derived_id: bool = Field(False, description="the act does not number this node; the id is ours")
     variables: dict[str, str] = Field({}, description="named intermediate values (the act's a, b, s …), "
                                                       "evaluated in order before the formula and shown in the explanation")
-    formula: str | None = None
+    formula: str | dict[str, str] | None = Field(
+        None, description="the rule; or a mapping profile -> rule where the act words it per profile")
     aggregate: Literal["sum", "mean"] = "sum"
     children: list["Node"] = []
     children_fill_max: bool = Field(
@@ -473,6 +474,8 @@ def for_profile(methodology: Methodology, profile: str | None) -> Methodology:
         for node in methodology.walk():
             if isinstance(node.max, dict):
                 raise ProfileError(f"node {node.id}: per-profile maxima need top-level profiles")
+            if isinstance(node.formula, dict):
+                raise ProfileError(f"node {node.id}: per-profile formulas need top-level profiles")
         return methodology
     if profile not in methodology.profiles:
         raise ProfileError(f"unknown profile '{profile}' for {methodology.id}; "
@@ -487,7 +490,12 @@ def for_profile(methodology: Methodology, profile: str | None) -> Methodology:
             if profile not in maximum:
                 raise ProfileError(f"node {node.id} gives no maximum for profile '{profile}'")
             maximum = maximum[profile]
-        return node.model_copy(update={"max": maximum,
+        formula = node.formula
+        if isinstance(formula, dict):
+            if profile not in formula:
+                raise ProfileError(f"node {node.id} gives no formula for profile '{profile}'")
+            formula = formula[profile]
+        return node.model_copy(update={"max": maximum, "formula": formula,
                                        "children": [convert(c) for c in node.children if applies(c)]})
 
     return methodology.model_copy(update={

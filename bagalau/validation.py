@@ -105,12 +105,15 @@ def _profile_reference_problems(m: Methodology) -> list[Problem]:
             for profile in node.profiles or []:
                 if profile not in known:
                     problems.append(Problem(f"{here}.profiles", f"unknown profile '{profile}'"))
-            if isinstance(node.max, dict):
-                if not known:
-                    problems.append(Problem(f"{here}.max", "per-profile maxima need top-level profiles"))
-                for profile in node.max:
-                    if profile not in known:
-                        problems.append(Problem(f"{here}.max", f"unknown profile '{profile}'"))
+            for field in ("max", "formula"):
+                value = getattr(node, field)
+                if isinstance(value, dict):
+                    if not known:
+                        plural = "maxima" if field == "max" else "formulas"
+                        problems.append(Problem(f"{here}.{field}", f"per-profile {plural} need top-level profiles"))
+                    for profile in value:
+                        if profile not in known:
+                            problems.append(Problem(f"{here}.{field}", f"unknown profile '{profile}'"))
             visit(node.children, f"{here}.children")
 
     visit(m.nodes, "nodes")

@@ -314,3 +314,18 @@ def test_mean_needs_a_zero_denominator_rule():
     data["nodes"][0]["children"][1]["formula"] = "min(weight, mean(levels))"
     _, problems = check_data(data)
     assert any("does not say what a zero denominator means" in p.message for p in problems)
+
+
+def test_a_formula_may_be_worded_per_profile():
+    from bagalau.inputs import validate
+    from bagalau.scoring import Scorer
+    data = mini_data()
+    node = data["nodes"][0]["children"][1]
+    node["formula"] = {"central": "min(weight, raw)", "local": "min(weight, raw + bonus + local_only)"}
+    central, local = compile_mini(data, "central"), compile_mini(data, "local")
+    assert Scorer(central).score("c", validate(central, body("c")).values).scores["1.2"] == 5
+    assert Scorer(local).score("l", validate(local, body("l", "local")).values).scores["1.2"] == 20  # 5 + 3 + 12
+    del node["formula"]["local"]
+    from bagalau.validation import check_data
+    _, problems = check_data(data)
+    assert any("no formula for profile 'local'" in p.message for p in problems)
