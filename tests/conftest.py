@@ -171,19 +171,5 @@ def find_node(data: dict, node_id: str) -> dict:
     raise KeyError(node_id)
 
 
-def explanation_node(explanation: dict, node_id: str) -> dict:
-    stack = list(explanation["nodes"])
-    while stack:
-        node = stack.pop()
-        if node["id"] == node_id:
-            return node
-        stack.extend(node.get("children", []))
-    raise KeyError(node_id)
-
-
-def walk_explanation(explanation: dict):
-    stack = list(explanation["nodes"])
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(node.get("children", []))
+from bagalau.explanations import find_node as explanation_node  # noqa: E402  (re-exported for the tests)
+from bagalau.explanations import walk as walk_explanation  # noqa: E402

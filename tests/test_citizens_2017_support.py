@@ -127,22 +127,8 @@ def score_cohort(bodies: list[tuple[str, str, dict]], *, options: dict | None = 
     return {result.body_id: result for result in results}
 
 
-def node(explanation: dict, node_id: str) -> dict:
-    stack = list(explanation["nodes"])
-    while stack:
-        entry = stack.pop()
-        if entry["id"] == node_id:
-            return entry
-        stack.extend(entry.get("children", []))
-    raise KeyError(node_id)
-
-
-def walk(explanation: dict):
-    stack = list(explanation["nodes"])
-    while stack:
-        entry = stack.pop()
-        yield entry
-        stack.extend(entry.get("children", []))
+from bagalau.explanations import find_node as node  # noqa: E402  (re-exported for the tests)
+from bagalau.explanations import walk  # noqa: E402
 
 
 def near(value: Decimal, target, places: int = 20) -> bool:

@@ -19,6 +19,7 @@ from bagalau.editions import OverlayError, diff, in_force, resolve_data
 from bagalau.inputs import InputError, Submission
 from bagalau.scoring import AppliedPenalty, ScoringError
 from bagalau.validation import check_file
+from bagalau.explanations import find_node
 
 DATA = Path(__file__).parent / "data"
 BASE = str(DATA / "mini-2020.yaml")
@@ -40,14 +41,6 @@ def score(submissions, options=None, **kwargs):
     return cohort, {r.body_id: r for r in cohort.score(validated, explain=True, **kwargs)}
 
 
-def find(nodes, node_id):
-    for node in nodes:
-        if node["id"] == node_id:
-            return node
-        found = find(node.get("children", []), node_id)
-        if found:
-            return found
-    return None
 
 
 # --- profiles -------------------------------------------------------------------------
@@ -115,7 +108,7 @@ def test_entered_points_are_bounded_and_need_a_comment():
     assert "above the maximum 10" in reasons["entered_2_2"]
     assert reasons["entered_2_2_comment"].startswith("missing")
     _, results = score([body("c")])
-    node = find(results["c"].explanation["nodes"], "2.2")
+    node = find_node(results["c"].explanation, "2.2")
     assert node["score"] == "7.00" and node["provenance"] == "entered"
     assert any("set by the working group" in n["text"] for n in node["notes"])
 
@@ -128,7 +121,7 @@ def test_secret_budget_body_gets_the_average_of_the_others():
         body("secret", secret=True, budget_share=None), body("l1", "local", budget_share="0.1")])
     # central 2.1 weight 30: c1 = 15, c2 = 24; the local body is another profile
     assert results["secret"].scores["2.1"] == Decimal("19.5")
-    node = find(results["secret"].explanation["nodes"], "2.1")
+    node = find_node(results["secret"].explanation, "2.1")
     assert node["status"] == "cohort_average"
     note = next(n for n in node["notes"] if n["code"] == "cohort_average")
     assert [b["id"] for b in note["bodies"]] == ["c1", "c2"]
@@ -247,7 +240,7 @@ def test_named_variables_feed_the_formula_and_the_explanation():
     values = validate(compiled, body("c")).values
     result = Scorer(compiled).score("c", values, explain=True)
     assert result.scores["1.1"] == Decimal(40) * 30 / 40
-    explained = find(result.explanation["nodes"], "1.1")
+    explained = find_node(result.explanation, "1.1")
     assert explained["parameters"]["s"] == "0.75" and explained["inputs"]["done"]["value"] == "30"
     # a zero denominator inside a variable follows the node's rule
     values = validate(compiled, body("c", done=0, due=0)).values
@@ -279,7 +272,7 @@ def test_rules_in_one_cap_group_share_the_cap():
         AppliedPenalty("late", node="1"), AppliedPenalty("incomplete", node="1", amount=Decimal("0.75"), count=2)])
     # 1.5 + 2 × 0.75 = 3, capped at 2 for the group
     assert penalised.scores["1"] == clean.scores["1"] - 2
-    notes = [n["text"] for n in find(penalised.explanation["nodes"], "1")["notes"]]
+    notes = [n["text"] for n in find_node(penalised.explanation, "1")["notes"]]
     assert any("capped at 2" in text for text in notes)
     with pytest.raises(ScoringError, match="needs the entered amount"):
         scorer.score("c", values, penalties=[AppliedPenalty("incomplete", node="1")])

@@ -11,16 +11,9 @@ import pytest
 from bagalau import catalog, demo
 from bagalau.cohort import CohortScorer
 from bagalau.inputs import Submission
+from bagalau.explanations import find_node
 
 
-def find(nodes, node_id):
-    for node in nodes:
-        if node["id"] == node_id:
-            return node
-        found = find(node.get("children", []), node_id)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +35,7 @@ def test_every_body_is_scored_within_the_direction_bounds(results):
 
 
 def test_secret_budget_ministry_gets_the_central_average(results):
-    node = find(results["min-interior"].explanation["nodes"], "T2.10")
+    node = find_node(results["min-interior"].explanation, "T2.10")
     note = next(n for n in node["notes"] if n["code"] == "cohort_average")
     sources = [b["id"] for b in note["bodies"]]
     assert "min-interior" not in sources and sources and all(s.startswith("min-") for s in sources)
@@ -50,12 +43,12 @@ def test_secret_budget_ministry_gets_the_central_average(results):
 
 
 def test_special_cases_show_in_the_explanations(results):
-    assert find(results["min-justice"].explanation["nodes"], "T6.4")["status"] == "cohort_average"
-    assert find(results["kostanay"].explanation["nodes"], "T1.1")["status"] == "not_applicable"
-    assert find(results["atyrau"].explanation["nodes"], "T7-1.2.kk")["status"] == "zero_denominator"
-    assert find(results["pavlodar"].explanation["nodes"], "T7.6.ru")["status"] == "zero_denominator"
-    assert find(results["min-labour"].explanation["nodes"], "T4.6.kk")["status"] == "zero_denominator"
-    c6 = find(results["mangystau"].explanation["nodes"], "6")     # no media respondent: C = 1 (A17c)
+    assert find_node(results["min-justice"].explanation, "T6.4")["status"] == "cohort_average"
+    assert find_node(results["kostanay"].explanation, "T1.1")["status"] == "not_applicable"
+    assert find_node(results["atyrau"].explanation, "T7-1.2.kk")["status"] == "zero_denominator"
+    assert find_node(results["pavlodar"].explanation, "T7.6.ru")["status"] == "zero_denominator"
+    assert find_node(results["min-labour"].explanation, "T4.6.kk")["status"] == "zero_denominator"
+    c6 = find_node(results["mangystau"].explanation, "6")     # no media respondent: C = 1 (A17c)
     assert Decimal(c6["parameters"]["C"]) == 1 and c6["inputs"]["mci_media_respondents"]["value"] == "0"
     assert results["min-digital"].scores["7"] == 0
     assert all(results[a].scores["7"] == 0 for a in results if not a.startswith("min-"))

@@ -107,14 +107,7 @@ def exact(result, node_id: str) -> F:
     return F(result.scores[node_id])
 
 
-def explanation_node(explanation: dict, node_id: str) -> dict:
-    stack = list(explanation["nodes"])
-    while stack:
-        node = stack.pop()
-        if node["id"] == node_id:
-            return node
-        stack.extend(node.get("children", []))
-    raise KeyError(node_id)
+from bagalau.explanations import find_node as explanation_node  # noqa: E402
 
 
 # --- the baseline: Appendix 13 and 16 totals ---------------------------------------------
