@@ -185,7 +185,7 @@ def run(factory: sessionmaker[Session], say: Callable[[str], None] = print) -> D
         say(f"unreliable fact #{fact.id}: {candidate.body} {candidate.input_id} verified as {candidate.verified!r} "
             f"({document_ref}); §105: recalculated with the verified value")
 
-    run1 = step(lambda s, c: campaigns.run_scoring(s, c, lead, reason="initial scoring", at=at(5, 20)))
+    step(lambda s, c: campaigns.run_scoring(s, c, lead, reason="initial scoring", at=at(5, 20)))
     step(lambda s, c: campaigns.send_draft_conclusions(s, c, lead, at=at(5, 31)))
     objection = step(lambda s, c: campaigns.file_objection(
         s, c, target.body, f"The measure under {target.input_id} is in the approved plan; the on-site visit missed it.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bagalau import campaigns, catalog, demo, demo_campaign, store
-from bagalau.demo_campaign import COMMISSION, EVALUATORS, METHODOLOGIST, at, representative
+from bagalau.demo_campaign import COMMISSION, EVALUATORS, METHODOLOGIST, at, representative  # noqa: F401  (re-exported)
 from bagalau.inputs import Submission
 
 EVALUATOR = EVALUATORS[0]

@@ -171,5 +171,5 @@ def find_node(data: dict, node_id: str) -> dict:
     raise KeyError(node_id)
 
 
-from bagalau.explanations import find_node as explanation_node  # noqa: E402  (re-exported for the tests)
-from bagalau.explanations import walk as walk_explanation  # noqa: E402
+from bagalau.explanations import find_node as explanation_node  # noqa: E402,F401  (re-exported for the tests)
+from bagalau.explanations import walk as walk_explanation  # noqa: E402,F401

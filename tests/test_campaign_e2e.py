@@ -14,7 +14,7 @@ from bagalau import audit, campaigns, catalog, store, templates
 from bagalau.cohort import CohortScorer
 from bagalau.demo_campaign import choose_facts
 from bagalau.inputs import Submission
-from campaign_support import COMMISSION, EVALUATOR, METHODOLOGIST, at, build, raw_inputs, report, representative, step
+from campaign_support import COMMISSION, EVALUATOR, at, build, raw_inputs, report, representative, step
 from store_support import *  # noqa: F401,F403
 
 

@@ -127,8 +127,8 @@ def score_cohort(bodies: list[tuple[str, str, dict]], *, options: dict | None = 
     return {result.body_id: result for result in results}
 
 
-from bagalau.explanations import find_node as node  # noqa: E402  (re-exported for the tests)
-from bagalau.explanations import walk  # noqa: E402
+from bagalau.explanations import find_node as node  # noqa: E402,F401  (re-exported for the tests)
+from bagalau.explanations import walk  # noqa: E402,F401
 
 
 def near(value: Decimal, target, places: int = 20) -> bool:

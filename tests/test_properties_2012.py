@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import APP6_SECTIONS, APP6_VERSIONS, app6_defects, app6_item, full_raw, walk_explanation
-from bagalau.inputs import Submission, validate
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -15,7 +15,7 @@ from fractions import Fraction as F
 import pytest
 
 from conftest import (APP6_SECTIONS, app6_defects, app6_fallback_weight, app6_item, explanation_node,
-                      find_node, full_raw, near)
+                      full_raw, near)
 from bagalau.inputs import Submission, validate
 from bagalau.scoring import Scorer
 from bagalau.validation import check_data

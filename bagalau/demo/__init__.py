@@ -8,7 +8,6 @@ a fixed seed, so the demo is the same on every machine.
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 
 from ..compiled import CompiledMethodology
 
