@@ -463,6 +463,20 @@ def test_a_body_averaged_elsewhere_still_counts_where_it_is_assessed():
     assert exact(results["secret"].scores["T2.1"], F(3 + F(27, 10) + 3 + F(27, 10), 4))
 
 
+def test_a_ministry_averaged_on_meetings_still_feeds_the_open_budget_average():
+    """p.67 part 3: 'средний балл полученных оценок всех государственных органов': a ministry
+    outside Resolution No. 12 (averaged on meetings, Table 6 note **) is assessed on the open
+    budget itself, so its own T2.10 (1.5 + 0) counts: (3 + 1.5 + 0 + 1.5) / 4 (reading A7)."""
+    justice = full_raw(res12_excluded=True, **{"T2.10.ru": 0})
+    results = score([*central_cohort(), ("justice", "central", justice),
+                     ("secret", "central", full_raw(budget_secret=True))])
+    note = next(n for n in find(results["secret"].explanation["nodes"], "T2.10")["notes"] if n["code"] == "cohort_average")
+    assert [b["id"] for b in note["bodies"]] == ["c1", "c2", "c3", "justice"]
+    assert exact(results["secret"].scores["T2.10"], F(3 + F(3, 2) + 0 + F(3, 2), 4))
+    reading = next(r for r in catalog.methodology(EDITION).readings if r.id == "A7")
+    assert "left out of every average" not in reading.reading
+
+
 def test_dv13_ministries_outside_resolution_12_get_the_central_average_on_meetings():
     """Table 6 note **: the ministries of defence, foreign affairs, emergency situations,
     internal affairs and justice are assigned the average points of central state bodies."""
