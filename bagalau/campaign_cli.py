@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from . import audit, campaigns, demo_campaign, migrations, registry, store
+from .console import err, fail, out, parse_pairs
 from .inputs import InputError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -38,8 +38,6 @@ for _sub, _name in ((campaign_app, "campaign"), (verify_app, "verify"), (objecti
                     (audit_app, "audit"), (db_app, "db"), (bodies_app, "bodies"), (users_app, "users")):
     app.add_typer(_sub, name=_name)
 
-out = Console()
-err = Console(stderr=True)
 
 DATABASE = typer.Option(None, "--database", help="Database URL (default: $BAGALAU_DATABASE_URL, or the embedded "
                                                  "SQLite file in the user's data directory).")
@@ -47,10 +45,6 @@ ACTOR = typer.Option(None, "--as", help="Who acts (a user name); default $BAGALA
 CAMPAIGN = typer.Option(None, "--campaign", "-c", help="Campaign id or name (default: the latest).")
 ON = typer.Option(None, "--on", help="Effective date YYYY-MM-DD (default: now), e.g. to enter a past step.")
 
-
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
 
 
 def guarded(function):
@@ -191,16 +185,6 @@ def users_list(database: Optional[str] = DATABASE) -> None:
 
 # --- campaigns ----------------------------------------------------------------------------
 
-def _pairs(items: list[str], what: str) -> dict[str, str]:
-    result = {}
-    for item in items:
-        if "=" not in item:
-            fail(f"{what} takes KEY=VALUE, got '{item}'")
-        key, value = item.split("=", 1)
-        result[key.strip()] = value.strip()
-    return result
-
-
 @campaign_app.command("create")
 @guarded
 def campaign_create(name: str = typer.Option(..., help="a unique name"),
@@ -217,12 +201,12 @@ def campaign_create(name: str = typer.Option(..., help="a unique name"),
     """Create a campaign; its deadlines come from the act's schedule."""
     who = actor_name(actor)
     factory = open_store(database)
-    settings = _pairs(setting, "--setting")
+    settings = parse_pairs(setting, "--setting")
     for key in ("objection_working_days", "reverification_working_days", "commission_min_members"):
         if key in settings:
             settings[key] = int(settings[key])
     assignments: dict[str, list[str]] = {}
-    for code, user in _pairs(assign, "--assign").items():
+    for code, user in parse_pairs(assign, "--assign").items():
         assignments.setdefault(code, []).append(user)
     with store.transaction(factory) as s:
         codes = list(body)
@@ -231,7 +215,7 @@ def campaign_create(name: str = typer.Option(..., help="a unique name"),
                                                 .order_by(store.Body.code)).scalars() if b.code not in codes]
         campaign = campaigns.create_campaign(s, name=name, methodology_id=methodology, period=period,
                                              evaluator=evaluator, bodies=codes, actor=who,
-                                             options=_pairs(option, "--option"), settings=settings,
+                                             options=parse_pairs(option, "--option"), settings=settings,
                                              previous=previous, evaluators=assignments, at=effective(on))
         out.print(f"campaign #{campaign.id} '{name}' created with {len(codes)} bodies")
         _print_status(campaigns.status(s, campaign))
@@ -471,7 +455,7 @@ def objection_decide(objection_id: int, outcome: str = typer.Option(..., help="a
     with store.transaction(factory) as s:
         decision = campaigns.decide_objection(s, campaigns.get_campaign(s, campaign), objection_id, who,
                                               outcome=outcome, reasoning=reasoning, remove_facts=remove_fact,
-                                              input_changes=_pairs(set_input, "--set"), at=effective(on))
+                                              input_changes=parse_pairs(set_input, "--set"), at=effective(on))
         rescored = f"; rescored as run #{s.get(store.ScoringRun, decision.run_id).number}" if decision.run_id else ""
     out.print(f"decision #{decision.id} on objection #{objection_id}: {outcome}{rescored}")
 

@@ -16,19 +16,13 @@ from datetime import date
 from .cohort import CohortScorer, rank
 from .editions import diff as diff_editions
 from .compiled import DefinitionError
+from .console import err, fail, out, parse_pairs
 from .inputs import InputError, Problem, ValidatedInputs, read_file
 from .scoring import Scorer, ScoringError
 from .validation import check_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies.")
-out = Console()
-err = Console(stderr=True)
-
-
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
 
 
 def load_methodology(methodology_id: str, profile: str | None = None):
@@ -38,16 +32,6 @@ def load_methodology(methodology_id: str, profile: str | None = None):
         fail(str(exc.args[0]))
     except DefinitionError as exc:
         fail(f"the definition of {methodology_id} has problems; run `bagalau check` on it:\n{exc}")
-
-
-def parse_options(pairs: list[str]) -> dict[str, str]:
-    options = {}
-    for pair in pairs:
-        if "=" not in pair:
-            fail(f"--option takes KEY=VALUE (e.g. A13=zero), got '{pair}'")
-        key, value = pair.split("=", 1)
-        options[key.strip()] = value.strip()
-    return options
 
 
 @app.command()
@@ -166,7 +150,7 @@ def score(methodology_id: str,
     """Score one body or a cohort and rank them."""
     load_methodology(methodology_id)
     try:
-        cohort = CohortScorer(methodology_id, parse_options(option))
+        cohort = CohortScorer(methodology_id, parse_pairs(option, "--option"))
     except (ValueError, DefinitionError) as exc:
         fail(str(exc))
     bodies = read_and_validate(cohort, inputs)
