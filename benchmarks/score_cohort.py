@@ -19,9 +19,10 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from bagalau import catalog, demo
-from bagalau.cohort import CohortScorer
-from bagalau.inputs import Submission
+from bagalau.engine import catalog
+from bagalau import demo
+from bagalau.engine.cohort import CohortScorer
+from bagalau.engine.inputs import Submission
 
 POOL = 1000
 

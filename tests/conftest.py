@@ -28,10 +28,10 @@ from typing import Any
 
 import pytest
 
-from bagalau.definition import read_yaml
-from bagalau.inputs import Submission, validate
-from bagalau.scoring import Scorer
-from bagalau.validation import check_data, check_file
+from bagalau.engine.definition import read_yaml
+from bagalau.engine.inputs import Submission, validate
+from bagalau.engine.scoring import Scorer
+from bagalau.engine.validation import check_data, check_file
 
 DEFINITION = Path(__file__).resolve().parent.parent / "bagalau" / "methodologies" / "it-2012.yaml"
 
@@ -171,5 +171,5 @@ def find_node(data: dict, node_id: str) -> dict:
     raise KeyError(node_id)
 
 
-from bagalau.explanations import find_node as explanation_node  # noqa: E402,F401  (re-exported for the tests)
-from bagalau.explanations import walk as walk_explanation  # noqa: E402,F401
+from bagalau.engine.explanations import find_node as explanation_node  # noqa: E402,F401  (re-exported for the tests)
+from bagalau.engine.explanations import walk as walk_explanation  # noqa: E402,F401

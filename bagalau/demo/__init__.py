@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from ..compiled import CompiledMethodology
+from bagalau.engine.compiled import CompiledMethodology
 
 SYNTHETIC_NOTE = "SYNTHETIC DEMO DATA — made-up figures, not real reports of any body"
 
@@ -27,20 +27,20 @@ def _generators() -> dict:
 
 
 def demo_methodologies() -> list[str]:
-    from .. import catalog
+    from bagalau.engine import catalog
     generators = _generators()
     return [edition for edition in catalog.definition_paths() if edition in generators]
 
 
 def default_period(methodology) -> int:
     """A reporting year the edition was in force for."""
-    from ..editions import edition_dates
+    from bagalau.engine.editions import edition_dates
     return edition_dates(methodology).starts.year
 
 
 def cohort_document(compiled: CompiledMethodology, period: int, seed: int = 2012) -> dict:
     """A demo input document (the same shape `bagalau score` reads)."""
-    from .. import catalog
+    from bagalau.engine import catalog
     module = _generators()[compiled.source.id]
     rng = random.Random(seed)
     bodies = module.bodies(rng, lambda profile: catalog.load(compiled.source.id, profile))

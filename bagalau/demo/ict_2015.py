@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import random
 
-from .regions import CENTRAL_BODIES, REGIONS_2012
+from bagalau.demo.regions import CENTRAL_BODIES, REGIONS_2012
 
 METHODOLOGY = "ict-2015"
 

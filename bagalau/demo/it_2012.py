@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from ..compiled import CompiledMethodology
-from .regions import REGIONS_2012
+from bagalau.engine.compiled import CompiledMethodology
+from bagalau.demo.regions import REGIONS_2012
 
 METHODOLOGY = "it-2012"
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from ..compiled import CompiledMethodology
-from .regions import CENTRAL_BODIES, REGIONS_2012
+from bagalau.engine.compiled import CompiledMethodology
+from bagalau.demo.regions import CENTRAL_BODIES, REGIONS_2012
 
 METHODOLOGY = "openness-2025"
 

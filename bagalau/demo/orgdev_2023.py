@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from .regions import CENTRAL_BODIES, REGIONS_2012
+from bagalau.demo.regions import CENTRAL_BODIES, REGIONS_2012
 
 METHODOLOGY = "orgdev-2023"
 DEMO_COMMENT = "SYNTHETIC DEMO: points made up for the demo (the base act's rule is not in the seeds)"

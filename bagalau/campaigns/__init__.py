@@ -1,0 +1,119 @@
+"""Assessment campaigns: the lifecycle as explicit state transitions.
+
+A campaign is one methodology edition, one reporting period, one evaluator
+and a set of evaluated bodies. Its states, in order::
+
+    created → submissions → verification → scored → drafts_sent
+            → objections → commission → final → post_audit
+
+Each function below is one step. It checks the campaign's state and the
+actor's role, does its work in the caller's session, writes an audit entry
+for every change in that same session, and never commits: the caller
+(``store.transaction``) commits the step as a whole or not at all.
+Forbidden steps raise ``CampaignError`` with a message saying why and what
+to do instead; a concurrent change raises ``ConflictError``.
+
+Rules taken from the acts (2012 = order № 457, spec 000):
+
+* the schedule's fixed deadlines come from the definition's ``schedule``
+  (2012: conclusions 1 June §9, corrected conclusions 15 June §10, the
+  akim's report 25 July §11, all of the year after the reporting year);
+* an unreliable fact names the input, the reported and the verified value
+  and the document. Where the penalty rule ``replaces_value`` (2012 §105)
+  the score is recalculated with the verified value and no points are
+  taken per fact; where it gives points (001 ¶97–99, 002 ¶15) they are
+  taken as the rule says, and a verified value, when given, also replaces
+  the reported one (001 ¶94);
+* objections: 2012 sets no deadline for them (spec 000, A20). The campaign
+  setting ``objection_working_days`` (default 5) counts working days on the
+  Kazakhstan calendar from the day the draft conclusions were sent — the
+  same five working days 001 ¶106 and 002 ¶115 give, and the window §104
+  gives the Akimat for re-verification after an appeal is considered
+  (recorded for each decision as ``reverification_due``);
+* the special commission may not include staff who took part in
+  evaluating that body (2012 §107, 001 ¶102/¶108, 002 ¶118);
+* a commission decision that changes inputs or facts triggers a rescore as
+  a new, immutable scoring run;
+* after final, submissions cannot change; the improvement plan (2012
+  §109–110) is checked in the next campaign (§108, §111) and its results
+  go into that campaign's conclusions as "post-audit results" (§112, A22).
+
+One module per stage: ``state`` (states, errors, audit helpers), ``users``,
+``schedule``, ``submissions``, ``verification``, ``runs``, ``conclusions``,
+``objections``, ``rating``, ``postaudit`` and ``lifecycle``; ``registry``
+keeps the bodies and ``workdays`` the Kazakhstan calendar. The names below
+are the campaigns' API.
+"""
+
+from __future__ import annotations
+
+from .conclusions import send_draft_conclusions
+from .lifecycle import NEXT_STEP, advance, status
+from .objections import (
+                          appoint_commission,
+                          decide_objection,
+                          evaluated_by,
+                          file_objection,
+)
+from .postaudit import check_post_audit, post_audit_results, record_improvement_plan
+from .rating import RatingRow, finalise, rating
+from .runs import latest_run, run_scoring
+from .schedule import create_campaign, get_campaign, open_submissions, schedule
+from .state import (
+                          DEFAULT_SETTINGS,
+                          PLAN_STATUSES,
+                          STATES,
+                          CampaignError,
+                          ConflictError,
+                          jsonable,
+)
+from .submissions import (
+                          close_submissions,
+                          flag_incomplete,
+                          flag_reports,
+                          latest_submission,
+                          read_submission,
+                          submit,
+)
+from .users import add_user, get_user
+from .verification import active_facts, add_fact, direction_of
+
+__all__ = [
+    "STATES",
+    "DEFAULT_SETTINGS",
+    "PLAN_STATUSES",
+    "CampaignError",
+    "ConflictError",
+    "jsonable",
+    "add_user",
+    "get_user",
+    "get_campaign",
+    "create_campaign",
+    "schedule",
+    "open_submissions",
+    "latest_submission",
+    "read_submission",
+    "submit",
+    "close_submissions",
+    "flag_reports",
+    "flag_incomplete",
+    "direction_of",
+    "add_fact",
+    "active_facts",
+    "run_scoring",
+    "latest_run",
+    "send_draft_conclusions",
+    "file_objection",
+    "evaluated_by",
+    "appoint_commission",
+    "decide_objection",
+    "finalise",
+    "RatingRow",
+    "rating",
+    "record_improvement_plan",
+    "check_post_audit",
+    "post_audit_results",
+    "status",
+    "NEXT_STEP",
+    "advance",
+]

@@ -1,0 +1,188 @@
+"""Objections, the special commission (2012 §107: no evaluator of the body) and its
+decisions, which rescore."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bagalau.campaigns import workdays
+from bagalau.engine.inputs import Submission
+from bagalau.store.models import (
+    Campaign,
+    Commission,
+    CommissionMember,
+    Conclusion,
+    Decision,
+    EvaluatorAssignment,
+    Fact,
+    Objection,
+    User,
+)
+
+from .runs import run_scoring
+from .schedule import _event
+from .state import (
+    CampaignError,
+    _day,
+    _flush,
+    _moment,
+    _record,
+    _require_state,
+    _set_state,
+    jsonable,
+)
+from .submissions import _campaign_body, latest_submission, submit
+from .users import _require_role, get_user
+
+
+def file_objection(session: Session, campaign: Campaign, body: str, text: str, documents: list[str], actor: str,
+                   *, contested: list[str] | None = None, at: datetime | None = None) -> Objection:
+    """A body objects to its draft conclusion, with supporting documents (2012 §106)."""
+    _require_role(session, actor, ("body",), "file an objection", body)
+    _require_state(campaign, ("drafts_sent", "objections", "commission"), "file an objection",
+                   "objections are filed against draft conclusions")
+    _campaign_body(session, campaign, body)
+    if not documents:
+        raise CampaignError("an objection must come with supporting documents (2012 §106)")
+    conclusion = session.execute(select(Conclusion).where(
+        Conclusion.campaign_id == campaign.id, Conclusion.body_code == body, Conclusion.kind == "draft")
+        .order_by(Conclusion.id.desc()).limit(1)).scalar_one()
+    moment = _moment(at)
+    if _day(moment) > conclusion.objection_deadline:
+        raise CampaignError(
+            f"the objection deadline for '{body}' was {conclusion.objection_deadline} "
+            f"({campaign.settings.get('objection_working_days', 5)} working days after the draft was sent on "
+            f"{_day(conclusion.sent_at)}); objections after it are not accepted")
+    objection = Objection(campaign_id=campaign.id, body_code=body, conclusion_id=conclusion.id, text=text,
+                          documents=list(documents), contested=list(contested or []), filed_by=actor,
+                          filed_at=moment, deadline=conclusion.objection_deadline, status="filed")
+    session.add(objection)
+    _flush(session, f"objection of '{body}'")
+    _record(session, campaign, actor, "objection.file", f"objection:{objection.id}", {
+        "body": body, "text": text, "documents": documents, "contested": contested or [],
+        "deadline": conclusion.objection_deadline}, at)
+    _event(session, campaign, "event:objection_received", _day(moment), body)
+    if campaign.state == "drafts_sent":
+        _set_state(session, campaign, "objections", actor, at)
+    return objection
+
+
+def evaluated_by(session: Session, campaign: Campaign, body: str) -> dict[str, str]:
+    """Users who took part in evaluating ``body``: name -> how."""
+    found: dict[str, str] = {}
+    for user in session.execute(select(User).join(EvaluatorAssignment, EvaluatorAssignment.user_id == User.id).where(
+            EvaluatorAssignment.campaign_id == campaign.id, EvaluatorAssignment.body_code == body)).scalars():
+        found[user.name] = "assigned to evaluate it"
+    for fact in session.execute(select(Fact).where(Fact.campaign_id == campaign.id, Fact.body_code == body)).scalars():
+        found.setdefault(fact.recorded_by, f"recorded unreliable fact #{fact.id}")
+    return found
+
+
+def appoint_commission(session: Session, campaign: Campaign, body: str, members: list[str], actor: str,
+                       at: datetime | None = None) -> Commission:
+    """Form the special commission that considers a body's objections (2012 §107)."""
+    _require_role(session, actor, ("evaluator",), "appoint a commission")
+    _require_state(campaign, ("objections", "commission"), "appoint a commission",
+                   "a commission considers filed objections")
+    _campaign_body(session, campaign, body)
+    if not session.execute(select(Objection).where(Objection.campaign_id == campaign.id,
+                                                   Objection.body_code == body)).first():
+        raise CampaignError(f"body '{body}' has filed no objection; there is nothing for a commission to consider")
+    if session.execute(select(Commission).where(Commission.campaign_id == campaign.id,
+                                                Commission.body_code == body)).first():
+        raise CampaignError(f"a commission for '{body}' has already been appointed")
+    minimum = int(campaign.settings.get("commission_min_members", 1))
+    if len(set(members)) < minimum:
+        raise CampaignError(f"the commission needs at least {minimum} members; got {len(set(members))}")
+    conflicted = evaluated_by(session, campaign, body)
+    users = []
+    for name in dict.fromkeys(members):
+        user = get_user(session, name)
+        if user.role not in ("commission", "evaluator"):
+            raise CampaignError(f"{name} ({user.role}) cannot sit on a commission; its members are the "
+                                "evaluator's staff (roles commission or evaluator)")
+        if name in conflicted:
+            raise CampaignError(f"{name} may not sit on the commission for '{body}': they took part in evaluating "
+                                f"that body ({conflicted[name]}) — 2012 §107")
+        users.append(user)
+    moment = _moment(at)
+    commission = Commission(campaign_id=campaign.id, body_code=body, appointed_by=actor, appointed_at=moment)
+    session.add(commission)
+    _flush(session, f"commission for '{body}'")
+    for user in users:
+        commission.members.append(CommissionMember(user_id=user.id))
+    _flush(session, f"commission for '{body}'")
+    _record(session, campaign, actor, "commission.appoint", f"commission:{commission.id}",
+            {"body": body, "members": [u.name for u in users]}, at)
+    if campaign.state == "objections":
+        _set_state(session, campaign, "commission", actor, at)
+    return commission
+
+
+def decide_objection(session: Session, campaign: Campaign, objection_id: int, actor: str, *, outcome: str,
+                     reasoning: str, remove_facts: list[int] | None = None,
+                     input_changes: dict[str, Any] | None = None, at: datetime | None = None) -> Decision:
+    """The commission's decision on one objection. Removing facts or changing
+    inputs makes a new submission version / fact state and a new scoring run."""
+    objection = session.get(Objection, objection_id)
+    if objection is None or objection.campaign_id != campaign.id:
+        raise CampaignError(f"no objection #{objection_id} in campaign '{campaign.name}'")
+    _require_state(campaign, ("objections", "commission"), "decide an objection")
+    commission = session.execute(select(Commission).where(Commission.campaign_id == campaign.id,
+                                                          Commission.body_code == objection.body_code)).scalar_one_or_none()
+    if commission is None:
+        raise CampaignError(f"no commission has been appointed for the objections of '{objection.body_code}'; "
+                            "the decision is the commission's to take (2012 §107) — appoint one first")
+    user = get_user(session, actor)
+    if user.id not in {m.user_id for m in commission.members}:
+        raise CampaignError(f"{actor} is not a member of the commission for '{objection.body_code}'")
+    if objection.status != "filed":
+        raise CampaignError(f"objection #{objection_id} was already decided ({objection.status})")
+    if outcome not in ("accepted", "rejected"):
+        raise CampaignError(f"outcome must be 'accepted' or 'rejected', not '{outcome}'")
+    remove_facts, input_changes = list(remove_facts or []), dict(input_changes or {})
+    if outcome == "rejected" and (remove_facts or input_changes):
+        raise CampaignError("a rejected objection changes nothing; accept it to remove facts or change inputs")
+    facts = []
+    for fact_id in remove_facts:
+        fact = session.get(Fact, fact_id)
+        if fact is None or fact.campaign_id != campaign.id or fact.body_code != objection.body_code:
+            raise CampaignError(f"fact #{fact_id} is not a fact about '{objection.body_code}' in this campaign")
+        if fact.removed_by_decision_id is not None:
+            raise CampaignError(f"fact #{fact_id} was already removed")
+        facts.append(fact)
+    moment = _moment(at)
+    decision = Decision(objection_id=objection.id, commission_id=commission.id, outcome=outcome, reasoning=reasoning,
+                        removed_fact_ids=remove_facts, input_changes=jsonable(input_changes), decided_by=actor,
+                        decided_at=moment, reverification_due=workdays.add_working_days(
+                            _day(moment), int(campaign.settings.get("reverification_working_days", 5))))
+    session.add(decision)
+    objection.status = outcome
+    _flush(session, f"decision on objection #{objection_id}")
+    _record(session, campaign, actor, "objection.decide", f"decision:{decision.id}", {
+        "objection": objection.id, "body": objection.body_code, "outcome": outcome, "reasoning": reasoning,
+        "remove_facts": remove_facts, "input_changes": input_changes,
+        "reverification_due": decision.reverification_due}, at)
+    _event(session, campaign, "event:commission_meeting", _day(moment), objection.body_code)
+    for fact in facts:
+        fact.removed_by_decision_id = decision.id
+        _flush(session, f"fact #{fact.id}")
+        _record(session, campaign, actor, "fact.remove", f"fact:{fact.id}",
+                {"body": fact.body_code, "input": fact.input_id, "decision": decision.id}, at)
+    if input_changes:
+        latest = latest_submission(session, campaign, objection.body_code)
+        raw = {**latest.values, **jsonable(input_changes)}
+        submit(session, campaign, objection.body_code,
+               Submission(objection.body_code, None, raw, period=campaign.period, origin=f"decision #{decision.id}"),
+               actor, expected_version=latest.version, reason=f"commission decision #{decision.id} on objection "
+               f"#{objection.id}", at=at, _by_commission=True)
+    if facts or input_changes:
+        run = run_scoring(session, campaign, actor, reason=f"rescore after commission decision #{decision.id} "
+                          f"(objection #{objection.id} of {objection.body_code})", at=at, _internal=True)
+        decision.run_id = run.id
+        _flush(session, f"decision #{decision.id}")
+    return decision

@@ -1,0 +1,84 @@
+"""The final rating: finalisation and the ranked table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bagalau.store.models import Body, Campaign, Conclusion, Objection
+
+from .conclusions import _conclusions
+from .runs import _ranked, latest_run
+from .schedule import _deadline, _event
+from .state import CampaignError, _day, _moment, _require_state, _set_state
+from .users import _require_role
+
+
+def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | None = None) -> list[Conclusion]:
+    """Final conclusions and the rating, from the latest scoring run."""
+    _require_role(session, actor, ("evaluator",), "finalise a campaign")
+    _require_state(campaign, ("drafts_sent", "objections", "commission"), "finalise",
+                   "send the draft conclusions first")
+    undecided = list(session.execute(select(Objection).where(Objection.campaign_id == campaign.id,
+                                                             Objection.status == "filed")).scalars())
+    if undecided:
+        raise CampaignError("objections are still undecided: " + ", ".join(
+            f"#{o.id} ({o.body_code})" for o in undecided) + "; the commission must decide them first")
+    window = _deadline(campaign, "objections")
+    moment = _moment(at)
+    if window is not None and window.due is not None and _day(moment) <= window.due:
+        raise CampaignError(f"the objection window is open until {window.due}; finalise after it closes")
+    run = latest_run(session, campaign)
+    conclusions = _conclusions(session, campaign, run, "final", moment, None, actor)
+    _event(session, campaign, "event:final", _day(moment))
+    act = _deadline(campaign, "corrected_conclusions")
+    late = act is not None and act.due is not None and _day(moment) > act.due
+    _set_state(session, campaign, "final", actor, at, run=run.number,
+               rating=[{"rank": c.rank, "body": c.body_code, "total": c.total} for c in
+                       sorted(conclusions, key=lambda c: (c.rank, c.body_code))],
+               **({"after_act_deadline": f"{act.due} ({act.paragraph})"} if late else {}))
+    return conclusions
+
+
+# --- post-audit ---------------------------------------------------------------------------
+
+# --- reading ------------------------------------------------------------------------------
+
+@dataclass
+class RatingRow:
+    rank: int
+    body: str
+    name: str
+    total: str
+    profile: str | None
+    grade: str | None
+
+
+def rating(session: Session, campaign: Campaign) -> tuple[list[RatingRow], bool]:
+    """The rating and whether it is final (else: provisional, from the latest run)."""
+    final = list(session.execute(select(Conclusion).where(Conclusion.campaign_id == campaign.id,
+                                                          Conclusion.kind == "final")).scalars())
+    members = {m.body_code: m for m in campaign.bodies}
+    if final:
+        rows = [RatingRow(c.rank, c.body_code, session.get(Body, c.body_code).name, c.total,
+                          members[c.body_code].profile, _grade_text(c.grade)) for c in final]
+        return sorted(rows, key=lambda r: (r.profile or "", r.rank, r.body)), True
+    run = latest_run(session, campaign)
+    if run is None:
+        raise CampaignError(f"campaign '{campaign.name}' has not been scored yet")
+    rows = [RatingRow(e.rank, e.result.body_id, e.result.name, format(e.rounded_total, "f"), e.profile,
+                      _grade_text(json.dumps(e.result.grades.get("total"), ensure_ascii=False)
+                                  if e.result.grades.get("total") else None))
+            for e in _ranked(session, campaign, run)]
+    return rows, False
+
+
+def _grade_text(grade: str | None) -> str | None:
+    if not grade:
+        return None
+    value = json.loads(grade)
+    return value.get("ru") or value.get("en") if isinstance(value, dict) else str(value)

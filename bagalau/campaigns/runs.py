@@ -1,0 +1,148 @@
+"""Scoring runs: immutable snapshots of a cohort's scores, penalties and inputs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bagalau.engine.cohort import rank
+from bagalau.engine.inputs import InputError
+from bagalau.engine.scoring import AppliedPenalty, BodyScore, ScoringError
+from bagalau.store.models import (
+    AppliedPenaltyRow,
+    Body,
+    Campaign,
+    Fact,
+    RunResult,
+    ScoringRun,
+)
+
+from .schedule import _methodology
+from .state import (
+    CampaignError,
+    _flush,
+    _moment,
+    _record,
+    _require_state,
+    _set_state,
+    jsonable,
+)
+from .submissions import _as_submission, _scorer, latest_submission
+from .users import _require_role
+from .verification import _effective_values, active_facts
+
+# --- scoring runs ------------------------------------------------------------------------
+
+def _penalty_rule_for(methodology, settings: dict, kind: str) -> str | None:
+    configured = settings.get(f"{kind}_rule")
+    if configured:
+        return configured
+    matches = [key for key in methodology.penalties if kind in key]
+    return matches[0] if len(matches) == 1 else None
+
+
+def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str = "scoring",
+                at: datetime | None = None, _internal: bool = False) -> ScoringRun:
+    """Score every body from its latest submission and the active facts, and
+    store the run with all its results as one immutable snapshot."""
+    if not _internal:
+        _require_role(session, actor, ("evaluator",), "run scoring")
+        _require_state(campaign, ("verification", "scored"), "run scoring",
+                       "after the draft conclusions, scores change only through a commission decision")
+    methodology = _methodology(campaign.methodology_id)
+    scorer = _scorer(campaign)
+    facts = active_facts(session, campaign)
+    missing = [m.body_code for m in campaign.bodies if latest_submission(session, campaign, m.body_code) is None]
+    if missing:
+        raise CampaignError(f"no report from: {', '.join(missing)}; every evaluated body needs a submission "
+                            "before scoring")
+    validated, versions, problems = [], {}, []
+    for member in campaign.bodies:
+        latest = latest_submission(session, campaign, member.body_code)
+        versions[member.body_code] = {"submission_id": latest.id, "version": latest.version}
+        raw = _effective_values(session, campaign, member.body_code, facts)
+        try:
+            validated.append(scorer.validate(_as_submission(session, campaign, member, raw)))
+        except InputError as exc:
+            problems += [str(p) for p in exc.problems]
+    if problems:
+        raise CampaignError("cannot score; input problems:\n  " + "\n  ".join(problems))
+    penalties: dict[str, list[AppliedPenalty]] = {}
+    for fact in facts:
+        penalties.setdefault(fact.body_code, []).append(AppliedPenalty(
+            rule=fact.rule, count=1, node=fact.node,
+            reference=f"fact #{fact.id}: {fact.input_id} reported {fact.reported_value!s}, verified "
+                      f"{fact.verified_value!s} ({fact.document})"))
+    for member in campaign.bodies:
+        for flag in member.flags:
+            rule = _penalty_rule_for(methodology, campaign.settings, "late" if flag["kind"] == "late" else "incomplete")
+            if rule:
+                penalties.setdefault(member.body_code, []).append(
+                    AppliedPenalty(rule=rule, count=1, reference=f"{flag['kind']}: {flag['detail']}"))
+    try:
+        results = scorer.score(validated, explain=True, period=campaign.period, penalties=penalties)
+    except ScoringError as exc:
+        raise CampaignError(f"cannot score: {exc}") from None
+    number = (session.execute(select(func.max(ScoringRun.number)).where(ScoringRun.campaign_id == campaign.id))
+              .scalar() or 0) + 1
+    moment = _moment(at)
+    run = ScoringRun(campaign_id=campaign.id, number=number, methodology_id=campaign.methodology_id,
+                     content_hash=campaign.content_hash, options=campaign.options, input_versions=versions,
+                     fact_ids=[fact.id for fact in facts], reason=reason, status="complete", created_by=actor,
+                     created_at=moment)
+    session.add(run)
+    _flush(session, f"scoring run {number}")
+    base = scorer.scorer(None)
+    facts_by_body: dict[str, list[Fact]] = {}
+    for fact in facts:
+        facts_by_body.setdefault(fact.body_code, []).append(fact)
+    for result in results:
+        explanation = dict(result.explanation)
+        explanation["verification"] = [_fact_view(fact, methodology) for fact in facts_by_body.get(result.body_id, [])]
+        session.add(RunResult(run_id=run.id, body_code=result.body_id, total=format(result.total, "f"),
+                              total_rounded=format(base.round(result.total), "f"), penalty=format(result.penalty, "f"),
+                              scores={key: format(value, "f") for key, value in result.scores.items()},
+                              explanation=jsonable(explanation)))
+        for line in explanation.get("penalties", []):
+            session.add(AppliedPenaltyRow(run_id=run.id, body_code=result.body_id, rule=line["rule"], node=line["node"],
+                                          count=line["count"], amount=line["amount"], references=line["references"]))
+        _flush(session, f"scoring run {number}")
+    session.expire(run, ["results"])
+    _record(session, campaign, actor, "scoring.run", f"run:{run.id}", {
+        "number": number, "reason": reason, "content_hash": run.content_hash, "options": run.options,
+        "input_versions": versions, "fact_ids": run.fact_ids,
+        "totals": {r.body_id: format(base.round(r.total), "f") for r in results}}, at)
+    if campaign.state == "verification":
+        _set_state(session, campaign, "scored", actor, at, run=number)
+    return run
+
+
+def _fact_view(fact: Fact, methodology) -> dict:
+    rule = methodology.penalties.get(fact.rule)
+    return {"fact": fact.id, "input": fact.input_id, "reported": fact.reported_value, "verified": fact.verified_value,
+            "document": fact.document, "rule": fact.rule, "paragraph": rule.paragraph if rule else None,
+            "effect": ("score recalculated with the verified value" if rule is not None and rule.replaces_value
+                       else "penalty points" + (" and the verified value replaces the reported one"
+                                                if fact.verified_value is not None else ""))}
+
+
+def latest_run(session: Session, campaign: Campaign) -> ScoringRun | None:
+    return session.execute(select(ScoringRun).where(ScoringRun.campaign_id == campaign.id)
+                           .order_by(ScoringRun.number.desc()).limit(1)).scalar_one_or_none()
+
+
+def _ranked(session: Session, campaign: Campaign, run: ScoringRun):
+    scorer = _scorer(campaign)
+    members = {m.body_code: m for m in campaign.bodies}
+    results = []
+    for row in run.results:
+        body = session.get(Body, row.body_code)
+        score = BodyScore(body_id=row.body_code, total=Decimal(row.total), scores={}, name=body.name,
+                          penalty=Decimal(row.penalty),
+                          grades=row.explanation.get("grades") or {})
+        score.profile = members[row.body_code].profile if _methodology(campaign.methodology_id).profiles else None
+        results.append(score)
+    return rank(scorer.scorer(None), results)

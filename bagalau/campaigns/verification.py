@@ -1,0 +1,127 @@
+"""Verification: unreliable facts, and what they change (the verified value, or points
+per fact)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bagalau.engine.inputs import InputError, coerce
+from bagalau.store.models import Campaign, Fact
+
+from .schedule import _methodology
+from .state import CampaignError, _flush, _moment, _record, _require_state, jsonable
+from .submissions import _as_submission, _campaign_body, _scorer, latest_submission
+from .users import _require_role
+
+# --- verification: unreliable facts ----------------------------------------------------
+
+def _fact_rule(campaign: Campaign, methodology, rule: str | None) -> str:
+    if rule:
+        if rule not in methodology.penalties:
+            raise CampaignError(f"unknown penalty rule '{rule}'; {campaign.methodology_id} has: "
+                                f"{', '.join(methodology.penalties) or 'none'}")
+        return rule
+    if campaign.settings.get("fact_rule"):
+        return campaign.settings["fact_rule"]
+    candidates = [key for key, p in methodology.penalties.items() if p.replaces_value or "unreliable" in key]
+    if len(candidates) != 1:
+        raise CampaignError(f"{campaign.methodology_id} has {len(candidates)} rules for unreliable facts "
+                            f"({', '.join(candidates) or 'none'}); name one with --rule")
+    return candidates[0]
+
+
+def direction_of(compiled, input_id: str) -> list[str]:
+    """The top-level nodes whose scoring reads ``input_id``."""
+    directions = []
+    for top in compiled.top_level:
+        for node in compiled.nodes[top].node.walk():
+            c = compiled.nodes[node.id]
+            formulas = [c.formula, c.not_applicable, c.checklist_scale, *c.deduction_counts, *c.deduction_caps]
+            names = set().union(*[f.names for f in formulas if f is not None])
+            for sections in compiled.checklist_layouts.get(node.id, {}).values():
+                for section in sections:
+                    names.update(section.item_ids)
+                    names.update((section.defects_id, section.applies_id))
+            if input_id in names:
+                directions.append(top)
+                break
+    return directions
+
+
+def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, verified_value: Any, document: str,
+             actor: str, *, rule: str | None = None, node: str | None = None, note: str | None = None,
+             at: datetime | None = None) -> Fact:
+    """Record an unreliable fact: the body reported one value, the check found another."""
+    _require_role(session, actor, ("evaluator",), "record an unreliable fact")
+    _require_state(campaign, ("verification", "scored"), "record an unreliable fact",
+                   "facts are recorded during verification, before the draft conclusions")
+    member = _campaign_body(session, campaign, body)
+    if not document or not document.strip():
+        raise CampaignError("an unreliable fact must name the document it rests on (reconciliation act)")
+    methodology = _methodology(campaign.methodology_id)
+    rule_id = _fact_rule(campaign, methodology, rule)
+    penalty = methodology.penalties[rule_id]
+    scorer = _scorer(campaign)
+    compiled = scorer.scorer(member.profile if methodology.profiles else None).compiled
+    if input_id not in compiled.inputs:
+        raise CampaignError(f"unknown input '{input_id}' for {campaign.methodology_id}")
+    if penalty.replaces_value and verified_value is None:
+        raise CampaignError(f"rule '{rule_id}' ({penalty.paragraph}) recalculates the score with the verified value; "
+                            "give the verified value")
+    if verified_value is not None:
+        try:
+            coerce(compiled.inputs[input_id], verified_value)
+        except ValueError as exc:
+            raise CampaignError(f"verified value for '{input_id}': {exc}") from None
+    if penalty.scope == "direction":
+        if node is None:
+            found = direction_of(compiled, input_id)
+            if len(found) != 1:
+                raise CampaignError(f"rule '{rule_id}' is capped per direction and input '{input_id}' is read by "
+                                    f"{', '.join(found) or 'no direction'}; name the direction with --node")
+            node = found[0]
+        elif node not in compiled.top_level:
+            raise CampaignError(f"'{node}' is not a direction; use one of {', '.join(compiled.top_level)}")
+    latest = latest_submission(session, campaign, body)
+    if latest is None:
+        raise CampaignError(f"body '{body}' has no submission to verify")
+    reported = latest.values.get(input_id)
+    # The verified value must leave a report that still passes the act's checks.
+    if verified_value is not None:
+        raw = {**_effective_values(session, campaign, body), input_id: jsonable(verified_value)}
+        try:
+            scorer.validate(_as_submission(session, campaign, member, raw))
+        except InputError as exc:
+            raise CampaignError(f"with the verified value the report of '{body}' fails validation: "
+                                + "; ".join(p.reason for p in exc.problems)) from None
+    moment = _moment(at)
+    fact = Fact(campaign_id=campaign.id, body_code=body, input_id=input_id, rule=rule_id, node=node,
+                submission_id=latest.id, reported_value=reported, verified_value=jsonable(verified_value),
+                document=document.strip(), note=note, recorded_by=actor, recorded_at=moment)
+    session.add(fact)
+    _flush(session, f"fact for '{body}'")
+    _record(session, campaign, actor, "fact.add", f"fact:{fact.id}", {
+        "body": body, "input": input_id, "rule": rule_id, "node": node, "submission_version": latest.version,
+        "reported": reported, "verified": fact.verified_value, "document": fact.document, "note": note}, at)
+    return fact
+
+
+def active_facts(session: Session, campaign: Campaign, body: str | None = None) -> list[Fact]:
+    query = select(Fact).where(Fact.campaign_id == campaign.id, Fact.removed_by_decision_id.is_(None))
+    if body is not None:
+        query = query.where(Fact.body_code == body)
+    return list(session.execute(query.order_by(Fact.id)).scalars())
+
+
+def _effective_values(session: Session, campaign: Campaign, body: str,
+                      facts: list[Fact] | None = None) -> dict:
+    latest = latest_submission(session, campaign, body)
+    raw = dict(latest.values)
+    for fact in (facts if facts is not None else active_facts(session, campaign, body)):
+        if fact.body_code == body and fact.verified_value is not None:
+            raw[fact.input_id] = fact.verified_value
+    return raw

@@ -1,0 +1,5 @@
+"""``python -m bagalau.cli``."""
+
+from bagalau.cli import main
+
+main()

@@ -1,0 +1,313 @@
+"""The `bagalau` command-line tool."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from bagalau.engine import catalog
+from bagalau import demo
+from bagalau.engine import forms as templates
+from bagalau.cli import terminal
+from datetime import date
+
+from bagalau.engine.cohort import CohortScorer, rank
+from bagalau.engine.editions import diff as diff_editions
+from bagalau.engine.compiled import DefinitionError
+from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.engine.inputs import InputError, Problem, ValidatedInputs, read_file
+from bagalau.engine.scoring import Scorer, ScoringError
+from bagalau.engine.validation import check_file
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies.")
+
+
+def load_methodology(methodology_id: str, profile: str | None = None):
+    try:
+        return catalog.load(methodology_id, profile)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    except DefinitionError as exc:
+        fail(f"the definition of {methodology_id} has problems; run `bagalau check` on it:\n{exc}")
+
+
+@app.command()
+def methodologies() -> None:
+    """List the methodology editions Bagalau knows."""
+    table = terminal.Table(title="Methodology editions (bagalau show ID for the tree)")
+    table.add_column("id", no_wrap=True)
+    for column in ("family", "act", "signed", "status"):
+        table.add_column(column)
+    broken = []
+    for methodology_id in catalog.definition_paths():
+        try:
+            m = catalog.methodology(methodology_id)
+        except DefinitionError:
+            broken.append(methodology_id)
+            continue
+        table.add_row(m.id, m.family, f"{m.act.kind} № {m.act.number}" + (f" (amends {m.base})" if m.base else ""),
+                      str(m.act.signed), m.act.status)
+    out.print(table)
+    for methodology_id in broken:
+        err.print(f"[red]{methodology_id}: the definition has problems; run `bagalau check` on it[/]")
+
+
+@app.command()
+def show(methodology_id: str,
+         provenance: bool = typer.Option(False, "--provenance", help="List reconstructed and entered rules, options and readings."),
+         lang: str = typer.Option("ru", help="ru, kk or en"),
+         profile: Optional[str] = typer.Option(None, help="e.g. central or local, for editions with profiles")) -> None:
+    """Print the tree of an edition with weights, formulas and paragraphs."""
+    compiled = load_methodology(methodology_id, profile)
+    if provenance:
+        for table in terminal.provenance_table(compiled):
+            out.print(table)
+        return
+    out.print(terminal.definition_tree(compiled, lang))
+
+
+@app.command()
+def check(files: List[Path]) -> None:
+    """Validate definition files; print every problem with its path in the file."""
+    failed = False
+    for path in files:
+        compiled, problems = check_file(path)
+        if problems:
+            failed = True
+            err.print(f"[red]{path}: {len(problems)} problem(s)[/]")
+            for problem in problems:
+                err.print(f"  {problem}", highlight=False)
+        else:
+            out.print(f"[green]{path}: ok[/] ({len(compiled.nodes)} nodes, {len(compiled.inputs)} inputs, "
+                      f"content hash {compiled.content_hash[:12]})")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def template(methodology_id: str,
+             format: str = typer.Option("xlsx", "--format", help="xlsx or json"),
+             output: Optional[Path] = typer.Option(None, "--output", "-o", help="file to write"),
+             profile: Optional[str] = typer.Option(None, help="e.g. central or local")) -> None:
+    """Write an empty input file laid out like the act's forms."""
+    compiled = load_methodology(methodology_id, profile)
+    if format not in ("xlsx", "json"):
+        fail(f"--format must be xlsx or json, not '{format}'")
+    path = output or Path(f"{methodology_id}-template.{format}")
+    templates.write(compiled, path, format)
+    out.print(f"wrote {path}")
+
+
+def read_and_validate(cohort: CohortScorer, files: list[Path]) -> list[ValidatedInputs]:
+    problems: list[Problem] = []
+    validated: list[ValidatedInputs] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            submissions = read_file(path)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        for submission in submissions:
+            if submission.body_id in seen:
+                problems.append(Problem(submission.body_id, "id", str(path),
+                                        f"body id also used in {seen[submission.body_id]}"))
+                continue
+            seen[submission.body_id] = str(path)
+            expected = cohort.source.id
+            if submission.methodology and submission.methodology not in (expected, *cohort.source.lineage):
+                problems.append(Problem(submission.body_id, "methodology", str(path),
+                                        f"the file was filled for '{submission.methodology}', not for '{expected}'"))
+                continue
+            try:
+                validated.append(cohort.validate(submission))
+            except InputError as exc:
+                problems += exc.problems
+            except DefinitionError as exc:  # an unknown profile
+                problems.append(Problem(submission.body_id, "profile", submission.origin, str(exc)))
+    if problems:
+        err.print(f"[red]{len(problems)} input problem(s); nothing was scored:[/]")
+        for problem in problems:
+            err.print(f"  {problem}", highlight=False)
+        raise typer.Exit(2)
+    for body in validated:
+        for warning in body.warnings:
+            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    return validated
+
+
+@app.command()
+def score(methodology_id: str,
+          inputs: List[Path] = typer.Argument(..., help="JSON, YAML or XLSX files, one body or many"),
+          as_json: bool = typer.Option(False, "--json", help="Print scores as JSON, keyed by the act's ids."),
+          explain: bool = typer.Option(False, "--explain", help="Print the explanation tree of every body."),
+          option: List[str] = typer.Option([], "--option", help="Choose a reading, e.g. A13=zero."),
+          period: Optional[int] = typer.Option(None, help="Reporting year (overrides the files)."),
+          lang: str = typer.Option("ru", help="ru, kk or en for names")) -> None:
+    """Score one body or a cohort and rank them."""
+    load_methodology(methodology_id)
+    try:
+        cohort = CohortScorer(methodology_id, parse_pairs(option, "--option"))
+    except (ValueError, DefinitionError) as exc:
+        fail(str(exc))
+    bodies = read_and_validate(cohort, inputs)
+    try:
+        results = cohort.score(bodies, explain=explain, period=period)
+    except ScoringError as exc:
+        fail(str(exc))
+    scorer = cohort.scorer(None)
+    ranked = rank(scorer, results)
+    if as_json:
+        out.print_json(data=scores_document(scorer, ranked, bodies, explain), ensure_ascii=False)
+        return
+    for table in terminal.ranking_tables(ranked, cohort, f"{methodology_id}: ranking"):
+        out.print(table)
+    if explain:
+        for entry in ranked:
+            out.print(terminal.explanation_tree(entry.result.explanation, lang))
+
+
+@app.command()
+def resolve(family: str,
+            period: Optional[int] = typer.Option(None, help="reporting year: the edition in force on 31 December"),
+            on: Optional[str] = typer.Option(None, help="or a date, YYYY-MM-DD")) -> None:
+    """Which edition of a methodology family is in force for a period (amendment chains resolved)."""
+    if (period is None) == (on is None):
+        fail("give --period YEAR or --on DATE")
+    try:
+        day = date.fromisoformat(on) if on else date(period, 12, 31)
+    except ValueError:
+        fail(f"--on must be a date YYYY-MM-DD, not '{on}'")
+    try:
+        found = catalog.edition_in_force(family, day)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    except DefinitionError as exc:
+        fail(str(exc))
+    if found is None:
+        fail(f"no edition of {family} was in force on {day}")
+    m, dates = found
+    out.print(f"[bold]{m.id}[/] is in force on {day}: {m.act.kind} № {m.act.number} of {m.act.signed}"
+              + (f", amending {' → '.join(m.lineage)}" if m.lineage else ""))
+    out.print(f"from {dates.starts}" + (" (assumed)" if dates.assumed_start else "")
+              + (f" until {dates.ends}" if dates.ends else "") + f" — {dates.note}")
+
+
+@app.command()
+def diff(old: str, new: str,
+         as_json: bool = typer.Option(False, "--json"),
+         profile: Optional[str] = typer.Option(None, help="compare one profile's trees")) -> None:
+    """What changed between two editions, node by node (on the resolved trees)."""
+    a, b = load_methodology(old, profile), load_methodology(new, profile)
+    changes = diff_editions(a.methodology, b.methodology)
+    if as_json:
+        out.print_json(data=[change.__dict__ for change in changes], ensure_ascii=False)
+        return
+    table = terminal.Table(title=f"{old} → {new}: {len(changes)} change(s)")
+    for column in ("area", "id", "change", "before", "after"):
+        table.add_column(column)
+    for change in changes:
+        table.add_row(change.area, change.id, change.kind, change.before, change.after)
+    out.print(table)
+
+
+def scores_document(scorer: Scorer, ranked, bodies: list[ValidatedInputs], explain: bool) -> dict:
+    warnings = {body.submission.body_id: [str(w) for w in body.warnings] for body in bodies}
+    return {
+        "schema": "bagalau.scores/1",
+        "methodology": scorer.methodology.id,
+        "content_hash": scorer.compiled.content_hash,
+        "options": scorer.options,
+        "rounding": scorer.methodology.rounding.model_dump(),
+        "bodies": [{
+            "id": entry.result.body_id,
+            "name": entry.result.name,
+            "rank": entry.rank,
+            "profile": entry.profile,
+            "total": format(entry.rounded_total, "f"),
+            "grades": entry.result.grades,
+            "scores": {key: format(scorer.round(value), "f") for key, value in entry.result.scores.items()},
+            "exact": {key: str(value) for key, value in entry.result.scores.items()},
+            "warnings": warnings.get(entry.result.body_id, []),
+            **({"explanation": entry.result.explanation} if explain else {}),
+        } for entry in ranked],
+    }
+
+
+@app.command("demo")
+def run_demo(output: Path = typer.Option(Path("out/demo"), "--output", "-o", help="folder for the files"),
+             methodology_ids: List[str] = typer.Option([], "--methodology", help="default: every edition with demo data"),
+             period: Optional[int] = typer.Option(None, help="default: a year the edition was in force")) -> None:
+    """Score the synthetic demo cohorts, print the rankings and write explanations to files."""
+    output.mkdir(parents=True, exist_ok=True)
+    out.print(f"[bold yellow]{demo.SYNTHETIC_NOTE}[/]")
+    for methodology_id in methodology_ids or demo.demo_methodologies():
+        run_one_demo(methodology_id, output, period)
+
+
+def run_one_demo(methodology_id: str, output: Path, period: Optional[int]) -> None:
+    compiled = load_methodology(methodology_id)
+    period = period or demo.default_period(compiled.source)
+    inputs_path = output / f"{methodology_id}-inputs.json"
+    inputs_path.write_text(json.dumps(demo.cohort_document(compiled, period), ensure_ascii=False, indent=2),
+                           encoding="utf-8")
+    cohort = CohortScorer(methodology_id)
+    bodies = read_and_validate(cohort, [inputs_path])
+    results = cohort.score(bodies, explain=True, period=period)
+    scorer = cohort.scorer(None)
+    ranked = rank(scorer, results)
+    for table in terminal.ranking_tables(ranked, cohort, f"{methodology_id}, {period}: ranking (synthetic data)"):
+        out.print(table)
+    explanations = output / "explanations" / methodology_id
+    explanations.mkdir(parents=True, exist_ok=True)
+    for entry in ranked:
+        explanation = entry.result.explanation
+        (explanations / f"{entry.result.body_id}.json").write_text(
+            json.dumps(explanation, ensure_ascii=False, indent=2), encoding="utf-8")
+        with open(explanations / f"{entry.result.body_id}.txt", "w", encoding="utf-8") as handle:
+            Console(file=handle, width=160, no_color=True).print(terminal.explanation_tree(explanation))
+    (output / f"{methodology_id}-scores.json").write_text(
+        json.dumps(scores_document(scorer, ranked, bodies, explain=False), ensure_ascii=False, indent=2),
+        encoding="utf-8")
+    out.print(f"inputs: {inputs_path}\nscores: {output / f'{methodology_id}-scores.json'}\n"
+              f"explanations: {explanations}/<body>.json and .txt\n")
+
+
+# Campaigns and the store: campaign, submit, verify, objection, rating, audit, db, bodies, users.
+from bagalau.cli.campaigns import app as campaign_commands  # noqa: E402
+app.add_typer(campaign_commands)
+
+
+def main() -> None:
+    """Console entry point. An unexpected failure prints one line, not a
+    traceback (set BAGALAU_DEBUG=1 to see it), and exits with status 3."""
+    import os
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: show them as the tool's help would
+        show = getattr(exc, "show", None)
+        if show:
+            show()
+        else:
+            err.print(f"error: {exc}")
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("BAGALAU_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc} "
+                  "(set BAGALAU_DEBUG=1 for the details, and please report it)", highlight=False)
+        sys.exit(3)
+
+

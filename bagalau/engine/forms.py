@@ -1,0 +1,150 @@
+"""Empty input files generated from a definition, laid out like the act's forms.
+
+XLSX: one sheet per form (App 1 as rows, App 2 as its numbered columns, the
+working group's findings, App 6 per language version), plus a sheet for the
+body's identity. Every value cell carries a workbook-level defined name
+``in_<input id>``, which is how ``inputs.read_xlsx`` finds it again even if
+rows are moved. JSON: the same fields with null values and a description.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from pathlib import Path
+
+from bagalau.engine.compiled import CompiledMethodology
+from bagalau.engine.definition import Input
+from bagalau.engine.inputs import XLSX_NAME_PREFIX
+
+BODY_SHEET = "Орган"
+_TYPE_HINTS = {"integer": "целое / whole number", "decimal": "число / number",
+               "boolean": "да/нет", "positions": "позиции через запятую; пусто = не найден",
+               "text": "текст / text", "decimals": "числа через запятую / numbers, comma-separated"}
+
+
+def sheets(compiled: CompiledMethodology) -> "OrderedDict[str, list[Input]]":
+    grouped: OrderedDict[str, list[Input]] = OrderedDict()
+    for item in compiled.inputs.values():
+        grouped.setdefault(item.sheet or item.source.form, []).append(item)
+    return grouped
+
+
+def write_json(compiled: CompiledMethodology, path: Path) -> None:
+    m = compiled.methodology
+    document = {
+        "methodology": m.id,
+        "period": None,
+        "bodies": [{"id": "", "name": "", "inputs": {key: None for key in compiled.inputs}}],
+        "fields": {key: _describe(item) for key, item in compiled.inputs.items()},
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _describe(item: Input) -> str:
+    source = item.source
+    where = source.form + (f" row {source.row}" if source.row else "") + (f" column {source.column}" if source.column else "")
+    bounds = "" if item.min is None and item.max is None else f", range {item.min if item.min is not None else '…'}–{item.max if item.max is not None else '…'}"
+    optional = "" if item.required else ", optional"
+    return f"{where}: {item.name.get('ru')} ({item.type}{', ' + item.unit if item.unit else ''}{bounds}{optional})"
+
+
+def write_xlsx(compiled: CompiledMethodology, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    m = compiled.methodology
+    workbook = Workbook()
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    fill = PatternFill("solid", fgColor="FFF2CC")
+
+    def name_cell(sheet, cell: str, name: str) -> None:
+        reference = f"'{sheet.title}'!${''.join(c for c in cell if c.isalpha())}${''.join(c for c in cell if c.isdigit())}"
+        workbook.defined_names[name] = DefinedName(name, attr_text=reference)
+
+    body = workbook.active
+    body.title = BODY_SHEET
+    body["A1"] = m.act.title.get("ru")
+    body["A1"].font = bold
+    rows = [("Код органа / Body id", "body_id"), ("Наименование органа / Body name", "body_name"),
+            ("Отчетный период (год) / Period (year)", "period")]
+    if m.profiles or compiled.source.profiles:
+        rows.append((f"Профиль / Profile ({', '.join(compiled.source.profiles)})", "profile"))
+    for offset, (label, name) in enumerate(rows, start=3):
+        body[f"A{offset}"] = label
+        body[f"B{offset}"].fill = fill
+        name_cell(body, f"B{offset}", name)
+        if name == "profile":
+            body[f"B{offset}"] = compiled.profile
+    body["A8"] = f"Методика / Methodology: {m.id} (приказ № {m.act.number} от {m.act.signed:%d.%m.%Y})"
+    body["A9"] = "Заполняйте желтые ячейки. Fill in the yellow cells."
+    body.column_dimensions["A"].width = 48
+    body.column_dimensions["B"].width = 40
+
+    yes_no = DataValidation(type="list", formula1='"да,нет"', allow_blank=True)
+    for sheet_name, items in sheets(compiled).items():
+        sheet = workbook.create_sheet(_sheet_title(sheet_name))
+        sheet.add_data_validation(yes_no)
+        form_title = m.forms.get(sheet_name.split(" ")[0] if sheet_name not in m.forms else sheet_name)
+        sheet["A1"] = form_title.get("ru") if form_title else sheet_name
+        sheet["A1"].font = bold
+        sheet["A2"] = f"='{BODY_SHEET}'!B4"  # the body's name, under the title as on the act's forms
+        if all(item.source.column and not item.source.row for item in items):
+            _horizontal(sheet, items, name_cell, bold, wrap, fill, yes_no)
+        else:
+            _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no)
+    workbook.save(path)
+
+
+def _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no) -> None:
+    headers = ["№ строки / Row", "Графа / Column", "Показатель / Indicator", "Значение / Value",
+               "Тип, ед. / Type, unit", "Поле / Field"]
+    for column, header in enumerate(headers, start=1):
+        sheet.cell(row=4, column=column, value=header).font = bold
+    for row, item in enumerate(items, start=5):
+        sheet.cell(row=row, column=1, value=item.source.row)
+        sheet.cell(row=row, column=2, value=item.source.column)
+        sheet.cell(row=row, column=3, value=item.name.get("ru")).alignment = wrap
+        value = sheet.cell(row=row, column=4)
+        value.fill = fill
+        name_cell(sheet, value.coordinate, XLSX_NAME_PREFIX + item.id)
+        if item.type == "boolean":
+            yes_no.add(value.coordinate)
+        hint = _TYPE_HINTS[item.type] + (f", {item.unit}" if item.unit else "") + ("" if item.required else ", необязательно")
+        sheet.cell(row=row, column=5, value=hint)
+        sheet.cell(row=row, column=6, value=item.id)
+    for column, width in zip("ABCDEF", (10, 10, 80, 16, 28, 26)):
+        sheet.column_dimensions[column].width = width
+
+
+def _horizontal(sheet, items, name_cell, bold, wrap, fill, yes_no) -> None:
+    from openpyxl.utils import get_column_letter
+    sheet.cell(row=4, column=1, value="Графа / Column").font = bold
+    sheet.cell(row=5, column=1, value="Показатель / Indicator").font = bold
+    sheet.cell(row=6, column=1, value="Значение / Value").font = bold
+    sheet.cell(row=7, column=1, value="Поле / Field").font = bold
+    sheet.column_dimensions["A"].width = 22
+    for column, item in enumerate(items, start=2):
+        sheet.cell(row=4, column=column, value=item.source.column).font = bold
+        sheet.cell(row=5, column=column, value=item.name.get("ru")).alignment = wrap
+        value = sheet.cell(row=6, column=column)
+        value.fill = fill
+        name_cell(sheet, value.coordinate, XLSX_NAME_PREFIX + item.id)
+        sheet.cell(row=7, column=column, value=item.id)
+        sheet.column_dimensions[get_column_letter(column)].width = 24
+    sheet.row_dimensions[5].height = 120
+
+
+def _sheet_title(name: str) -> str:
+    return name.replace("/", "-")[:31]
+
+
+def write(compiled: CompiledMethodology, path: Path, fmt: str) -> None:
+    if fmt == "xlsx":
+        write_xlsx(compiled, path)
+    elif fmt == "json":
+        write_json(compiled, path)
+    else:
+        raise ValueError(f"unknown template format '{fmt}'; use xlsx or json")

@@ -1,0 +1,358 @@
+"""Reading and validating a body's inputs (report forms and working-group findings).
+
+Input files are JSON, YAML or XLSX. JSON and YAML may hold one body or
+many; an XLSX workbook holds one body, laid out like the act's forms (see
+``templates``). Every problem names the body, the field, where it sits in
+the file (key path or sheet and cell) and the reason. Nothing is scored
+for a body with errors.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bagalau.engine.compiled import CompiledMethodology
+from bagalau.engine.definition import Input, parse_yaml
+from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
+
+TRUE_WORDS = {"true", "yes", "1", "да", "иә", "ия", "y", "+"}
+FALSE_WORDS = {"false", "no", "0", "нет", "жоқ", "n", "-", "—"}
+EMPTY_LIST_WORDS = {"-", "—", "none", "нет", "жоқ", "[]"}
+NOT_FOUND_WORDS = {"", "-", "—", "none", "null", "not found", "не найден", "нет", "табылмады"}
+XLSX_NAME_PREFIX = "in_"
+
+
+@dataclass
+class Problem:
+    body: str
+    field: str
+    location: str
+    reason: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f" ({self.location})" if self.location else ""
+        return f"body '{self.body}', field '{self.field}'{where}: {self.reason}"
+
+
+class InputError(ValueError):
+    """One or more problems that stop a body (or a whole file) from being scored."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Submission:
+    """One body's raw values as read from a file, with where each came from."""
+
+    body_id: str
+    name: str | None
+    raw: dict[str, Any]
+    locations: dict[str, str] = field(default_factory=dict)
+    period: int | None = None
+    origin: str = ""
+    profile: str | None = None
+    methodology: str | None = None     # the edition the file says it was filled for
+
+
+@dataclass
+class ValidatedInputs:
+    submission: Submission
+    values: dict[str, Any]
+    warnings: list[Problem]
+
+
+# --- reading files ---------------------------------------------------------------
+
+def read_file(path: str | Path) -> list[Submission]:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError([Problem("-", "-", str(path), "file not found")])
+    if suffix == ".xlsx":
+        return [read_xlsx(path)]
+    if suffix in (".json", ".yaml", ".yml"):
+        return read_document(path)
+    raise InputError([Problem("-", "-", str(path), f"unsupported file type '{suffix}'; use .json, .yaml or .xlsx")])
+
+
+def read_document(path: Path) -> list[Submission]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem("-", "-", str(path), f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")]) from None
+    try:
+        data = json.loads(text, parse_float=Decimal) if path.suffix.lower() == ".json" else parse_yaml(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError([Problem("-", "-", str(path), f"not valid {path.suffix[1:].upper()}: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem("-", "-", str(path), "the file must hold an object with 'bodies' or 'body'")])
+    unknown = set(data) - {"methodology", "period", "bodies", "body", "inputs", "name", "fields", "synthetic",
+                           "profile"}
+    if unknown:
+        raise InputError([Problem("-", key, str(path), "unknown top-level key") for key in sorted(unknown)])
+    period = _period(data.get("period"), path)
+    methodology = str(data["methodology"]) if data.get("methodology") else None
+    if "bodies" in data:
+        if not isinstance(data["bodies"], list):
+            raise InputError([Problem("-", "bodies", str(path), "'bodies' must be a list")])
+        submissions = [_submission(entry, f"bodies[{i}]", period, path) for i, entry in enumerate(data["bodies"])]
+        for submission in submissions:
+            submission.methodology = methodology
+        return submissions
+    if "body" in data:
+        single = {"id": data["body"], "name": data.get("name"), "inputs": data.get("inputs")}
+        if data.get("profile"):
+            single["profile"] = data["profile"]
+        return [_with_methodology(_submission(single, "", period, path), methodology)]
+    raise InputError([Problem("-", "bodies", str(path), "missing: give 'bodies: [...]' or 'body' with 'inputs'")])
+
+
+def _with_methodology(submission: Submission, methodology: str | None) -> Submission:
+    submission.methodology = methodology
+    return submission
+
+
+def _period(value, path) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise InputError([Problem("-", "period", str(path), f"period must be a year, got {value!r}")]) from None
+
+
+def _submission(entry, where: str, period, path: Path) -> Submission:
+    prefix = f"{where}." if where else ""
+    if not isinstance(entry, dict) or not entry.get("id"):
+        raise InputError([Problem(where or "-", "id", f"{path}: {prefix}id", "each body needs an 'id'")])
+    body_id = str(entry["id"])
+    inputs = entry.get("inputs")
+    if not isinstance(inputs, dict):
+        raise InputError([Problem(body_id, "inputs", f"{path}: {prefix}inputs", "missing or not an object")])
+    unknown = set(entry) - {"id", "name", "inputs", "kind", "note", "profile"}
+    if unknown:
+        raise InputError([Problem(body_id, key, f"{path}: {prefix}{key}", "unknown key") for key in sorted(unknown)])
+    name = entry.get("name")
+    return Submission(body_id=body_id, name=str(name) if name else None, raw=dict(inputs),
+                      locations={key: f"{path}: {prefix}inputs.{key}" for key in inputs},
+                      period=period, origin=str(path),
+                      profile=str(entry["profile"]) if entry.get("profile") else None)
+
+
+def read_xlsx(path: Path) -> Submission:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputError([Problem("-", "-", str(path), f"not a readable XLSX workbook ({type(exc).__name__}: {exc})")]) from None
+    raw: dict[str, Any] = {}
+    locations: dict[str, str] = {}
+    meta: dict[str, Any] = {}
+    for name, defined in workbook.defined_names.items():
+        destinations = list(defined.destinations)
+        if len(destinations) != 1:
+            continue
+        sheet, cell = destinations[0]
+        value = workbook[sheet][cell.replace("$", "")].value
+        where = f"{path}: sheet '{sheet}', cell {cell.replace('$', '')}"
+        if name.startswith(XLSX_NAME_PREFIX):
+            field_id = name[len(XLSX_NAME_PREFIX):]
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                raw[field_id] = value
+            locations[field_id] = where
+        else:
+            meta[name] = (value, where)
+    if "body_id" not in meta:
+        raise InputError([Problem("-", "body_id", str(path), "this workbook is not a Bagalau template "
+                                  "(no 'body_id' cell); generate one with `bagalau template`")])
+    body_id, where = meta["body_id"]
+    if not body_id:
+        raise InputError([Problem("-", "body_id", where, "the body id cell is empty")])
+    period_value = meta.get("period", (None, ""))[0]
+    profile = meta.get("profile", (None,))[0]
+    return Submission(body_id=str(body_id), name=(meta.get("body_name", (None,))[0] or None), raw=raw,
+                      locations=locations, period=_period(period_value, path), origin=str(path),
+                      profile=str(profile).strip() if profile else None)
+
+
+# --- validating ------------------------------------------------------------------
+
+def validate(compiled: CompiledMethodology, submission: Submission) -> ValidatedInputs:
+    """Typed values for every input, or InputError listing every problem."""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key in submission.raw:
+        if key not in compiled.inputs:
+            problems.append(Problem(submission.body_id, key, submission.locations.get(key, ""),
+                                    f"unknown field for {compiled.methodology.id}"))
+    for input_id, definition in compiled.inputs.items():
+        location = submission.locations.get(input_id, "")
+        raw = submission.raw.get(input_id)
+        if raw is None or (isinstance(raw, str) and not raw.strip() and definition.type != "positions"):
+            if definition.required:
+                problems.append(Problem(submission.body_id, input_id, location,
+                                        f"missing: {definition.name.get('en')} ({_source_text(definition)})"))
+            values[input_id] = _default(definition)
+            continue
+        try:
+            values[input_id] = coerce(definition, raw)
+        except ValueError as exc:
+            problems.append(Problem(submission.body_id, input_id, location, str(exc)))
+    for input_id in compiled.inputs:
+        comment_id = input_id + "_comment"
+        if input_id.startswith("entered_") and comment_id in compiled.inputs \
+                and submission.raw.get(input_id) not in (None, "") and values.get(comment_id) is None \
+                and not any(p.field == comment_id for p in problems):
+            problems.append(Problem(submission.body_id, comment_id, submission.locations.get(comment_id, ""),
+                                    "missing: entered points need a justification"))
+    if problems:
+        raise InputError(problems)
+    check_problems = _run_checks(compiled, submission, values)
+    errors = [p for p in check_problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"])
+
+
+def _default(definition: Input):
+    if definition.default is None:
+        return None
+    if definition.type == "boolean":
+        return Decimal(1) if definition.default is True or str(definition.default).lower() == "true" else Decimal(0)
+    return Decimal(definition.default)
+
+
+def coerce(definition: Input, raw) -> Any:
+    kind = definition.type
+    if kind == "text":
+        text = str(raw).strip()
+        if not text:
+            raise ValueError("must not be empty")
+        return text
+    if kind == "boolean":
+        value = _boolean(raw)
+    elif kind == "positions":
+        value = _positions(raw)
+        if definition.min_items and len(value) < definition.min_items:
+            raise ValueError(f"needs at least {definition.min_items} observation(s), got {len(value)}")
+        return value
+    elif kind == "decimals":
+        if isinstance(raw, str) and raw.strip().lower() in EMPTY_LIST_WORDS:
+            items = []  # a cell cannot hold an empty list, so a dash or "none" stands for one
+        elif isinstance(raw, list):
+            items = raw
+        elif isinstance(raw, (int, float, Decimal)):
+            items = [raw]
+        else:
+            items = [v for v in str(raw).replace(";", ",").split(",") if v.strip()]
+        values = []
+        for position, item in enumerate(items, start=1):
+            try:
+                number = _number(item, whole=False)
+            except ValueError as exc:
+                raise ValueError(f"value {position}: {exc}") from None
+            if definition.min is not None and number < definition.min:
+                raise ValueError(f"value {position}: {_show(number)} is below the minimum {_show(definition.min)}")
+            if definition.max is not None and number > definition.max:
+                raise ValueError(f"value {position}: {_show(number)} is above the maximum {_show(definition.max)}")
+            values.append(number)
+        if definition.min_items and len(values) < definition.min_items:
+            raise ValueError(f"needs at least {definition.min_items} value(s), got {len(values)}")
+        return values
+    else:
+        value = _number(raw, whole=(kind == "integer"))
+    if definition.min is not None and value < definition.min:
+        raise ValueError(f"{_show(value)} is below the minimum {_show(definition.min)}"
+                         + (" (a count cannot be negative)" if definition.min == 0 else ""))
+    if definition.max is not None and value > definition.max:
+        raise ValueError(f"{_show(value)} is above the maximum {_show(definition.max)}")
+    return value
+
+
+def _boolean(raw) -> Decimal:
+    if isinstance(raw, bool):
+        return Decimal(int(raw))
+    if isinstance(raw, (int, Decimal)) and raw in (0, 1):
+        return Decimal(int(raw))
+    if isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS:
+        return Decimal(1)
+    if isinstance(raw, str) and raw.strip().lower() in FALSE_WORDS:
+        return Decimal(0)
+    raise ValueError(f"expected yes/no (true/false, да/нет, иә/жоқ), got {raw!r}")
+
+
+def _number(raw, whole: bool) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a number, got {raw!r}")
+    try:
+        if isinstance(raw, float):
+            value = Decimal(repr(raw))
+        elif isinstance(raw, (int, Decimal)):
+            value = Decimal(raw)
+        elif isinstance(raw, str):
+            value = Decimal(raw.strip().replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+        else:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValueError(f"expected {'a whole number' if whole else 'a number'}, got {raw!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"expected a finite number, got {raw!r}")
+    if whole and value != value.to_integral_value():
+        raise ValueError(f"expected a whole number, got {raw!r}")
+    return value
+
+
+def _positions(raw) -> list[Decimal | None]:
+    items = raw if isinstance(raw, list) else str(raw).replace(";", ",").split(",")
+    positions: list[Decimal | None] = []
+    for item in items:
+        if item is None or (isinstance(item, str) and item.strip().lower() in NOT_FOUND_WORDS):
+            positions.append(None)
+            continue
+        value = _number(item, whole=True)
+        if value < 1:
+            raise ValueError(f"a search position starts at 1, got {item!r} (leave empty or write 'not found')")
+        positions.append(value)
+    return positions
+
+
+def _run_checks(compiled: CompiledMethodology, submission: Submission, values) -> list[Problem]:
+    namespace = {**BASE_NAMESPACE, **compiled.parameters, **values}
+    namespace[CONTEXT_NAME] = EvaluationContext(compiled.methodology.bands, {})
+    problems: list[Problem] = []
+    for check in compiled.checks:
+        namespace.update(check.rule.constants)
+        fields = sorted(check.rule.names & set(compiled.inputs))
+        if any(values.get(name) is None for name in fields):
+            continue  # an optional input is absent: nothing to compare
+        try:
+            passed = bool(eval(check.rule.code, namespace))
+        except ZeroDenominator:
+            continue
+        if not passed:
+            shown = ", ".join(f"{name} = {_show(values[name])}" for name in fields)
+            problems.append(Problem(submission.body_id, ", ".join(fields),
+                                    "; ".join(submission.locations.get(f, "") for f in fields if f in submission.locations),
+                                    f"{check.message.get('en')} ({shown}; rule {check.rule.source}, {check.paragraph})",
+                                    severity=check.severity))
+    return problems
+
+
+def _source_text(definition: Input) -> str:
+    source = definition.source
+    return source.form + (f" row {source.row}" if source.row else "") + (f" column {source.column}" if source.column else "")
+
+
+def _show(value) -> str:
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)

@@ -1,0 +1,650 @@
+"""Score bodies against a compiled methodology, with explanations.
+
+For one body the steps are: decide which nodes are not applicable, move
+their weight where the act says, then evaluate every node in dependency
+order (children before parents), applying zero-denominator rules,
+deductions and bounds. All arithmetic is Decimal; rounding happens only
+where the definition's ``rounding`` says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException, DivisionByZero,
+                     DivisionUndefined, InvalidOperation)
+from typing import Any
+
+from bagalau.engine.compiled import CompiledMethodology, CompiledNode, DefinitionError, entered_input_id
+from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
+
+_ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+_ZERO = Decimal(0)
+EXPLANATION_SCHEMA = "bagalau.explanation/1"
+
+
+class ScoringError(ValueError):
+    """A body that cannot be scored (e.g. a division by zero the definition has no rule for)."""
+
+    def __init__(self, body: str, node: str, reason: str):
+        super().__init__(f"body '{body}', node {node}: {reason}")
+        self.body, self.node, self.reason = body, node, reason
+
+
+@dataclass
+class AppliedPenalty:
+    """A penalty recorded against a body (by a campaign's verification)."""
+
+    rule: str
+    count: int | Decimal = 1
+    node: str | None = None            # the top-level direction, for scope "direction"
+    reference: str = ""                # the fact, document or deadline it rests on
+    amount: Decimal | None = None      # points per occurrence, for rules whose amount is entered
+
+
+@dataclass
+class BodyScore:
+    body_id: str
+    total: Decimal                     # exact, after penalties
+    scores: dict[str, Decimal]         # exact, per node id
+    explanation: dict | None = None
+    name: str | None = None
+    penalty: Decimal = Decimal(0)      # points taken off by penalties
+    grades: dict[str, dict] = field(default_factory=dict)
+    profile: str | None = None
+
+
+@dataclass
+class _NodeOutcome:
+    score: Decimal
+    notes: list[dict] = field(default_factory=list)
+    used: dict[str, Any] = field(default_factory=dict)
+    detail: list[dict] | None = None
+    status: str = "scored"             # scored | not_applicable | zero_denominator
+
+
+class Scorer:
+    """Scores bodies for one methodology edition and one set of options."""
+
+    def __init__(self, compiled: CompiledMethodology, options: dict[str, str] | None = None):
+        if compiled.problems:
+            raise DefinitionError(compiled.problems)
+        self.compiled = compiled
+        self.methodology = compiled.methodology
+        self.options = self._resolve_options(options or {})
+        rounding = self.methodology.rounding
+        self.quantum = Decimal(1).scaleb(-rounding.places)
+        self.rounding_mode = _ROUNDING_MODES[rounding.mode]
+        self.round_nodes = rounding.stage == "node"
+        self._ordered = [(node_id, compiled.nodes[node_id]) for node_id in compiled.order]
+        self._static_entries: dict[str, dict] = {}
+        self._sources: dict[str, str] = {}
+        self._rounding_dump = self.methodology.rounding.model_dump()
+        self._with_applicability_rules = [(node_id, c) for node_id, c in compiled.nodes.items()
+                                          if c.not_applicable is not None]
+        self.base_namespace = {
+            **BASE_NAMESPACE,
+            **compiled.parameters,
+            **{f"option_{key}": value for key, value in self.options.items()},
+        }
+        for node in compiled.nodes.values():
+            for formula in (node.formula, node.not_applicable, node.checklist_scale, node.cohort_when,
+                            node.cohort_over, *node.deduction_counts, *node.deduction_caps,
+                            *(variable for _, variable in node.variables)):
+                if formula is not None:
+                    self.base_namespace.update(formula.constants)
+        for check in compiled.checks:
+            self.base_namespace.update(check.rule.constants)
+        if compiled.total_formula:
+            self.base_namespace.update(compiled.total_formula.constants)
+
+    def _resolve_options(self, chosen: dict[str, str]) -> dict[str, str]:
+        resolved = {key: option.default for key, option in self.methodology.options.items()}
+        for key, value in chosen.items():
+            key = normalise_option_key(key)
+            if key not in self.methodology.options:
+                raise ValueError(f"unknown option '{key}'; this edition has: "
+                                 f"{', '.join(sorted(self.methodology.options)) or 'none'}")
+            choices = self.methodology.options[key].choices
+            if value not in choices:
+                raise ValueError(f"option {key}: '{value}' is not one of {', '.join(choices)}")
+            resolved[key] = value
+        return resolved
+
+    def conditions(self, formulas: list, values: dict[str, Any], period: int | None = None) -> list[bool]:
+        """Evaluate yes/no formulas (e.g. cohort rules' `when`) on one body's inputs."""
+        if not formulas:
+            return []
+        namespace = {**self.base_namespace, **values, "period": period, "profile": self.compiled.profile}
+        namespace[CONTEXT_NAME] = EvaluationContext(self.methodology.bands, {})
+        return [bool(eval(formula.code, namespace)) for formula in formulas]
+
+    def condition(self, formula, values: dict[str, Any], period: int | None = None) -> bool:
+        return self.conditions([formula], values, period)[0]
+
+    def round(self, value: Decimal) -> Decimal:
+        return value.quantize(self.quantum, rounding=self.rounding_mode)
+
+    # --- one body -------------------------------------------------------------
+
+    def score(self, body_id: str, values: dict[str, Any], *, explain: bool = False,
+              period: int | None = None, name: str | None = None,
+              penalties: list[AppliedPenalty] | None = None,
+              overrides: dict[str, tuple[Decimal, dict]] | None = None) -> BodyScore:
+        """Score one body. ``overrides`` replace a node's score (cohort
+        averages), each with the note that explains it."""
+        namespace = {**self.base_namespace, **values, "period": period, "profile": self.compiled.profile}
+        scores: dict[str, Decimal] = {}
+        context = EvaluationContext(self.methodology.bands, scores)
+        namespace[CONTEXT_NAME] = context
+        not_applicable, weights, redistribution_notes = self._applicability(namespace)
+        direction_penalties, total_penalty, penalty_lines = self._penalties(body_id, penalties or [])
+        outcomes: dict[str, _NodeOutcome] = {}
+        for node_id, compiled in self._ordered:
+            if context.notes:
+                context.notes = []
+            if overrides and node_id in overrides:
+                score, note = overrides[node_id]
+                scores[node_id] = score
+                if explain:
+                    outcomes[node_id] = _NodeOutcome(score, [note], status="cohort_average")
+                continue
+            try:
+                outcome = self._evaluate(compiled, namespace, scores, weights, not_applicable, explain)
+            except ZeroDenominator as exc:
+                raise ScoringError(body_id, node_id, f"zero denominator in {exc.where} and the "
+                                   "node has no zero-denominator rule") from None
+            except (DecimalException, TypeError) as exc:
+                missing = self._missing_names(compiled, namespace)
+                if missing:
+                    raise ScoringError(body_id, node_id, f"missing input(s) {', '.join(missing)}: the node applies "
+                                       "to this body, so they must be given") from None
+                raise ScoringError(body_id, node_id, f"cannot evaluate: {exc}") from None
+            if node_id in direction_penalties:
+                amount, notes = direction_penalties[node_id]
+                outcome.score -= amount
+                outcome.notes.extend(notes)
+            if self.round_nodes:
+                outcome.score = self.round(outcome.score)
+            scores[node_id] = outcome.score
+            if explain:
+                outcome.notes = redistribution_notes.get(node_id, []) + context.notes + outcome.notes
+                outcomes[node_id] = outcome
+        before_penalties = self._total(namespace, scores)
+        total = before_penalties - total_penalty
+        penalty = total_penalty + sum((amount for amount, _ in direction_penalties.values()), _ZERO)
+        grades = self._grades(total, scores)
+        explanation = None
+        if explain:
+            explanation = self._explanation(body_id, name, total, outcomes, weights, period)
+            explanation["total_before_penalties"] = _text(before_penalties)
+            explanation["penalties"] = penalty_lines
+            explanation["grades"] = grades
+        return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name,
+                         penalty=penalty, grades=grades)
+
+    def _grades(self, total: Decimal, scores: dict[str, Decimal]) -> dict[str, dict]:
+        """The act's grade bands, on the rounded value (a 89.996 reads as 90.00)."""
+        if not self.methodology.grades:
+            return {}
+        graded = {}
+        for target in self.methodology.grades_apply_to:
+            value = total if target == "total" else scores.get(target)
+            if value is None:
+                continue
+            rounded = self.round(value)
+            for grade in self.methodology.grades:
+                if (grade.low is None or rounded >= grade.low) and (grade.high is None or rounded < grade.high):
+                    graded[target] = grade.name.model_dump(exclude_none=True)
+                    break
+        return graded
+
+    def _penalties(self, body_id: str, applied: list[AppliedPenalty]):
+        """Sum the penalties: per rule (and direction, for rules capped per
+        direction), each rule capped by its own cap, then rules sharing a cap
+        group capped together. Returns the amount per direction node with its
+        notes, the amount off the total, and the explanation lines."""
+        groups: dict[tuple[str, str | None], list[AppliedPenalty]] = {}
+        for penalty in applied:
+            rule = self._penalty_rule(body_id, penalty)
+            groups.setdefault((penalty.rule, penalty.node if rule.scope == "direction" else None), []).append(penalty)
+        amounts: dict[tuple[str | None, str | None], Decimal] = {}   # (cap group or rule, node) -> amount
+        notes: dict[str | None, list[dict]] = {}
+        lines: list[dict] = []
+        for (rule_id, node_id), items in groups.items():
+            rule = self.methodology.penalties[rule_id]
+            count = sum((Decimal(item.count) for item in items), _ZERO)
+            if rule.replaces_value:
+                amount, capped, text = _ZERO, False, (
+                    f"{rule.name.get('en')}: {_text(count)} fact(s); the verified values replaced the reported "
+                    f"ones ({rule.paragraph})")
+            else:
+                raw = sum(((item.amount if rule.amount_entered else rule.points) * Decimal(item.count)
+                           for item in items), _ZERO)
+                capped = rule.cap is not None and raw > rule.cap
+                amount = rule.cap if capped else raw
+                each = "entered amounts" if rule.amount_entered else f"{_text(count)} × {_text(rule.points)}"
+                text = (f"penalty {rule.name.get('en')}: {each} = {_text(raw)}"
+                        + (f", capped at {_text(rule.cap)}" if capped else "") + f" ({rule.paragraph})")
+            key = (f"group:{rule.cap_group}" if rule.cap_group else f"rule:{rule_id}", node_id)
+            amounts[key] = amounts.get(key, _ZERO) + amount
+            notes.setdefault(node_id, []).append({"code": "penalty", "text": text})
+            lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
+                          "count": _text(count), "points_each": _text(rule.points) if rule.points is not None else None,
+                          "cap": _text(rule.cap) if rule.cap is not None else None, "capped": capped,
+                          "cap_group": rule.cap_group, "amount": _text(amount), "paragraph": rule.paragraph,
+                          "text": text, "references": [item.reference for item in items if item.reference]})
+        per_direction: dict[str, tuple[Decimal, list[dict]]] = {}
+        off_total = _ZERO
+        for (key, node_id), amount in amounts.items():
+            if key.startswith("group:"):
+                group = key[len("group:"):]
+                cap = self.methodology.penalty_caps[group]
+                if amount > cap:
+                    notes.setdefault(node_id, []).append({
+                        "code": "penalty_cap", "text": f"penalties of group '{group}' add up to {_text(amount)}, "
+                                                      f"capped at {_text(cap)}"})
+                    lines.append({"rule": f"cap group {group}", "node": node_id, "capped": True,
+                                  "amount": _text(cap - amount), "text": f"capped at {_text(cap)}"})
+                    amount = cap
+            if node_id is None:
+                off_total += amount
+            else:
+                previous, _ = per_direction.get(node_id, (_ZERO, []))
+                per_direction[node_id] = (previous + amount, notes.get(node_id, []))
+        return per_direction, off_total, lines
+
+    def _penalty_rule(self, body_id: str, penalty: AppliedPenalty):
+        rule = self.methodology.penalties.get(penalty.rule)
+        if rule is None:
+            raise ScoringError(body_id, penalty.node or "-", f"unknown penalty '{penalty.rule}'; "
+                               f"this edition has: {', '.join(self.methodology.penalties) or 'none'}")
+        if rule.scope == "direction" and penalty.node not in self.compiled.top_level:
+            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' is capped per direction "
+                               f"and needs one of {', '.join(self.compiled.top_level)}")
+        if rule.amount_entered and penalty.amount is None:
+            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' needs the entered amount")
+        if not rule.amount_entered and penalty.amount is not None:
+            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' has fixed points "
+                               f"({rule.points}); an amount cannot be entered")
+        if Decimal(penalty.count) < 0 or (penalty.amount is not None and penalty.amount < 0):
+            raise ScoringError(body_id, penalty.node or "-", "a penalty count or amount cannot be negative")
+        return rule
+
+    def _applicability(self, namespace):
+        not_applicable: set[str] = set()
+        weights = self.compiled.default_weights.copy()
+        notes: dict[str, list[dict]] = {}
+        for node_id, compiled in self._with_applicability_rules:
+            if compiled.parent in not_applicable:
+                continue
+            if eval(compiled.not_applicable.code, namespace):
+                not_applicable.add(node_id)
+                not_applicable.update(n.id for n in compiled.node.walk())
+                rule = compiled.node.not_applicable
+                if rule.then == "redistribute":
+                    share = compiled.node.max / len(rule.to)
+                    for target in rule.to:
+                        weights[target] += share
+                        self._move_ancestor_weights(node_id, target, share, weights, notes)
+                        notes.setdefault(target, []).append({
+                            "code": "weight_received",
+                            "text": f"{share.normalize():f} points added from {node_id} (not applicable: "
+                                    f"{rule.meaning}); weight is now {weights[target].normalize():f} "
+                                    f"({rule.paragraph or compiled.node.paragraph})"})
+        return not_applicable, weights, notes
+
+    def _missing_names(self, compiled: CompiledNode, namespace) -> list[str]:
+        names = set()
+        for formula in (compiled.formula, *(v for _, v in compiled.variables)):
+            if formula is not None:
+                names |= formula.names
+        return sorted(name for name in names if name in self.compiled.inputs and namespace.get(name) is None)
+
+    def _ancestors(self, node_id: str) -> list[str]:
+        chain = []
+        parent = self.compiled.nodes[node_id].parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.compiled.nodes[parent].parent
+        return chain
+
+    def _move_ancestor_weights(self, donor: str, target: str, share: Decimal, weights, notes) -> None:
+        """Weight moved across criteria also moves the criteria's caps: the
+        receiving side's ancestors gain it, the giving side's lose it."""
+        donor_side, target_side = self._ancestors(donor), self._ancestors(target)
+        for ancestor in target_side:
+            if ancestor not in donor_side:
+                weights[ancestor] += share
+                notes.setdefault(ancestor, []).append({
+                    "code": "weight_received",
+                    "text": f"{_text(share)} points moved here from {donor} (via {target}); "
+                            f"maximum is now {_text(weights[ancestor])}"})
+        for ancestor in donor_side:
+            if ancestor not in target_side:
+                weights[ancestor] -= share
+                notes.setdefault(ancestor, []).append({
+                    "code": "weight_moved",
+                    "text": f"{_text(share)} points of {donor} moved to {target}; "
+                            f"maximum here is now {_text(weights[ancestor])}"})
+
+    def _evaluate(self, compiled: CompiledNode, namespace, scores, weights, not_applicable, explain) -> _NodeOutcome:
+        node = compiled.node
+        weight = weights[node.id]
+        if node.id in not_applicable:
+            outcome = self._not_applicable_outcome(compiled, not_applicable)
+            if explain and compiled.not_applicable is not None:
+                outcome.used = {name: namespace.get(name) for name in sorted(compiled.not_applicable.names)}
+            return outcome
+        namespace["weight"] = weight
+        if node.checklist is not None:
+            outcome = self._checklist(compiled, namespace, weight, explain)
+        elif compiled.formula is not None:
+            try:
+                for name, variable in compiled.variables:
+                    namespace[name] = eval(variable.code, namespace)
+                value = eval(compiled.formula.code, namespace)
+            except (ZeroDenominator, DivisionByZero, InvalidOperation) as exc:
+                if not _is_division_by_zero(exc):
+                    raise
+                outcome = self._zero_denominator(compiled, weight, exc)
+            else:
+                outcome = _NodeOutcome(value if type(value) is Decimal else _number(value, compiled.formula.source))
+        else:
+            outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
+        if explain and compiled.formula is not None:
+            names = set(compiled.formula.names).union(*(v.names for _, v in compiled.variables))
+            outcome.used = {name: namespace.get(name) for name in sorted(names)}
+            if node.provenance == "entered" and not node.formula:
+                comment = namespace.get(entered_input_id(node.id) + "_comment")
+                outcome.notes.append({"code": "entered",
+                                      "text": f"entered by an authorised person within [{_text(compiled.bounds[0])}, "
+                                              f"{_text(compiled.bounds[1])}]: {comment}"})
+        if compiled.deduction_counts:
+            self._apply_deductions(compiled, namespace, outcome, weight)
+        low, high = compiled.bounds if weight == node.max else self._bounds(node, weight)
+        score = outcome.score
+        if score > high or score < low or not score:
+            self._apply_bounds(outcome, low, high)
+        return outcome
+
+    def _aggregate(self, node, scores, not_applicable) -> Decimal:
+        if self._aggregate_mode(node.aggregate, node.aggregate_option) == "sum":
+            return sum((scores[child.id] for child in node.children), _ZERO)
+        # A mean is over the children that apply; "full"/"zero" children still count.
+        counted = [scores[child.id] for child in node.children
+                   if child.id not in not_applicable or self._scored_when_not_applicable(child.id)]
+        return sum(counted, _ZERO) / len(counted) if counted else _ZERO
+
+    def _scored_when_not_applicable(self, node_id: str) -> bool:
+        rule = self.compiled.nodes[node_id].node.not_applicable
+        return rule is not None and rule.then in ("full", "zero")
+
+    def _not_applicable_outcome(self, compiled: CompiledNode, not_applicable) -> _NodeOutcome:
+        node = compiled.node
+        rule = node.not_applicable
+        if rule is None:  # a descendant of a not-applicable node
+            return _NodeOutcome(_ZERO, [{"code": "not_applicable", "text": "parent is not applicable"}],
+                                status="not_applicable")
+        if rule.then == "full":
+            score, consequence = node.max, f"scores its full {node.max.normalize():f} points"
+        elif rule.then == "zero":
+            score, consequence = _ZERO, "scores 0"
+        else:
+            score, consequence = _ZERO, f"its {node.max.normalize():f} points move to {', '.join(rule.to)}"
+        return _NodeOutcome(score, [{"code": "not_applicable",
+                                     "text": f"not applicable: {rule.meaning}; {consequence} "
+                                             f"({rule.paragraph or node.paragraph})"}],
+                            status="not_applicable")
+
+    def _zero_denominator(self, compiled: CompiledNode, weight: Decimal, exc: Exception) -> _NodeOutcome:
+        rule = compiled.node.zero_denominator
+        where = exc.where if isinstance(exc, ZeroDenominator) else compiled.formula.source
+        if rule is None:
+            raise ZeroDenominator(where)
+        then = self.options.get(rule.option, rule.then) if rule.option else rule.then
+        score = weight if then == "full" else _ZERO
+        reading = f" [{rule.reading}]" if rule.reading else ""
+        return _NodeOutcome(score, [{"code": "zero_denominator",
+                                     "text": f"zero denominator in {where}: {rule.meaning}; "
+                                             f"scores {score.normalize():f}{reading}"}],
+                            status="zero_denominator")
+
+    def _apply_deductions(self, compiled: CompiledNode, namespace, outcome: _NodeOutcome, weight) -> None:
+        if not compiled.deduction_counts:
+            return
+        for deduction, count_formula, cap_formula in zip(compiled.node.deductions, compiled.deduction_counts,
+                                                         compiled.deduction_caps):
+            count = Decimal(eval(count_formula.code, namespace))
+            amount = deduction.per_unit * count
+            note = f"deduction {deduction.per_unit.normalize():f} × {count.normalize():f} = {amount.normalize():f}"
+            if cap_formula is not None:
+                cap = Decimal(eval(cap_formula.code, namespace))
+                if amount > cap:
+                    note += f", capped at {cap.normalize():f} ({deduction.cap})"
+                    amount = cap
+            before = outcome.score
+            outcome.score -= amount
+            if deduction.floor is not None and outcome.score < deduction.floor:
+                outcome.score = deduction.floor
+                note += f"; floored at {deduction.floor.normalize():f}"
+            if amount:
+                outcome.notes.append({"code": "deduction", "text": f"{note}: {before.normalize():f} → "
+                                      f"{outcome.score.normalize():f} ({deduction.paragraph or compiled.node.paragraph})"})
+
+    @staticmethod
+    def _bounds(node, weight: Decimal) -> tuple[Decimal, Decimal]:
+        low = node.lower if node.lower is not None else min(_ZERO, weight)
+        high = node.upper if node.upper is not None else max(_ZERO, weight)
+        return low, high
+
+    @staticmethod
+    def _apply_bounds(outcome: _NodeOutcome, low: Decimal, high: Decimal) -> None:
+        if not outcome.score:
+            outcome.score = _ZERO  # weight × 0 of a deduction is -0; show 0
+        if outcome.score > high:
+            outcome.notes.append({"code": "cap_applied",
+                                  "text": f"{outcome.score.normalize():f} capped at the maximum {high.normalize():f}"})
+            outcome.score = high
+        elif outcome.score < low:
+            outcome.notes.append({"code": "floor_applied",
+                                  "text": f"{outcome.score.normalize():f} raised to the floor {low.normalize():f}"})
+            outcome.score = low
+
+    # --- checklists (App 6 style) -----------------------------------------------
+
+    def _checklist(self, compiled: CompiledNode, namespace, weight, explain) -> _NodeOutcome:
+        rule = compiled.node.checklist
+        layout = self.compiled.checklist_layouts[compiled.node.id]
+        rescale = self._checklist_rescale(rule, layout, namespace)
+        per_defect, cap_share = rule.deduction_per_defect, rule.deduction_cap_share
+        total = _ZERO
+        detail: list[dict] = []
+        for version, sections in layout.items():
+            version_total = _ZERO
+            shown = []
+            for section in sections:
+                section_weight = section.weight * rescale
+                if section.conditional and not namespace.get(section.applies_id, True):
+                    if rescale == 1:  # "full" reading: the section counts as met
+                        version_total += section_weight
+                    if explain:
+                        shown.append({"section": section.section_id, "applies": False, "weight": _text(section_weight),
+                                      "score": _text(section_weight if rescale == 1 else _ZERO)})
+                    continue
+                values = section.present(namespace)
+                present = len(values) - values.count(_ZERO)
+                defects = namespace[section.defects_id]
+                earned = section_weight * present / len(values)
+                deduction = min(per_defect * defects, cap_share * section_weight)
+                section_score = earned - deduction if earned > deduction else _ZERO
+                version_total += section_score
+                if explain:
+                    shown.append({
+                        "section": section.section_id, "weight": _text(section_weight), "items": len(values),
+                        "present": present, "earned": _text(earned), "defects": _text(defects),
+                        "deduction": _text(deduction), "deduction_capped": per_defect * defects > deduction,
+                        "score": _text(section_score),
+                        "missing": [label for label, value in zip(section.item_labels, values) if not value]})
+            total += version_total
+            if explain:
+                detail.append({"version": version, "score": _text(version_total), "sections": shown})
+        scale = Decimal(eval(compiled.checklist_scale.code, namespace))
+        outcome = _NodeOutcome(scale * total, detail=detail if explain else None)
+        if explain:
+            capped = sum(1 for v in detail for s in v["sections"] if s.get("deduction_capped"))
+            outcome.notes.append({"code": "checklist",
+                                  "text": f"{rule.scale} × Σ(section scores over {', '.join(rule.versions)}) = "
+                                          f"{rule.scale} × {_short(total)}; per section: W × present/items − "
+                                          f"min({per_defect.normalize():f} × defects, "
+                                          f"{cap_share.normalize():f} × W), floored at 0"
+                                          + (f"; deduction capped in {capped} section(s)" if capped else "")})
+        return outcome
+
+    def _checklist_rescale(self, rule, layout, namespace) -> Decimal:
+        """Under the 'rescale' reading, sections that apply share the whole
+        version total; under 'full', a section that does not apply counts as met."""
+        reading = self.options.get(rule.sections_option, rule.sections_not_applicable) \
+            if rule.sections_option else rule.sections_not_applicable
+        if reading != "rescale" or not layout:
+            return Decimal(1)
+        sections = next(iter(layout.values()))
+        applying = sum((s.weight for s in sections if not s.conditional or namespace.get(s.applies_id, True)), _ZERO)
+        whole = sum((s.weight for s in sections), _ZERO)
+        return whole / applying if applying else Decimal(1)
+
+    # --- total and explanation ------------------------------------------------
+
+    def _total(self, namespace, scores) -> Decimal:
+        if self.compiled.total_formula is not None:
+            return Decimal(eval(self.compiled.total_formula.code, namespace))
+        top = [scores[node_id] for node_id in self.compiled.top_level]
+        if self._aggregate_mode(self.methodology.total_aggregate, self.methodology.total_aggregate_option) == "mean":
+            return sum(top, _ZERO) / len(top) if top else _ZERO
+        return sum(top, _ZERO)
+
+    def _aggregate_mode(self, default: str, option: str | None) -> str:
+        return self.options.get(option, default) if option else default
+
+    def _static_entry(self, node) -> dict:
+        """The parts of a node's explanation that are the same for every body."""
+        cached = self._static_entries.get(node.id)
+        if cached is None:
+            cached = {
+                "id": node.id,
+                "name": node.name.model_dump(exclude_none=True),
+                "kind": node.kind,
+                "max": _text(node.max),
+                "paragraph": node.paragraph,
+                "provenance": node.provenance,
+                "readings": node.readings,
+                "_formula": node.formula or (f"checklist {node.checklist.checklist}" if node.checklist else
+                                             f"{self._aggregate_mode(node.aggregate, node.aggregate_option)} of "
+                                             f"{', '.join(c.id for c in node.children)}"
+                                             if node.children else None),
+                "_provisional": ({"code": "provisional",
+                                  "text": f"provisional: {node.note or 'the formula was reconstructed'}"}
+                                 if node.provenance == "reconstructed" else None),
+            }
+            self._static_entries[node.id] = cached
+        return cached
+
+    def _explanation(self, body_id, name, total, outcomes, weights, period) -> dict:
+        methodology = self.methodology
+        inputs = self.compiled.inputs
+
+        def render(node) -> dict:
+            static = self._static_entry(node)
+            outcome = outcomes[node.id]
+            notes = outcome.notes if static["_provisional"] is None else [static["_provisional"], *outcome.notes]
+            entry = {
+                "id": static["id"],
+                "name": static["name"],
+                "kind": static["kind"],
+                "score": format(self.round(outcome.score), "f"),
+                "exact": _text(outcome.score),
+                "max": static["max"],
+                "weight": _text(weights[node.id]),
+                "status": outcome.status,
+                "formula": static["_formula"],
+                "inputs": {key: {"value": self._input_value(key, value), "source": self._source_text(key)}
+                           for key, value in outcome.used.items() if key in inputs},
+                "parameters": {key: _value(value) for key, value in outcome.used.items() if key not in inputs},
+                "notes": notes,
+                "paragraph": static["paragraph"],
+                "provenance": static["provenance"],
+                "readings": static["readings"],
+            }
+            if outcome.detail is not None:
+                entry["checklist"] = outcome.detail
+            if node.children:
+                entry["children"] = [render(child) for child in node.children]
+            return entry
+
+        return {
+            "schema": EXPLANATION_SCHEMA,
+            "methodology": methodology.id,
+            "content_hash": self.compiled.content_hash,
+            "body": {"id": body_id, "name": name, "profile": self.compiled.profile},
+            "period": period,
+            "options": self.options,
+            "rounding": self._rounding_dump,
+            "total": format(self.round(total), "f"),
+            "total_exact": _text(total),
+            "nodes": [render(node) for node in methodology.nodes],
+        }
+
+    def _input_value(self, input_id: str, value):
+        if self.compiled.inputs[input_id].type == "boolean" and value is not None:
+            return bool(value)
+        return _value(value)
+
+    def _source_text(self, input_id: str) -> str:
+        where = self._sources.get(input_id)
+        if where is None:
+            source = self.compiled.inputs[input_id].source
+            where = source.form + (f", row {source.row}" if source.row else "") + \
+                (f", column {source.column}" if source.column else "")
+            self._sources[input_id] = where
+        return where
+
+
+def normalise_option_key(key: str) -> str:
+    """Accept A-04, A04 and A4 (or X-11 and X11) alike: the specs write both."""
+    import re
+    match = re.fullmatch(r"([A-Za-z]+)-?0*(\d+)", key.strip())
+    return f"{match.group(1).upper()}{int(match.group(2))}" if match else key.strip()
+
+
+def _is_division_by_zero(exc: Exception) -> bool:
+    """x/0 raises DivisionByZero, but 0/0 raises InvalidOperation flagged DivisionUndefined."""
+    if isinstance(exc, (ZeroDenominator, DivisionByZero)):
+        return True
+    flags = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+    return isinstance(exc, DivisionUndefined) or DivisionUndefined in flags
+
+
+def _number(value, formula: str) -> Decimal:
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    raise TypeError(f"formula '{formula}' gave {value!r}, not a number")
+
+
+def _short(value: Decimal) -> str:
+    """A long exact value cut to 6 places for reading in a note."""
+    return _text(value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+
+
+def _text(value: Decimal) -> str:
+    if not value:
+        return "0"
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+
+
+def _value(value):
+    if isinstance(value, Decimal):
+        return _text(value)
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    return value

@@ -1,0 +1,112 @@
+"""The audit log: append-only and tamper-evident (a hash chain).
+
+Each entry holds who did what to which entity, with a JSON payload and a
+UTC timestamp. Its hash is the SHA-256 of the canonical JSON (sorted keys,
+no spaces, UTF-8) of its fields together with the previous entry's hash, so
+changing, inserting or deleting any entry breaks every hash after it.
+``verify_chain`` recomputes the chain and names the first entry that does
+not match.
+
+Entries are written with ``record`` in the same session, and so the same
+transaction, as the change they describe: the change and its entry are
+committed together or not at all. The entry's ``seq`` is the previous
+entry's plus one and is the primary key, so two concurrent writers cannot
+both append: the second one's commit fails and nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bagalau.store.models import AuditEntry
+
+GENESIS = "0" * 64
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    raise TypeError(f"cannot put {type(value).__name__} in the audit log")
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+
+
+def entry_hash(prev_hash: str, seq: int, timestamp: str, actor: str, action: str, entity: str,
+               campaign_id: int | None, payload: str) -> str:
+    fields = {"prev_hash": prev_hash, "seq": seq, "timestamp": timestamp, "actor": actor, "action": action,
+              "entity": entity, "campaign_id": campaign_id, "payload": json.loads(payload)}
+    return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
+
+
+def record(session: Session, actor: str, action: str, entity: str, payload: dict | None = None,
+           *, campaign_id: int | None = None, at: datetime | None = None) -> AuditEntry:
+    """Append one entry to the chain, in the session's transaction."""
+    session.flush()  # the change being described gets its ids first
+    last = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
+    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    moment = (at or datetime.now(timezone.utc))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    timestamp = moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    text = canonical(payload or {})
+    entry = AuditEntry(seq=seq, timestamp=timestamp, actor=actor, action=action, entity=entity,
+                       campaign_id=campaign_id, payload=text, prev_hash=prev_hash,
+                       hash=entry_hash(prev_hash, seq, timestamp, actor, action, entity, campaign_id, text))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit log OK: {self.checked} entries, hash chain intact"
+        return f"audit log BROKEN at entry {self.broken_seq}: {self.reason} ({self.checked} entries checked before it)"
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Recompute every hash in order; report the first entry that does not match."""
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    for entry in session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars():
+        if entry.seq != expected_seq:
+            return ChainReport(False, checked, entry.seq, f"expected entry {expected_seq} here: "
+                               f"{'an entry was deleted' if entry.seq > expected_seq else 'sequence out of order'}")
+        if entry.prev_hash != prev_hash:
+            return ChainReport(False, checked, entry.seq, "its prev_hash is not the previous entry's hash")
+        try:
+            computed = entry_hash(entry.prev_hash, entry.seq, entry.timestamp, entry.actor, entry.action,
+                                  entry.entity, entry.campaign_id, entry.payload)
+        except (ValueError, TypeError) as exc:
+            return ChainReport(False, checked, entry.seq, f"payload is not valid JSON ({exc})")
+        if computed != entry.hash:
+            return ChainReport(False, checked, entry.seq, "its contents do not match its hash (changed after writing)")
+        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    return ChainReport(True, checked)
+
+
+def entries(session: Session, campaign_id: int | None = None, limit: int | None = None) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.seq)
+    if campaign_id is not None:
+        query = query.where(AuditEntry.campaign_id == campaign_id)
+    rows = list(session.execute(query).scalars())
+    return rows[-limit:] if limit else rows

@@ -1,0 +1,392 @@
+"""The campaign store: SQLAlchemy 2 models, engine and session setup.
+
+The embedded default is an SQLite file in the user's data directory
+(``platformdirs``); ``BAGALAU_DATABASE_URL`` or a ``--database`` option
+points elsewhere, e.g. ``postgresql+psycopg://user@host/db`` for shared
+use. The schema is created and changed only by the Alembic migrations in
+``bagalau/store/migrations`` (``bagalau db upgrade``); tests may use
+``create_all`` on a fresh database, and a test checks that both give the
+same schema.
+
+Rules the tables carry:
+
+* submissions, scoring runs, run results, applied penalties and the audit
+  log are written once and never updated: the ORM refuses an UPDATE or
+  DELETE of them, and database triggers refuse them too;
+* a submission's (campaign, body, version) is unique, and so is an audit
+  entry's sequence number: two writers that both read "version 3 is the
+  latest" cannot both write version 4 (optimistic locking);
+* a campaign row carries a ``version_id`` that SQLAlchemy checks on every
+  update, so two concurrent state changes cannot both win."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ENV_URL = "BAGALAU_DATABASE_URL"
+APP_NAME = "bagalau"
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# --- the registry's vocabulary ------------------------------------------------------
+
+BODY_KINDS: dict[str, str] = {
+    "central_body": "central",
+    "department": "central",
+    "territorial_subdivision": "central",
+    "oblast_akimat": "local",
+    "city_akimat": "local",
+    "district": "local",
+    "rural_okrug": "local",
+    "subordinate_organisation": "parent",   # the profile of the body it is subordinate to
+}
+ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
+    "central_body": (None,),
+    "department": ("central_body",),
+    "territorial_subdivision": ("central_body", "department"),
+    "oblast_akimat": (None,),
+    "city_akimat": (None, "oblast_akimat"),          # republican cities, or cities of oblast significance
+    "district": ("oblast_akimat", "city_akimat"),
+    "rural_okrug": ("district", "city_akimat"),
+    "subordinate_organisation": tuple(BODY_KINDS),
+}
+ROLES = ("methodologist", "evaluator", "body", "commission")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Body(Base):
+    """A state body in the registry, with its place in the hierarchy."""
+
+    __tablename__ = "bodies"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("bodies.code"), index=True)
+    profile: Mapped[str] = mapped_column(String(16))            # central | local
+    name_ru: Mapped[str] = mapped_column(Text)
+    name_kk: Mapped[str | None] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    parent: Mapped["Body | None"] = relationship(remote_side="Body.code")
+
+    @property
+    def name(self) -> str:
+        return self.name_ru or self.name_en or self.code
+
+
+class User(Base):
+    """A person acting in campaigns, with one role. A ``body`` user speaks
+    for one body; the others act for the evaluator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    body_code: Mapped[str | None] = mapped_column(ForeignKey("bodies.code"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Campaign(Base):
+    """One methodology edition, one reporting period, one evaluator, a set of bodies."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    methodology_id: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    period: Mapped[int] = mapped_column(Integer)
+    evaluator_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    state: Mapped[str] = mapped_column(String(32))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    previous_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    bodies: Mapped[list["CampaignBody"]] = relationship(back_populates="campaign", order_by="CampaignBody.body_code")
+    deadlines: Mapped[list["Deadline"]] = relationship(back_populates="campaign", order_by="Deadline.id")
+
+
+class CampaignBody(Base):
+    __tablename__ = "campaign_bodies"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"), primary_key=True)
+    profile: Mapped[str] = mapped_column(String(16))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    incomplete: Mapped[bool] = mapped_column(Boolean, default=False)
+    flags: Mapped[list[Any]] = mapped_column(JSON, default=list)     # [{kind, detail, at}]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="bodies")
+    body: Mapped[Body] = relationship()
+
+
+class EvaluatorAssignment(Base):
+    """Who evaluates which body in a campaign (2012 §107 keeps them off its commission)."""
+
+    __tablename__ = "evaluator_assignments"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class Deadline(Base):
+    """A campaign deadline: from the act's schedule, a campaign setting, or an event."""
+
+    __tablename__ = "deadlines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    body_code: Mapped[str | None] = mapped_column(ForeignKey("bodies.code"))
+    name: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None] = mapped_column(Date)
+    after: Mapped[str | None] = mapped_column(String(64))
+    working_days: Mapped[int | None] = mapped_column(Integer)
+    calendar_days: Mapped[int | None] = mapped_column(Integer)
+    paragraph: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))             # act | setting | event
+
+    campaign: Mapped[Campaign] = relationship(back_populates="deadlines")
+
+
+class SubmissionVersion(Base):
+    """One version of one body's report. Never updated: a correction is a new version."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("campaign_id", "body_code", "version", name="uq_submissions_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    version: Mapped[int] = mapped_column(Integer)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_by: Mapped[str] = mapped_column(String(128))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    origin: Mapped[str | None] = mapped_column(Text)
+    change_summary: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Fact(Base):
+    """An unreliable fact found in verification (reconciliation act: 2012 §105, 001 App 9, 002 App 1)."""
+
+    __tablename__ = "facts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    input_id: Mapped[str] = mapped_column(String(128))
+    rule: Mapped[str] = mapped_column(String(64))
+    node: Mapped[str | None] = mapped_column(String(64))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    reported_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    verified_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    document: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_by_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+
+
+class ScoringRun(Base):
+    """An immutable snapshot: which edition, which input versions, which facts, which options."""
+
+    __tablename__ = "scoring_runs"
+    __table_args__ = (UniqueConstraint("campaign_id", "number", name="uq_scoring_runs_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    methodology_id: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    input_versions: Mapped[dict[str, Any]] = mapped_column(JSON)    # body -> submission id
+    fact_ids: Mapped[list[Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    results: Mapped[list["RunResult"]] = relationship(order_by="RunResult.body_code")
+
+
+class RunResult(Base):
+    __tablename__ = "run_results"
+    __table_args__ = (UniqueConstraint("run_id", "body_code", name="uq_run_results_body"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scoring_runs.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    total: Mapped[str] = mapped_column(String(64))              # exact Decimal text
+    total_rounded: Mapped[str] = mapped_column(String(32))
+    penalty: Mapped[str] = mapped_column(String(64))
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON)
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AppliedPenaltyRow(Base):
+    """A penalty as applied in one run (rule, count, amount, what it rests on)."""
+
+    __tablename__ = "penalties_applied"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scoring_runs.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    rule: Mapped[str] = mapped_column(String(64))
+    node: Mapped[str | None] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[str] = mapped_column(String(64))
+    references: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class Conclusion(Base):
+    __tablename__ = "conclusions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("scoring_runs.id"))
+    kind: Mapped[str] = mapped_column(String(16))               # draft | final
+    total: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    grade: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    objection_deadline: Mapped[date | None] = mapped_column(Date)
+
+
+class Objection(Base):
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    conclusion_id: Mapped[int] = mapped_column(ForeignKey("conclusions.id"))
+    text: Mapped[str] = mapped_column(Text)
+    documents: Mapped[list[Any]] = mapped_column(JSON)
+    contested: Mapped[list[Any]] = mapped_column(JSON, default=list)   # fact ids / input ids
+    filed_by: Mapped[str] = mapped_column(String(128))
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))             # filed | accepted | rejected
+
+
+class Commission(Base):
+    """The special commission for one body's objections (2012 §107)."""
+
+    __tablename__ = "commissions"
+    __table_args__ = (UniqueConstraint("campaign_id", "body_code", name="uq_commissions_body"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    appointed_by: Mapped[str] = mapped_column(String(128))
+    appointed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    members: Mapped[list["CommissionMember"]] = relationship(order_by="CommissionMember.user_id")
+
+
+class CommissionMember(Base):
+    __tablename__ = "commission_members"
+
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+    user: Mapped[User] = relationship()
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objections.id"), unique=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"))
+    outcome: Mapped[str] = mapped_column(String(16))            # accepted | rejected
+    reasoning: Mapped[str] = mapped_column(Text)
+    removed_fact_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    input_changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_by: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_runs.id"))
+    reverification_due: Mapped[date | None] = mapped_column(Date)
+
+
+class ImprovementPlan(Base):
+    """A body's plan from the recommendations (2012 §109–110)."""
+
+    __tablename__ = "improvement_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    actions: Mapped[list["PlanAction"]] = relationship(order_by="PlanAction.id")
+
+
+class PlanAction(Base):
+    __tablename__ = "plan_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("improvement_plans.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="planned")   # planned | done | partly | not_done
+    checked_in_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    check_note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One link of the hash chain (see ``audit``). ``seq`` is the primary key,
+    so two writers cannot both append entry n+1."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    timestamp: Mapped[str] = mapped_column(String(40))         # ISO 8601, UTC, as hashed
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(128))
+    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    payload: Mapped[str] = mapped_column(Text)                  # canonical JSON, as hashed
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,87 @@
+"""The Alembic migrations: upgrade from empty, downgrade to base, upgrade
+again; the migrated schema is exactly the ORM's (autogenerate finds no
+difference); append-only tables refuse changes at the database level."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from bagalau.store import migrations
+from bagalau import store
+from bagalau.cli import app
+from support.store import *  # noqa: F401,F403
+
+TABLES = {"bodies", "users", "campaigns", "campaign_bodies", "evaluator_assignments", "deadlines", "submissions",
+          "facts", "scoring_runs", "run_results", "penalties_applied", "conclusions", "objections", "commissions",
+          "commission_members", "decisions", "improvement_plans", "plan_actions", "audit_log"}
+
+
+def _tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def _diff(engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, store.Base.metadata)
+
+
+def test_upgrade_downgrade_upgrade(empty_url):
+    engine = store.make_engine(empty_url)
+    assert _tables(engine) == set() and migrations.current(engine) is None
+    migrations.upgrade(engine)
+    assert migrations.current(engine) == migrations.head()
+    assert _tables(engine) == TABLES
+    assert _diff(engine) == []                       # the migration builds exactly the ORM's schema
+    migrations.downgrade(engine, "base")
+    assert _tables(engine) == set() and migrations.current(engine) is None
+    migrations.upgrade(engine)
+    assert _tables(engine) == TABLES and _diff(engine) == []
+    engine.dispose()
+
+
+def test_migrated_schema_keeps_data_rules(empty_url):
+    engine = store.make_engine(empty_url)
+    migrations.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO audit_log (seq, timestamp, actor, action, entity, payload, prev_hash, hash)"
+                                " VALUES (1, 't', 'a', 'b', 'c', '{}', 'p', 'h')"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE audit_log SET actor = 'x'"))
+    with pytest.raises(DBAPIError):
+        with engine.begin() as connection:   # the second entry cannot claim the same predecessor
+            connection.execute(text("INSERT INTO audit_log (seq, timestamp, actor, action, entity, payload, "
+                                    "prev_hash, hash) VALUES (2, 't', 'a', 'b', 'c', '{}', 'p', 'h2')"))
+    migrations.downgrade(engine, "base")
+    engine.dispose()
+
+
+def test_db_commands(empty_url):
+    runner = CliRunner()
+    result = runner.invoke(app, ["db", "upgrade", "--database", empty_url])
+    assert result.exit_code == 0, result.output
+    assert f"at revision {migrations.head()}" in result.output
+    result = runner.invoke(app, ["db", "current", "--database", empty_url])
+    assert migrations.head() in result.output
+    result = runner.invoke(app, ["db", "downgrade", "base", "--database", empty_url])
+    assert result.exit_code == 0 and "base (empty)" in result.output
+    engine = store.make_engine(empty_url)
+    assert _tables(engine) == set()
+    engine.dispose()
+
+
+def test_a_non_embedded_database_behind_the_schema_is_not_used(empty_url):
+    """Commands other than `db` refuse a database whose schema is not current (SQLite is upgraded for you)."""
+    runner = CliRunner()
+    result = runner.invoke(app, ["campaign", "status", "--database", empty_url])
+    if empty_url.startswith("sqlite"):
+        assert "there is no campaign yet" in result.output and result.exit_code == 2
+    else:
+        assert result.exit_code == 2 and "run `bagalau db upgrade`" in result.output
+    assert "Traceback" not in result.output
