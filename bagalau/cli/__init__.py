@@ -1,9 +1,19 @@
-"""The `bagalau` command-line tool: ``methodologies`` holds the commands on
-definitions and scoring, ``campaigns`` the commands on the store, ``console``
-the shared output and error exit, ``terminal`` the Rich rendering."""
+"""The `bagalau` command-line tool.
+
+``app`` holds the Typer application and the entry point; each command group
+is a module that attaches its commands to it: ``methodologies`` (definitions
+and scoring), ``campaigns`` (the store and the lifecycle). ``console`` holds
+the shared output and error exit, ``terminal`` the Rich rendering.
+"""
 
 from __future__ import annotations
 
-from bagalau.cli.methodologies import app, main
+from bagalau.cli import (
+    campaigns,
+    methodologies,  # noqa: F401  (attaches its commands)
+)
+from bagalau.cli.app import app, main
+
+app.add_typer(campaigns.app)
 
 __all__ = ["app", "main"]

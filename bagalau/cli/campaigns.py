@@ -22,14 +22,12 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
-from bagalau.store import audit
-from bagalau import campaigns
-from bagalau.demo import campaign as demo_campaign
-from bagalau.store import migrations
+from bagalau import campaigns, store
 from bagalau.campaigns import registry
-from bagalau import store
 from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.demo import campaign as demo_campaign
 from bagalau.engine.inputs import InputError
+from bagalau.store import audit, migrations
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 campaign_app = typer.Typer(no_args_is_help=True, help="Assessment campaigns: create, status, advance, plans, demo.")

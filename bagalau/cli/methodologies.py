@@ -1,31 +1,27 @@
-"""The `bagalau` command-line tool."""
+"""Commands on methodologies: list, show, check, template, score, resolve, diff, demo."""
 
 from __future__ import annotations
 
 import json
-import sys
+from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
 
-from bagalau.engine import catalog
 from bagalau import demo
-from bagalau.engine import forms as templates
 from bagalau.cli import terminal
-from datetime import date
-
-from bagalau.engine.cohort import CohortScorer, rank
-from bagalau.engine.editions import diff as diff_editions
-from bagalau.engine.compiled import DefinitionError
+from bagalau.cli.app import app
 from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.engine import catalog
+from bagalau.engine import forms as templates
+from bagalau.engine.cohort import CohortScorer, rank
+from bagalau.engine.compiled import DefinitionError
+from bagalau.engine.editions import diff as diff_editions
 from bagalau.engine.inputs import InputError, Problem, ValidatedInputs, read_file
 from bagalau.engine.scoring import Scorer, ScoringError
 from bagalau.engine.validation import check_file
-
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies.")
 
 
 def load_methodology(methodology_id: str, profile: str | None = None):
@@ -277,37 +273,3 @@ def run_one_demo(methodology_id: str, output: Path, period: Optional[int]) -> No
         encoding="utf-8")
     out.print(f"inputs: {inputs_path}\nscores: {output / f'{methodology_id}-scores.json'}\n"
               f"explanations: {explanations}/<body>.json and .txt\n")
-
-
-# Campaigns and the store: campaign, submit, verify, objection, rating, audit, db, bodies, users.
-from bagalau.cli.campaigns import app as campaign_commands  # noqa: E402
-app.add_typer(campaign_commands)
-
-
-def main() -> None:
-    """Console entry point. An unexpected failure prints one line, not a
-    traceback (set BAGALAU_DEBUG=1 to see it), and exits with status 3."""
-    import os
-    try:
-        code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(130)
-    except typer.TyperException as exc:  # usage errors: show them as the tool's help would
-        show = getattr(exc, "show", None)
-        if show:
-            show()
-        else:
-            err.print(f"error: {exc}")
-        sys.exit(getattr(exc, "exit_code", 2))
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
-        if os.environ.get("BAGALAU_DEBUG"):
-            raise
-        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc} "
-                  "(set BAGALAU_DEBUG=1 for the details, and please report it)", highlight=False)
-        sys.exit(3)
-
-

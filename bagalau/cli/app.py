@@ -1,0 +1,45 @@
+"""The `bagalau` Typer application and its console entry point.
+
+Command groups live in their own modules (``methodologies``, ``campaigns``…)
+and attach themselves to ``app``; ``bagalau.cli`` imports them all.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bagalau.cli.console import err
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies.")
+
+
+def main() -> None:
+    """Console entry point. An unexpected failure prints one line, not a
+    traceback (set BAGALAU_DEBUG=1 to see it), and exits with status 3."""
+    import os
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: show them as the tool's help would
+        show = getattr(exc, "show", None)
+        if show:
+            show()
+        else:
+            err.print(f"error: {exc}")
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("BAGALAU_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc} "
+                  "(set BAGALAU_DEBUG=1 for the details, and please report it)", highlight=False)
+        sys.exit(3)
+
+
