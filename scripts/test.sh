@@ -9,4 +9,6 @@ bash scripts/postgres.sh
 if [ -n "${CI:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; then
   export BAGALAU_REQUIRE_POSTGRES=1
 fi
-exec .venv/bin/python -m pytest "$@"
+# Both cores: each test builds its own database (an SQLite file, a PostgreSQL schema), so
+# the tests are independent and pytest-xdist can spread them over the workers.
+exec .venv/bin/python -m pytest -n auto "$@"
