@@ -38,7 +38,10 @@ Rules taken from the acts (2012 = order № 457, spec 000):
   §109–110) is checked in the next campaign (§108, §111) and its results
   go into that campaign's conclusions as "post-audit results" (§112, A22).
 
-One module per stage: ``state`` (states, errors, audit helpers), ``users``,
+Who may take each step is decided by ``policy``, the one access policy of
+the API, the web pages and the command line.
+
+One module per stage: ``state`` (states, errors, audit helpers), ``users``, ``policy``,
 ``schedule``, ``submissions``, ``verification``, ``runs``, ``conclusions``,
 ``objections``, ``rating``, ``postaudit`` and ``lifecycle``; ``registry``
 keeps the bodies and ``workdays`` the Kazakhstan calendar. The names below
@@ -52,9 +55,9 @@ from .lifecycle import NEXT_STEP, advance, status
 from .objections import (
                           appoint_commission,
                           decide_objection,
-                          evaluated_by,
                           file_objection,
 )
+from .policy import AccessDenied, Actor, evaluated_by
 from .postaudit import check_post_audit, post_audit_results, record_improvement_plan
 from .rating import RatingRow, finalise, rating
 from .runs import latest_run, run_scoring
@@ -65,6 +68,7 @@ from .state import (
                           STATES,
                           CampaignError,
                           ConflictError,
+                          NotFound,
                           jsonable,
 )
 from .submissions import (
@@ -84,6 +88,9 @@ __all__ = [
     "PLAN_STATUSES",
     "CampaignError",
     "ConflictError",
+    "NotFound",
+    "AccessDenied",
+    "Actor",
     "jsonable",
     "add_user",
     "get_user",

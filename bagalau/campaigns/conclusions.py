@@ -20,13 +20,13 @@ from .postaudit import post_audit_results
 from .runs import _ranked, latest_run
 from .schedule import _deadline, _event, _methodology
 from .state import _day, _flush, _moment, _record, _require_state, _set_state, jsonable
-from .users import _require_role
+from . import policy
 
 # --- conclusions, objections, commission ------------------------------------------------
 
 def send_draft_conclusions(session: Session, campaign: Campaign, actor: str,
                            at: datetime | None = None) -> list[Conclusion]:
-    _require_role(session, actor, ("evaluator",), "send draft conclusions")
+    policy.check(session, actor, "conclusion.send", campaign=campaign)
     _require_state(campaign, ("scored",), "send draft conclusions", "score the campaign first")
     run = latest_run(session, campaign)
     moment = _moment(at)

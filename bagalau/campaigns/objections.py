@@ -17,16 +17,15 @@ from bagalau.store.models import (
     CommissionMember,
     Conclusion,
     Decision,
-    EvaluatorAssignment,
     Fact,
     Objection,
-    User,
 )
 
 from .runs import run_scoring
 from .schedule import _event
 from .state import (
     CampaignError,
+    NotFound,
     _day,
     _flush,
     _moment,
@@ -36,13 +35,14 @@ from .state import (
     jsonable,
 )
 from .submissions import _campaign_body, latest_submission, submit
-from .users import _require_role, get_user
+from . import policy
+from .users import get_user
 
 
 def file_objection(session: Session, campaign: Campaign, body: str, text: str, documents: list[str], actor: str,
                    *, contested: list[str] | None = None, at: datetime | None = None) -> Objection:
     """A body objects to its draft conclusion, with supporting documents (2012 §106)."""
-    _require_role(session, actor, ("body",), "file an objection", body)
+    policy.check(session, actor, "objection.file", campaign=campaign, body=body)
     _require_state(campaign, ("drafts_sent", "objections", "commission"), "file an objection",
                    "objections are filed against draft conclusions")
     _campaign_body(session, campaign, body)
@@ -71,21 +71,10 @@ def file_objection(session: Session, campaign: Campaign, body: str, text: str, d
     return objection
 
 
-def evaluated_by(session: Session, campaign: Campaign, body: str) -> dict[str, str]:
-    """Users who took part in evaluating ``body``: name -> how."""
-    found: dict[str, str] = {}
-    for user in session.execute(select(User).join(EvaluatorAssignment, EvaluatorAssignment.user_id == User.id).where(
-            EvaluatorAssignment.campaign_id == campaign.id, EvaluatorAssignment.body_code == body)).scalars():
-        found[user.name] = "assigned to evaluate it"
-    for fact in session.execute(select(Fact).where(Fact.campaign_id == campaign.id, Fact.body_code == body)).scalars():
-        found.setdefault(fact.recorded_by, f"recorded unreliable fact #{fact.id}")
-    return found
-
-
 def appoint_commission(session: Session, campaign: Campaign, body: str, members: list[str], actor: str,
                        at: datetime | None = None) -> Commission:
     """Form the special commission that considers a body's objections (2012 §107)."""
-    _require_role(session, actor, ("evaluator",), "appoint a commission")
+    policy.check(session, actor, "commission.appoint", campaign=campaign)
     _require_state(campaign, ("objections", "commission"), "appoint a commission",
                    "a commission considers filed objections")
     _campaign_body(session, campaign, body)
@@ -98,16 +87,10 @@ def appoint_commission(session: Session, campaign: Campaign, body: str, members:
     minimum = int(campaign.settings.get("commission_min_members", 1))
     if len(set(members)) < minimum:
         raise CampaignError(f"the commission needs at least {minimum} members; got {len(set(members))}")
-    conflicted = evaluated_by(session, campaign, body)
     users = []
     for name in dict.fromkeys(members):
         user = get_user(session, name)
-        if user.role not in ("commission", "evaluator"):
-            raise CampaignError(f"{name} ({user.role}) cannot sit on a commission; its members are the "
-                                "evaluator's staff (roles commission or evaluator)")
-        if name in conflicted:
-            raise CampaignError(f"{name} may not sit on the commission for '{body}': they took part in evaluating "
-                                f"that body ({conflicted[name]}) — 2012 §107")
+        policy.check_commission_member(session, user, campaign, body)
         users.append(user)
     moment = _moment(at)
     commission = Commission(campaign_id=campaign.id, body_code=body, appointed_by=actor, appointed_at=moment)
@@ -130,16 +113,14 @@ def decide_objection(session: Session, campaign: Campaign, objection_id: int, ac
     inputs makes a new submission version / fact state and a new scoring run."""
     objection = session.get(Objection, objection_id)
     if objection is None or objection.campaign_id != campaign.id:
-        raise CampaignError(f"no objection #{objection_id} in campaign '{campaign.name}'")
+        raise NotFound(f"no objection #{objection_id} in campaign '{campaign.name}'")
     _require_state(campaign, ("objections", "commission"), "decide an objection")
     commission = session.execute(select(Commission).where(Commission.campaign_id == campaign.id,
                                                           Commission.body_code == objection.body_code)).scalar_one_or_none()
     if commission is None:
         raise CampaignError(f"no commission has been appointed for the objections of '{objection.body_code}'; "
                             "the decision is the commission's to take (2012 §107) — appoint one first")
-    user = get_user(session, actor)
-    if user.id not in {m.user_id for m in commission.members}:
-        raise CampaignError(f"{actor} is not a member of the commission for '{objection.body_code}'")
+    policy.check(session, actor, "objection.decide", campaign=campaign, body=objection.body_code)
     if objection.status != "filed":
         raise CampaignError(f"objection #{objection_id} was already decided ({objection.status})")
     if outcome not in ("accepted", "rejected"):

@@ -13,6 +13,7 @@ from bagalau.store.models import Campaign, ImprovementPlan, PlanAction
 from .state import (
     PLAN_STATUSES,
     CampaignError,
+    NotFound,
     _flush,
     _moment,
     _record,
@@ -20,13 +21,13 @@ from .state import (
     _set_state,
 )
 from .submissions import _campaign_body
-from .users import _require_role
+from . import policy
 
 
 def record_improvement_plan(session: Session, campaign: Campaign, body: str, actions: list[dict], actor: str,
                             at: datetime | None = None) -> ImprovementPlan:
     """The body's plan: actions, the people responsible, deadlines (2012 §109–110)."""
-    _require_role(session, actor, ("body", "evaluator"), "record an improvement plan", body)
+    policy.check(session, actor, "plan.write", campaign=campaign, body=body)
     _require_state(campaign, ("final", "post_audit"), "record an improvement plan",
                    "the plan follows the final conclusions")
     _campaign_body(session, campaign, body)
@@ -59,12 +60,12 @@ def record_improvement_plan(session: Session, campaign: Campaign, body: str, act
 def check_post_audit(session: Session, campaign: Campaign, action_id: int, status: str, note: str, actor: str,
                      at: datetime | None = None) -> PlanAction:
     """In the next campaign, record how far a plan action of the previous one was done (2012 §108, §111)."""
-    _require_role(session, actor, ("evaluator",), "check a plan")
+    policy.check(session, actor, "postaudit.check", campaign=campaign)
     if status not in PLAN_STATUSES[1:]:
         raise CampaignError(f"status must be one of {', '.join(PLAN_STATUSES[1:])}")
     action = session.get(PlanAction, action_id)
     if action is None:
-        raise CampaignError(f"no plan action #{action_id}")
+        raise NotFound(f"no plan action #{action_id}")
     plan = session.get(ImprovementPlan, action.plan_id)
     if campaign.previous_campaign_id != plan.campaign_id:
         raise CampaignError(f"action #{action_id} belongs to campaign {plan.campaign_id}; the post-audit checks it in "

@@ -15,12 +15,12 @@ from .conclusions import _conclusions
 from .runs import _ranked, latest_run
 from .schedule import _deadline, _event
 from .state import CampaignError, _day, _moment, _require_state, _set_state
-from .users import _require_role
+from . import policy
 
 
 def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | None = None) -> list[Conclusion]:
     """Final conclusions and the rating, from the latest scoring run."""
-    _require_role(session, actor, ("evaluator",), "finalise a campaign")
+    policy.check(session, actor, "campaign.finalise", campaign=campaign)
     _require_state(campaign, ("drafts_sent", "objections", "commission"), "finalise",
                    "send the draft conclusions first")
     undecided = list(session.execute(select(Objection).where(Objection.campaign_id == campaign.id,

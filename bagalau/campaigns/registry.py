@@ -138,14 +138,19 @@ def check_rows(session: Session, rows: list[tuple[int, dict[str, str]]]) -> list
     return sorted(problems, key=lambda p: p.row)
 
 
-def import_bodies(session: Session, path: Path, actor: str) -> dict[str, int]:
+def import_bodies(session: Session, path: Path, actor: str, source: str | None = None) -> dict[str, int]:
     """Check every row, then write them all in the caller's transaction.
-    Raises RegistryError (nothing written) if any row is wrong."""
-    rows = read_rows(path)
+    Raises RegistryError (nothing written) if any row is wrong. ``source``
+    names the file in messages and the audit log (default: the path)."""
+    source = source or str(path)
+    try:
+        rows = read_rows(path)
+    except RegistryError as exc:
+        raise RegistryError(source, exc.problems) from None
     problems = check_rows(session, rows)
     if problems:
-        raise RegistryError(str(path), problems)
-    return _write(session, rows, actor, str(path))
+        raise RegistryError(source, problems)
+    return _write(session, rows, actor, source)
 
 
 def import_records(session: Session, records: list[dict[str, str]], actor: str, source: str) -> dict[str, int]:

@@ -31,7 +31,7 @@ from .state import (
     jsonable,
 )
 from .submissions import _as_submission, _scorer, latest_submission
-from .users import _require_role
+from . import policy
 from .verification import _effective_values, active_facts
 
 # --- scoring runs ------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
     """Score every body from its latest submission and the active facts, and
     store the run with all its results as one immutable snapshot."""
     if not _internal:
-        _require_role(session, actor, ("evaluator",), "run scoring")
+        policy.check(session, actor, "scoring.run", campaign=campaign)
         _require_state(campaign, ("verification", "scored"), "run scoring",
                        "after the draft conclusions, scores change only through a commission decision")
     methodology = _methodology(campaign.methodology_id)

@@ -24,6 +24,7 @@ from bagalau.store.models import (
 from .state import (
     DEFAULT_SETTINGS,
     CampaignError,
+    NotFound,
     _day,
     _flush,
     _moment,
@@ -32,7 +33,8 @@ from .state import (
     _set_state,
     jsonable,
 )
-from .users import _require_role, get_user
+from . import policy
+from .users import get_user
 
 # --- campaigns ---------------------------------------------------------------------------
 
@@ -41,13 +43,13 @@ def get_campaign(session: Session, ref: int | str | None = None) -> Campaign:
     if ref is None:
         campaign = session.execute(select(Campaign).order_by(Campaign.id.desc()).limit(1)).scalar_one_or_none()
         if campaign is None:
-            raise CampaignError("there is no campaign yet; create one with `bagalau campaign create`")
+            raise NotFound("there is no campaign yet; create one with `bagalau campaign create`")
         return campaign
     query = select(Campaign).where(Campaign.id == int(ref)) if str(ref).isdigit() else \
         select(Campaign).where(Campaign.name == str(ref))
     campaign = session.execute(query).scalar_one_or_none()
     if campaign is None:
-        raise CampaignError(f"unknown campaign '{ref}'")
+        raise NotFound(f"unknown campaign '{ref}'")
     return campaign
 
 
@@ -66,7 +68,7 @@ def create_campaign(session: Session, *, name: str, methodology_id: str, period:
                     evaluators: dict[str, list[str]] | None = None, at: datetime | None = None) -> Campaign:
     """Create a campaign; its deadlines come from the definition's schedule for the period.
     ``evaluators`` maps a body to the users who evaluate it (2012 §107)."""
-    _require_role(session, actor, ("methodologist", "evaluator"), "create a campaign")
+    policy.check(session, actor, "campaign.create")
     methodology = _methodology(methodology_id)
     try:
         CohortScorer(methodology_id, options or {})
@@ -182,7 +184,7 @@ def _deadline(campaign: Campaign, key: str) -> Deadline | None:
 
 
 def open_submissions(session: Session, campaign: Campaign, actor: str, at: datetime | None = None) -> None:
-    _require_role(session, actor, ("evaluator",), "open submissions")
+    policy.check(session, actor, "campaign.open", campaign=campaign)
     _require_state(campaign, ("created",), "open submissions")
     _event(session, campaign, "event:submissions_opened", _day(_moment(at)))
     _set_state(session, campaign, "submissions", actor, at)

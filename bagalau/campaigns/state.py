@@ -31,6 +31,10 @@ class CampaignError(ValueError):
     """A step that is not allowed now, or not by this actor; the message says why."""
 
 
+class NotFound(CampaignError):
+    """The campaign, body, objection... named does not exist (here)."""
+
+
 class ConflictError(CampaignError):
     """Someone else changed the same thing first; nothing of this step was written."""
 

@@ -16,6 +16,7 @@ from .schedule import _deadline, _event, _methodology
 from .state import (
     CampaignError,
     ConflictError,
+    NotFound,
     _day,
     _flush,
     _moment,
@@ -24,7 +25,7 @@ from .state import (
     _set_state,
     jsonable,
 )
-from .users import _require_role
+from . import policy
 
 # --- submissions -------------------------------------------------------------------------
 
@@ -37,7 +38,7 @@ def latest_submission(session: Session, campaign: Campaign, body: str) -> Submis
 def _campaign_body(session: Session, campaign: Campaign, body: str) -> CampaignBody:
     member = session.get(CampaignBody, (campaign.id, body))
     if member is None:
-        raise CampaignError(f"body '{body}' is not evaluated in campaign '{campaign.name}'")
+        raise NotFound(f"body '{body}' is not evaluated in campaign '{campaign.name}'")
     return member
 
 
@@ -59,7 +60,7 @@ def submit(session: Session, campaign: Campaign, body: str, report: Submission |
     report is refused with ConflictError: a correction never silently
     replaces a version its author has not seen."""
     if not _by_commission:
-        _require_role(session, actor, ("body", "evaluator"), "submit a report", body)
+        policy.check(session, actor, "submission.write", campaign=campaign, body=body)
         _require_state(campaign, ("submissions", "verification"), "change a submission",
                        "after draft conclusions a body's data changes only through an objection and the "
                        "commission's decision" if campaign.state not in ("created",) else
@@ -123,7 +124,7 @@ def _scorer(campaign: Campaign) -> CohortScorer:
 
 def close_submissions(session: Session, campaign: Campaign, actor: str, at: datetime | None = None) -> list[dict]:
     """Move to verification, flagging late and missing reports from the schedule."""
-    _require_role(session, actor, ("evaluator",), "close submissions")
+    policy.check(session, actor, "campaign.close", campaign=campaign)
     _require_state(campaign, ("submissions",), "close submissions")
     flags = flag_reports(session, campaign, actor, at)
     _event(session, campaign, "event:submissions_closed", _day(_moment(at)))
@@ -161,7 +162,7 @@ def flag_reports(session: Session, campaign: Campaign, actor: str, at: datetime 
 def flag_incomplete(session: Session, campaign: Campaign, body: str, elements: list[str], actor: str,
                     at: datetime | None = None) -> None:
     """Record that a body's report lacks required elements (001 ¶96; 002 App 1)."""
-    _require_role(session, actor, ("evaluator",), "flag a report")
+    policy.check(session, actor, "report.flag", campaign=campaign)
     _require_state(campaign, ("verification", "scored"), "flag a report")
     member = _campaign_body(session, campaign, body)
     if not elements:

@@ -15,7 +15,7 @@ from bagalau.store.models import Campaign, Fact
 from .schedule import _methodology
 from .state import CampaignError, _flush, _moment, _record, _require_state, jsonable
 from .submissions import _as_submission, _campaign_body, _scorer, latest_submission
-from .users import _require_role
+from . import policy
 
 # --- verification: unreliable facts ----------------------------------------------------
 
@@ -56,7 +56,7 @@ def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, ver
              actor: str, *, rule: str | None = None, node: str | None = None, note: str | None = None,
              at: datetime | None = None) -> Fact:
     """Record an unreliable fact: the body reported one value, the check found another."""
-    _require_role(session, actor, ("evaluator",), "record an unreliable fact")
+    policy.check(session, actor, "fact.write", campaign=campaign, body=body)
     _require_state(campaign, ("verification", "scored"), "record an unreliable fact",
                    "facts are recorded during verification, before the draft conclusions")
     member = _campaign_body(session, campaign, body)

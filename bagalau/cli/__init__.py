@@ -2,7 +2,7 @@
 
 ``app`` holds the Typer application and the entry point; each command group
 is a module that attaches its commands to it: ``methodologies`` (definitions
-and scoring), ``campaigns`` (the store and the lifecycle). ``console`` holds
+and scoring), ``campaigns`` (the store and the lifecycle), ``serve`` (the API). ``console`` holds
 the shared output and error exit, ``terminal`` the Rich rendering.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from bagalau.cli import (
     campaigns,
     methodologies,  # noqa: F401  (attaches its commands)
+    serve,  # noqa: F401  (attaches its command)
 )
 from bagalau.cli.app import app, main
 

@@ -1,5 +1,10 @@
 """Command-line commands for campaigns and the store, mounted into ``bagalau``.
 
+The command line on the store is an administrator's tool: whoever holds the
+database can write to it anyway. ``--as`` names the user a step is taken for,
+and the campaign steps check that user's role against the access policy
+(``campaigns.policy``), as the API does for a signed-in user.
+
 Every command opens the store given by ``--database`` or
 ``BAGALAU_DATABASE_URL`` (default: the embedded SQLite file in the user's
 data directory, brought up to date automatically) and acts as the user
@@ -23,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from bagalau import campaigns, store
-from bagalau.campaigns import registry
+from bagalau.campaigns import accounts, registry
 from bagalau.cli.console import err, fail, out, parse_pairs
 from bagalau.demo import campaign as demo_campaign
 from bagalau.engine.inputs import InputError
@@ -47,6 +52,8 @@ DATABASE = typer.Option(None, "--database", help="Database URL (default: $BAGALA
 ACTOR = typer.Option(None, "--as", help="Who acts (a user name); default $BAGALAU_USER.")
 CAMPAIGN = typer.Option(None, "--campaign", "-c", help="Campaign id or name (default: the latest).")
 ON = typer.Option(None, "--on", help="Effective date YYYY-MM-DD (default: now), e.g. to enter a past step.")
+PUBLIC_URL = typer.Option("http://127.0.0.1:8000", "--public-url", envvar="BAGALAU_PUBLIC_URL",
+                          help="where users reach Bagalau (for setup links)")
 
 
 
@@ -165,24 +172,70 @@ def bodies_export(file: Path, database: Optional[str] = DATABASE) -> None:
 
 @users_app.command("add")
 @guarded
-def users_add(name: str, role: str = typer.Option(..., help="methodologist, evaluator, body or commission"),
-              body: Optional[str] = typer.Option(None, help="for role body: the body the user speaks for"),
-              database: Optional[str] = DATABASE) -> None:
-    """Add a user with a role."""
+def users_add(name: str, role: str = typer.Option(..., help="administrator, methodologist, evaluator, commission, "
+                                                           "body (a body officer) or observer"),
+              body: Optional[str] = typer.Option(None, help="body officers: their body; evaluators: their "
+                                                            "evaluating body"),
+              password_stdin: bool = typer.Option(False, "--password-stdin",
+                                                  help="read an initial password from standard input; without "
+                                                       "it, a one-time setup link is printed"),
+              public_url: str = PUBLIC_URL, database: Optional[str] = DATABASE) -> None:
+    """Add a user with a role, and an initial password or a one-time setup link."""
+    password = _read_password() if password_stdin else None
     factory = open_store(database)
     with store.transaction(factory) as s:
-        campaigns.add_user(s, name, role, body, actor=os.environ.get("BAGALAU_USER") or "system")
+        user = campaigns.add_user(s, name, role, body, actor=os.environ.get("BAGALAU_USER") or "administrator (cli)")
+        link = _credentials(s, user, password, public_url)
     out.print(f"user {name}: {role}" + (f" for {body}" if body else ""))
+    if link:
+        out.print(f"one-time setup link (valid {accounts.SETUP_VALID.days * 24} h): {link}", soft_wrap=True)
+
+
+@users_app.command("setup-link")
+@guarded
+def users_setup_link(name: str, public_url: str = PUBLIC_URL, database: Optional[str] = DATABASE) -> None:
+    """Print a new one-time link with which the user sets a password."""
+    factory = open_store(database)
+    with store.transaction(factory) as s:
+        link = _credentials(s, campaigns.get_user(s, name), None, public_url)
+    out.print(f"one-time setup link for {name}: {link}", soft_wrap=True)
+
+
+@users_app.command("password")
+@guarded
+def users_password(name: str, database: Optional[str] = DATABASE) -> None:
+    """Set a user's password from standard input (ends their sessions, lifts a lock-out)."""
+    password = _read_password()
+    factory = open_store(database)
+    with store.transaction(factory) as s:
+        _credentials(s, campaigns.get_user(s, name), password, "")
+    out.print(f"password of {name} set")
+
+
+def _read_password() -> str:
+    import sys
+    if sys.stdin.isatty():
+        return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _credentials(session, user, password: str | None, public_url: str) -> str | None:
+    actor = os.environ.get("BAGALAU_USER") or "administrator (cli)"
+    if password is not None:
+        accounts.set_password(session, user, password, actor)
+        return None
+    return f"{public_url.rstrip('/')}/setup#{accounts.create_setup_token(session, user, actor)}"
 
 
 @users_app.command("list")
 @guarded
 def users_list(database: Optional[str] = DATABASE) -> None:
     factory = open_store(database)
-    table = Table("name", "role", "body")
+    table = Table("name", "role", "body", "password", "locked until")
     with store.transaction(factory) as s:
         for user in s.execute(select(store.User).order_by(store.User.name)).scalars():
-            table.add_row(user.name, user.role, user.body_code or "")
+            table.add_row(user.name, user.role, user.body_code or "", "set" if user.password_hash else "—",
+                          str(user.locked_until or ""))
     out.print(table)
 
 

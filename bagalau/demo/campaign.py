@@ -61,7 +61,7 @@ def seed(session: Session, codes: list[str]) -> dict[str, int]:
     summary = registry.import_records(session, registry_records(), "system", "demo registry")
     campaigns.add_user(session, METHODOLOGIST, "methodologist")
     for name in EVALUATORS:
-        campaigns.add_user(session, name, "evaluator")
+        campaigns.add_user(session, name, "evaluator", EVALUATOR_BODY)
     for name in COMMISSION:
         campaigns.add_user(session, name, "commission")
     for code in codes:

@@ -1,12 +1,14 @@
 """The store: the database that keeps campaigns, and nothing of the acts' rules.
 
 ``models`` holds the tables, ``immutability`` the append-only guards,
-``database`` the engine and sessions, ``audit`` the hash chain and
+``accounts`` the tables of authentication, ``files`` the
+content-addressed evidence files, ``database`` the engine and sessions, ``audit`` the hash chain and
 ``migrations`` the Alembic scripts. The names below are the store's API.
 """
 
 from __future__ import annotations
 
+from .accounts import ApiToken, AuthSession, SetupToken
 from .database import (
                      database_url,
                      default_path,
@@ -15,6 +17,7 @@ from .database import (
                      make_sessionmaker,
                      transaction,
 )
+from .files import BlobStore, Evidence, EvidenceFile
 from .immutability import (
                      IMMUTABLE,
                      IMMUTABLE_TABLES,
@@ -46,6 +49,7 @@ from .models import (
                      EvaluatorAssignment,
                      Fact,
                      ImprovementPlan,
+                     Job,
                      Objection,
                      PlanAction,
                      RunResult,
@@ -83,6 +87,13 @@ __all__ = [
     "ImprovementPlan",
     "PlanAction",
     "AuditEntry",
+    "Job",
+    "AuthSession",
+    "ApiToken",
+    "SetupToken",
+    "EvidenceFile",
+    "Evidence",
+    "BlobStore",
     "IMMUTABLE",
     "IMMUTABLE_TABLES",
     "ImmutableRowError",

@@ -71,7 +71,7 @@ ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
     "rural_okrug": ("district", "city_akimat"),
     "subordinate_organisation": tuple(BODY_KINDS),
 }
-ROLES = ("methodologist", "evaluator", "body", "commission")
+ROLES = ("administrator", "methodologist", "evaluator", "commission", "body", "observer")
 
 
 def utcnow() -> datetime:
@@ -105,8 +105,11 @@ class Body(Base):
 
 
 class User(Base):
-    """A person acting in campaigns, with one role. A ``body`` user speaks
-    for one body; the others act for the evaluator."""
+    """A person with one role and an account. A ``body`` user (body officer)
+    speaks for one body; an ``evaluator`` belongs to an evaluating body (or is
+    assigned to bodies of a campaign); the others act for the whole system.
+    The password is an argon2 hash; repeated failed logins lock the account
+    until ``locked_until``."""
 
     __tablename__ = "users"
 
@@ -115,6 +118,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(32))
     body_code: Mapped[str | None] = mapped_column(ForeignKey("bodies.code"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    password_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Campaign(Base):
@@ -390,3 +398,22 @@ class AuditEntry(Base):
     payload: Mapped[str] = mapped_column(Text)                  # canonical JSON, as hashed
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Job(Base):
+    """Long work (scoring a large cohort, document batches) and its status: queued,
+    running, succeeded or failed. Runs in-process on SQLite, on the queue on PostgreSQL."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -264,7 +264,7 @@ def test_point_penalties_profiles_and_grades(factory):
             {"code": "min-a", "kind": "central_body", "name_ru": "Ministry A"},
             {"code": "min-b", "kind": "central_body", "name_ru": "Ministry B"},
             {"code": "obl-a", "kind": "oblast_akimat", "name_ru": "Oblast A"}], "t", "test")
-        campaigns.add_user(s, "ev", "evaluator")
+        campaigns.add_user(s, "ev", "evaluator", "wg")  # an evaluator of the evaluating body
         for code in ("min-a", "min-b", "obl-a"):
             campaigns.add_user(s, f"rep-{code}", "body", code)
         c = campaigns.create_campaign(s, name="mini", methodology_id=MINI, period=2021, evaluator="wg",

@@ -128,3 +128,21 @@ def test_bad_input_files_are_reported_clearly(empty_url, tmp_path):
     assert "nothing was imported" in result.output
     result = bagalau(db_url, "campaign", "status", ok=False)
     assert result.exit_code == 2 and "there is no campaign yet" in result.output
+
+
+def test_users_add_sets_a_password_or_prints_a_setup_link(empty_url):
+    from bagalau.campaigns import accounts
+    db_url = empty_url
+    bagalau(db_url, "db", "upgrade")
+    result = runner.invoke(app, ["users", "add", "adm", "--role", "administrator", "--password-stdin",
+                                 "--database", db_url], input="a long admin password\n")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["users", "add", "obs", "--role", "observer", "--database", db_url])
+    assert result.exit_code == 0 and "one-time setup link" in result.output and "/setup#" in result.output
+    engine = store.make_engine(db_url)
+    with store.transaction(store.make_sessionmaker(engine)) as s:
+        assert accounts.authenticate(s, "adm", "a long admin password").name == "adm"
+        assert s.query(store.SetupToken).count() == 1
+    engine.dispose()
+    short = runner.invoke(app, ["users", "password", "adm", "--database", db_url], input="short\n")
+    assert short.exit_code == 2 and "at least 12 characters" in short.output

@@ -17,6 +17,7 @@ from bagalau.cli import app
 from support.store import *  # noqa: F401,F403
 
 TABLES = {"bodies", "users", "campaigns", "campaign_bodies", "evaluator_assignments", "deadlines", "submissions",
+          "auth_sessions", "api_tokens", "setup_tokens", "evidence_files", "evidence", "jobs",
           "facts", "scoring_runs", "run_results", "penalties_applied", "conclusions", "objections", "commissions",
           "commission_members", "decisions", "improvement_plans", "plan_actions", "audit_log"}
 

@@ -1,0 +1,7 @@
+"""One router per resource, mounted under /api/v1 in this order."""
+
+from __future__ import annotations
+
+from . import auth, bodies, campaigns, methodologies, tokens, users
+
+ROUTERS = [auth.router, tokens.router, users.router, methodologies.router, bodies.router, campaigns.router]
