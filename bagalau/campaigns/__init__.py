@@ -34,6 +34,10 @@ Rules taken from the acts (2012 = order № 457, spec 000):
   evaluating that body (2012 §107, 001 ¶102/¶108, 002 ¶118);
 * a commission decision that changes inputs or facts triggers a rescore as
   a new, immutable scoring run;
+* nothing that holds a result or a decision is changed in place: a
+  correction is a new row that supersedes (a fact's removal, an
+  objection's decision, a plan action's check), and finalising stores a
+  signed checkpoint of the audit chain with the final rating;
 * after final, submissions cannot change; the improvement plan (2012
   §109–110) is checked in the next campaign (§108, §111) and its results
   go into that campaign's conclusions as "post-audit results" (§112, A22).
@@ -43,7 +47,9 @@ the API, the web pages and the command line.
 
 One module per stage: ``state`` (states, errors, audit helpers), ``users``, ``policy``,
 ``schedule``, ``submissions``, ``verification``, ``runs``, ``conclusions``,
-``objections``, ``rating``, ``postaudit`` and ``lifecycle``; ``registry``
+``objections``, ``rating``, ``postaudit`` and ``lifecycle``; ``integrity``
+holds the checks of ``bagalau audit verify`` (ratings recomputed from the
+stored runs); ``registry``
 keeps the bodies and ``workdays`` the Kazakhstan calendar. The names below
 are the campaigns' API.
 """
@@ -59,7 +65,7 @@ from .objections import (
 )
 from .policy import AccessDenied, Actor, evaluated_by
 from .postaudit import check_post_audit, post_audit_results, record_improvement_plan
-from .rating import RatingRow, finalise, rating
+from .rating import RatingRow, final_anchor, finalise, publish_rating, rating, rating_document
 from .runs import latest_run, run_scoring
 from .schedule import create_campaign, get_campaign, open_submissions, schedule
 from .state import (
@@ -115,8 +121,11 @@ __all__ = [
     "appoint_commission",
     "decide_objection",
     "finalise",
+    "final_anchor",
     "RatingRow",
     "rating",
+    "rating_document",
+    "publish_rating",
     "record_improvement_plan",
     "check_post_audit",
     "post_audit_results",

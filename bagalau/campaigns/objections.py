@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bagalau.campaigns import workdays
 from bagalau.engine.inputs import Submission
@@ -18,6 +19,7 @@ from bagalau.store.models import (
     Conclusion,
     Decision,
     Fact,
+    FactRemoval,
     Objection,
 )
 
@@ -59,13 +61,13 @@ def file_objection(session: Session, campaign: Campaign, body: str, text: str, d
             f"{_day(conclusion.sent_at)}); objections after it are not accepted")
     objection = Objection(campaign_id=campaign.id, body_code=body, conclusion_id=conclusion.id, text=text,
                           documents=list(documents), contested=list(contested or []), filed_by=actor,
-                          filed_at=moment, deadline=conclusion.objection_deadline, status="filed")
+                          filed_at=moment, deadline=conclusion.objection_deadline, decision=None)
     session.add(objection)
     _flush(session, f"objection of '{body}'")
+    _event(session, campaign, "event:objection_received", _day(moment), body)
     _record(session, campaign, actor, "objection.file", f"objection:{objection.id}", {
         "body": body, "text": text, "documents": documents, "contested": contested or [],
         "deadline": conclusion.objection_deadline}, at)
-    _event(session, campaign, "event:objection_received", _day(moment), body)
     if campaign.state == "drafts_sent":
         _set_state(session, campaign, "objections", actor, at)
     return objection
@@ -109,8 +111,10 @@ def appoint_commission(session: Session, campaign: Campaign, body: str, members:
 def decide_objection(session: Session, campaign: Campaign, objection_id: int, actor: str, *, outcome: str,
                      reasoning: str, remove_facts: list[int] | None = None,
                      input_changes: dict[str, Any] | None = None, at: datetime | None = None) -> Decision:
-    """The commission's decision on one objection. Removing facts or changing
-    inputs makes a new submission version / fact state and a new scoring run."""
+    """The commission's decision on one objection. Nothing is changed in place: the
+    decision is a new row (it gives the objection its outcome), each fact it removes
+    gets a ``FactRemoval``, changed inputs a new submission version, and the rescore
+    a new scoring run that names the decision."""
     objection = session.get(Objection, objection_id)
     if objection is None or objection.campaign_id != campaign.id:
         raise NotFound(f"no objection #{objection_id} in campaign '{campaign.name}'")
@@ -137,20 +141,19 @@ def decide_objection(session: Session, campaign: Campaign, objection_id: int, ac
             raise CampaignError(f"fact #{fact_id} was already removed")
         facts.append(fact)
     moment = _moment(at)
-    decision = Decision(objection_id=objection.id, commission_id=commission.id, outcome=outcome, reasoning=reasoning,
+    decision = Decision(objection=objection, commission_id=commission.id, outcome=outcome, reasoning=reasoning,
                         removed_fact_ids=remove_facts, input_changes=jsonable(input_changes), decided_by=actor,
                         decided_at=moment, reverification_due=workdays.add_working_days(
                             _day(moment), int(campaign.settings.get("reverification_working_days", 5))))
     session.add(decision)
-    objection.status = outcome
     _flush(session, f"decision on objection #{objection_id}")
+    _event(session, campaign, "event:commission_meeting", _day(moment), objection.body_code)
     _record(session, campaign, actor, "objection.decide", f"decision:{decision.id}", {
         "objection": objection.id, "body": objection.body_code, "outcome": outcome, "reasoning": reasoning,
         "remove_facts": remove_facts, "input_changes": input_changes,
         "reverification_due": decision.reverification_due}, at)
-    _event(session, campaign, "event:commission_meeting", _day(moment), objection.body_code)
     for fact in facts:
-        fact.removed_by_decision_id = decision.id
+        session.add(FactRemoval(fact=fact, decision_id=decision.id))
         _flush(session, f"fact #{fact.id}")
         _record(session, campaign, actor, "fact.remove", f"fact:{fact.id}",
                 {"body": fact.body_code, "input": fact.input_id, "decision": decision.id}, at)
@@ -161,9 +164,10 @@ def decide_objection(session: Session, campaign: Campaign, objection_id: int, ac
                Submission(objection.body_code, None, raw, period=campaign.period, origin=f"decision #{decision.id}"),
                actor, expected_version=latest.version, reason=f"commission decision #{decision.id} on objection "
                f"#{objection.id}", at=at, _by_commission=True)
+    run = None
     if facts or input_changes:
         run = run_scoring(session, campaign, actor, reason=f"rescore after commission decision #{decision.id} "
-                          f"(objection #{objection.id} of {objection.body_code})", at=at, _internal=True)
-        decision.run_id = run.id
-        _flush(session, f"decision #{decision.id}")
+                          f"(objection #{objection.id} of {objection.body_code})", at=at, _internal=True,
+                          decision=decision)
+    set_committed_value(decision, "run", run)     # loaded now: the caller may read it after the session closes
     return decision

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bagalau.store.models import Campaign, ImprovementPlan, PlanAction
+from bagalau.store.models import Campaign, ImprovementPlan, PlanAction, PlanCheck
 
 from .state import (
     PLAN_STATUSES,
@@ -49,7 +49,7 @@ def record_improvement_plan(session: Session, campaign: Campaign, body: str, act
     session.add(plan)
     _flush(session, f"plan of '{body}'")
     for action, responsible, deadline in parsed:
-        plan.actions.append(PlanAction(action=action, responsible=responsible, deadline=deadline, status="planned"))
+        plan.actions.append(PlanAction(action=action, responsible=responsible, deadline=deadline, checks=[]))
     _flush(session, f"plan of '{body}'")
     _record(session, campaign, actor, "plan.record", f"plan:{plan.id}", {"body": body, "actions": actions}, at)
     if campaign.state == "final":
@@ -59,7 +59,8 @@ def record_improvement_plan(session: Session, campaign: Campaign, body: str, act
 
 def check_post_audit(session: Session, campaign: Campaign, action_id: int, status: str, note: str, actor: str,
                      at: datetime | None = None) -> PlanAction:
-    """In the next campaign, record how far a plan action of the previous one was done (2012 §108, §111)."""
+    """In the next campaign, record how far a plan action of the previous one was done (2012 §108, §111).
+    A check is a new row; a later check of the same action supersedes it."""
     policy.check(session, actor, "postaudit.check", campaign=campaign)
     if status not in PLAN_STATUSES[1:]:
         raise CampaignError(f"status must be one of {', '.join(PLAN_STATUSES[1:])}")
@@ -72,7 +73,8 @@ def check_post_audit(session: Session, campaign: Campaign, action_id: int, statu
                             f"the campaign that follows it, not in '{campaign.name}'")
     _require_state(campaign, ("created", "submissions", "verification", "scored"), "check a plan",
                    "post-audit results go into the draft conclusions")
-    action.status, action.checked_in_campaign_id, action.check_note = status, campaign.id, note
+    action.checks.append(PlanCheck(campaign_id=campaign.id, status=status, note=note, checked_by=actor,
+                                   checked_at=_moment(at)))
     _flush(session, f"plan action #{action_id}")
     _record(session, campaign, actor, "plan.check", f"plan_action:{action_id}",
             {"body": plan.body_code, "status": status, "note": note}, at)

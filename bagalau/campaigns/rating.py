@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bagalau.store.models import Body, Campaign, Conclusion, Objection
+from bagalau.store import anchoring
+from bagalau.store.models import Anchor, Body, Campaign, Conclusion, Decision, Objection
 
 from .conclusions import _conclusions
 from .runs import _ranked, latest_run
@@ -18,13 +20,20 @@ from .state import CampaignError, _day, _moment, _require_state, _set_state
 from . import policy
 
 
-def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | None = None) -> list[Conclusion]:
-    """Final conclusions and the rating, from the latest scoring run."""
+def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | None = None,
+             keyring: anchoring.Keyring | None = None) -> list[Conclusion]:
+    """Final conclusions and the rating, from the latest scoring run, and a signed checkpoint
+    of the audit chain that covers them (``final_anchor``); all in the caller's transaction."""
     policy.check(session, actor, "campaign.finalise", campaign=campaign)
     _require_state(campaign, ("drafts_sent", "objections", "commission"), "finalise",
                    "send the draft conclusions first")
-    undecided = list(session.execute(select(Objection).where(Objection.campaign_id == campaign.id,
-                                                             Objection.status == "filed")).scalars())
+    try:
+        keyring = keyring if keyring is not None else anchoring.Keyring.from_environment()
+    except anchoring.AnchorError as exc:
+        raise CampaignError(f"cannot anchor the final rating: {exc}") from None
+    undecided = list(session.execute(select(Objection).outerjoin(Decision, Decision.objection_id == Objection.id)
+                                     .where(Objection.campaign_id == campaign.id, Decision.id.is_(None))
+                                     .order_by(Objection.id)).scalars())
     if undecided:
         raise CampaignError("objections are still undecided: " + ", ".join(
             f"#{o.id} ({o.body_code})" for o in undecided) + "; the commission must decide them first")
@@ -41,10 +50,16 @@ def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | No
                rating=[{"rank": c.rank, "body": c.body_code, "total": c.total} for c in
                        sorted(conclusions, key=lambda c: (c.rank, c.body_code))],
                **({"after_act_deadline": f"{act.due} ({act.paragraph})"} if late else {}))
+    anchoring.checkpoint(session, f"final rating of campaign '{campaign.name}'", campaign_id=campaign.id,
+                         keyring=keyring)
     return conclusions
 
 
-# --- post-audit ---------------------------------------------------------------------------
+def final_anchor(session: Session, campaign: Campaign) -> Anchor | None:
+    """The checkpoint made when the campaign's rating became final."""
+    return session.execute(select(Anchor).where(Anchor.campaign_id == campaign.id).order_by(Anchor.id)
+                           .limit(1)).scalar_one_or_none()
+
 
 # --- reading ------------------------------------------------------------------------------
 
@@ -75,6 +90,34 @@ def rating(session: Session, campaign: Campaign) -> tuple[list[RatingRow], bool]
                                   if e.result.grades.get("total") else None))
             for e in _ranked(session, campaign, run)]
     return rows, False
+
+
+def rating_document(session: Session, campaign: Campaign) -> dict:
+    """The rating as a published file holds it: the campaign, the edition, whether it is
+    final, its rows, and the checkpoint that anchors a final one."""
+    rows, final = rating(session, campaign)
+    anchor = final_anchor(session, campaign) if final else None
+    return {"campaign": campaign.name, "methodology": campaign.methodology_id, "content_hash": campaign.content_hash,
+            "period": campaign.period, "final": final,
+            "rating": [{"rank": r.rank, "body": r.body, "name": r.name, "total": r.total, "profile": r.profile,
+                        "grade": r.grade} for r in rows],
+            "anchor": None if anchor is None else {"checkpoint": anchor.id, "entries": anchor.entries,
+                                                   "head": anchor.head, "key_id": anchor.key_id}}
+
+
+def publish_rating(session: Session, campaign: Campaign, path: Path) -> list[Path]:
+    """Write the rating as JSON and, when it is final, the signed checkpoint made with it
+    next to it (``rating.json`` → ``rating.anchor.json``). Each file is written whole or
+    not at all. Returns the files written."""
+    path = Path(path)
+    document = rating_document(session, campaign)
+    anchoring.write(document, path)
+    anchor = final_anchor(session, campaign)
+    if not document["final"] or anchor is None:
+        return [path]
+    anchor_path = path.with_name(f"{path.stem if path.suffix == '.json' else path.name}.anchor.json")
+    anchoring.write(anchoring.document(anchor, campaign.name), anchor_path)
+    return [path, anchor_path]
 
 
 def _grade_text(grade: str | None) -> str | None:

@@ -15,9 +15,11 @@ from bagalau.store.models import (
     AppliedPenaltyRow,
     Body,
     Campaign,
+    Decision,
     Fact,
     RunResult,
     ScoringRun,
+    SubmissionVersion,
 )
 
 from .schedule import _methodology
@@ -45,9 +47,10 @@ def _penalty_rule_for(methodology, settings: dict, kind: str) -> str | None:
 
 
 def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str = "scoring",
-                at: datetime | None = None, _internal: bool = False) -> ScoringRun:
-    """Score every body from its latest submission and the active facts, and
-    store the run with all its results as one immutable snapshot."""
+                at: datetime | None = None, _internal: bool = False, decision: Decision | None = None) -> ScoringRun:
+    """Score every body from its latest submission, the active facts and the report
+    flags, and store the run with all its results as one immutable snapshot. A
+    rescore after a commission decision names the decision."""
     if not _internal:
         policy.check(session, actor, "scoring.run", campaign=campaign)
         _require_state(campaign, ("verification", "scored"), "run scoring",
@@ -55,44 +58,21 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
     methodology = _methodology(campaign.methodology_id)
     scorer = _scorer(campaign)
     facts = active_facts(session, campaign)
-    missing = [m.body_code for m in campaign.bodies if latest_submission(session, campaign, m.body_code) is None]
+    latest = {m.body_code: latest_submission(session, campaign, m.body_code) for m in campaign.bodies}
+    missing = [code for code, version in latest.items() if version is None]
     if missing:
         raise CampaignError(f"no report from: {', '.join(missing)}; every evaluated body needs a submission "
                             "before scoring")
-    validated, versions, problems = [], {}, []
-    for member in campaign.bodies:
-        latest = latest_submission(session, campaign, member.body_code)
-        versions[member.body_code] = {"submission_id": latest.id, "version": latest.version}
-        raw = _effective_values(session, campaign, member.body_code, facts)
-        try:
-            validated.append(scorer.validate(_as_submission(session, campaign, member, raw)))
-        except InputError as exc:
-            problems += [str(p) for p in exc.problems]
-    if problems:
-        raise CampaignError("cannot score; input problems:\n  " + "\n  ".join(problems))
-    penalties: dict[str, list[AppliedPenalty]] = {}
-    for fact in facts:
-        penalties.setdefault(fact.body_code, []).append(AppliedPenalty(
-            rule=fact.rule, count=1, node=fact.node,
-            reference=f"fact #{fact.id}: {fact.input_id} reported {fact.reported_value!s}, verified "
-                      f"{fact.verified_value!s} ({fact.document})"))
-    for member in campaign.bodies:
-        for flag in member.flags:
-            rule = _penalty_rule_for(methodology, campaign.settings, "late" if flag["kind"] == "late" else "incomplete")
-            if rule:
-                penalties.setdefault(member.body_code, []).append(
-                    AppliedPenalty(rule=rule, count=1, reference=f"{flag['kind']}: {flag['detail']}"))
-    try:
-        results = scorer.score(validated, explain=True, period=campaign.period, penalties=penalties)
-    except ScoringError as exc:
-        raise CampaignError(f"cannot score: {exc}") from None
+    versions = {code: {"submission_id": version.id, "version": version.version} for code, version in latest.items()}
+    flags = {m.body_code: list(m.flags) for m in campaign.bodies if m.flags}
+    results = score_snapshot(session, campaign, scorer, latest, facts, flags)
     number = (session.execute(select(func.max(ScoringRun.number)).where(ScoringRun.campaign_id == campaign.id))
               .scalar() or 0) + 1
     moment = _moment(at)
     run = ScoringRun(campaign_id=campaign.id, number=number, methodology_id=campaign.methodology_id,
                      content_hash=campaign.content_hash, options=campaign.options, input_versions=versions,
-                     fact_ids=[fact.id for fact in facts], reason=reason, status="complete", created_by=actor,
-                     created_at=moment)
+                     fact_ids=[fact.id for fact in facts], flags=flags, reason=reason, status="complete",
+                     created_by=actor, created_at=moment, decision_id=decision.id if decision is not None else None)
     session.add(run)
     _flush(session, f"scoring run {number}")
     base = scorer.scorer(None)
@@ -113,11 +93,46 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
     session.expire(run, ["results"])
     _record(session, campaign, actor, "scoring.run", f"run:{run.id}", {
         "number": number, "reason": reason, "content_hash": run.content_hash, "options": run.options,
-        "input_versions": versions, "fact_ids": run.fact_ids,
+        "input_versions": versions, "fact_ids": run.fact_ids, "flags": flags,
+        **({"decision": decision.id} if decision is not None else {}),
         "totals": {r.body_id: format(base.round(r.total), "f") for r in results}}, at)
     if campaign.state == "verification":
         _set_state(session, campaign, "scored", actor, at, run=number)
     return run
+
+
+def score_snapshot(session: Session, campaign: Campaign, scorer, submissions: dict[str, SubmissionVersion],
+                   facts: list[Fact], flags: dict[str, list]) -> list[BodyScore]:
+    """Score the campaign's bodies from these submission versions, facts and report flags
+    (a run's snapshot), with explanations. Used to make a run and to recompute one."""
+    methodology = _methodology(campaign.methodology_id)
+    validated, problems = [], []
+    for member in campaign.bodies:
+        if member.body_code not in submissions:
+            continue
+        raw = _effective_values(session, campaign, member.body_code, facts, submissions[member.body_code])
+        try:
+            validated.append(scorer.validate(_as_submission(session, campaign, member, raw)))
+        except InputError as exc:
+            problems += [str(p) for p in exc.problems]
+    if problems:
+        raise CampaignError("cannot score; input problems:\n  " + "\n  ".join(problems))
+    penalties: dict[str, list[AppliedPenalty]] = {}
+    for fact in facts:
+        penalties.setdefault(fact.body_code, []).append(AppliedPenalty(
+            rule=fact.rule, count=1, node=fact.node,
+            reference=f"fact #{fact.id}: {fact.input_id} reported {fact.reported_value!s}, verified "
+                      f"{fact.verified_value!s} ({fact.document})"))
+    for body, body_flags in flags.items():
+        for flag in body_flags:
+            rule = _penalty_rule_for(methodology, campaign.settings, "late" if flag["kind"] == "late" else "incomplete")
+            if rule:
+                penalties.setdefault(body, []).append(
+                    AppliedPenalty(rule=rule, count=1, reference=f"{flag['kind']}: {flag['detail']}"))
+    try:
+        return scorer.score(validated, explain=True, period=campaign.period, penalties=penalties)
+    except ScoringError as exc:
+        raise CampaignError(f"cannot score: {exc}") from None
 
 
 def _fact_view(fact: Fact, methodology) -> dict:
@@ -135,14 +150,18 @@ def latest_run(session: Session, campaign: Campaign) -> ScoringRun | None:
 
 
 def _ranked(session: Session, campaign: Campaign, run: ScoringRun):
-    scorer = _scorer(campaign)
-    members = {m.body_code: m for m in campaign.bodies}
     results = []
     for row in run.results:
         body = session.get(Body, row.body_code)
-        score = BodyScore(body_id=row.body_code, total=Decimal(row.total), scores={}, name=body.name,
-                          penalty=Decimal(row.penalty),
-                          grades=row.explanation.get("grades") or {})
-        score.profile = members[row.body_code].profile if _methodology(campaign.methodology_id).profiles else None
-        results.append(score)
-    return rank(scorer.scorer(None), results)
+        results.append(BodyScore(body_id=row.body_code, total=Decimal(row.total), scores={}, name=body.name,
+                                 penalty=Decimal(row.penalty), grades=row.explanation.get("grades") or {}))
+    return rank_scores(campaign, results)
+
+
+def rank_scores(campaign: Campaign, results: list[BodyScore]):
+    """The campaign's ranking of these scores (within each profile, where the edition has profiles)."""
+    members = {m.body_code: m for m in campaign.bodies}
+    profiles = bool(_methodology(campaign.methodology_id).profiles)
+    for score in results:
+        score.profile = members[score.body_id].profile if profiles else None
+    return rank(_scorer(campaign).scorer(None), results)

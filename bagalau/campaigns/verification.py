@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bagalau.engine.inputs import InputError, coerce
-from bagalau.store.models import Campaign, Fact
+from bagalau.store.models import Campaign, Fact, FactRemoval
 
 from .schedule import _methodology
 from .state import CampaignError, _flush, _moment, _record, _require_state, jsonable
@@ -101,7 +101,7 @@ def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, ver
     moment = _moment(at)
     fact = Fact(campaign_id=campaign.id, body_code=body, input_id=input_id, rule=rule_id, node=node,
                 submission_id=latest.id, reported_value=reported, verified_value=jsonable(verified_value),
-                document=document.strip(), note=note, recorded_by=actor, recorded_at=moment)
+                document=document.strip(), note=note, recorded_by=actor, recorded_at=moment, removal=None)
     session.add(fact)
     _flush(session, f"fact for '{body}'")
     _record(session, campaign, actor, "fact.add", f"fact:{fact.id}", {
@@ -111,15 +111,18 @@ def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, ver
 
 
 def active_facts(session: Session, campaign: Campaign, body: str | None = None) -> list[Fact]:
-    query = select(Fact).where(Fact.campaign_id == campaign.id, Fact.removed_by_decision_id.is_(None))
+    query = (select(Fact).outerjoin(FactRemoval, FactRemoval.fact_id == Fact.id)
+             .where(Fact.campaign_id == campaign.id, FactRemoval.fact_id.is_(None)))
     if body is not None:
         query = query.where(Fact.body_code == body)
     return list(session.execute(query.order_by(Fact.id)).scalars())
 
 
 def _effective_values(session: Session, campaign: Campaign, body: str,
-                      facts: list[Fact] | None = None) -> dict:
-    latest = latest_submission(session, campaign, body)
+                      facts: list[Fact] | None = None, submission=None) -> dict:
+    """The body's report as scored: its latest (or the given) submission, with the verified
+    value of each active (or given) fact in place of the reported one."""
+    latest = submission if submission is not None else latest_submission(session, campaign, body)
     raw = dict(latest.values)
     for fact in (facts if facts is not None else active_facts(session, campaign, body)):
         if fact.body_code == body and fact.verified_value is not None:

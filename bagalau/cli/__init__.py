@@ -2,13 +2,15 @@
 
 ``app`` holds the Typer application and the entry point; each command group
 is a module that attaches its commands to it: ``methodologies`` (definitions
-and scoring), ``campaigns`` (the store and the lifecycle), ``serve`` (the API). ``console`` holds
+and scoring), ``campaigns`` (the store and the lifecycle), ``audit`` (the
+audit log, its verification and anchors), ``serve`` (the API). ``console`` holds
 the shared output and error exit, ``terminal`` the Rich rendering.
 """
 
 from __future__ import annotations
 
 from bagalau.cli import (
+    audit,  # noqa: F401  (attaches its commands)
     campaigns,
     methodologies,  # noqa: F401  (attaches its commands)
     serve,  # noqa: F401  (attaches its command)

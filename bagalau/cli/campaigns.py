@@ -15,7 +15,6 @@ exit with status 2.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date, datetime, timezone
 from functools import wraps
@@ -32,18 +31,17 @@ from bagalau.campaigns import accounts, registry
 from bagalau.cli.console import err, fail, out, parse_pairs
 from bagalau.demo import campaign as demo_campaign
 from bagalau.engine.inputs import InputError
-from bagalau.store import audit, migrations
+from bagalau.store import anchoring, audit, migrations
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 campaign_app = typer.Typer(no_args_is_help=True, help="Assessment campaigns: create, status, advance, plans, demo.")
 verify_app = typer.Typer(no_args_is_help=True, help="Verification: unreliable facts and report flags.")
 objection_app = typer.Typer(no_args_is_help=True, help="Objections, commissions and their decisions.")
-audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 db_app = typer.Typer(no_args_is_help=True, help="The store's schema (Alembic migrations).")
 bodies_app = typer.Typer(no_args_is_help=True, help="The registry of state bodies (CSV / XLSX).")
 users_app = typer.Typer(no_args_is_help=True, help="Users and their roles.")
 for _sub, _name in ((campaign_app, "campaign"), (verify_app, "verify"), (objection_app, "objection"),
-                    (audit_app, "audit"), (db_app, "db"), (bodies_app, "bodies"), (users_app, "users")):
+                    (db_app, "db"), (bodies_app, "bodies"), (users_app, "users")):
     app.add_typer(_sub, name=_name)
 
 
@@ -311,7 +309,10 @@ def campaign_status(campaign: Optional[str] = CAMPAIGN, database: Optional[str] 
 @campaign_app.command("advance")
 @guarded
 def campaign_advance(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABASE,
-                     actor: Optional[str] = ACTOR, on: Optional[str] = ON) -> None:
+                     actor: Optional[str] = ACTOR, on: Optional[str] = ON,
+                     output: Optional[Path] = typer.Option(None, "--output", "-o", help="when this step finalises: "
+                                                           "where to write the final rating (default "
+                                                           "NAME-final-rating.json here) and its anchor")) -> None:
     """Take the next step: open → close submissions → score → send drafts → finalise."""
     who = actor_name(actor)
     factory = open_store(database)
@@ -320,6 +321,16 @@ def campaign_advance(campaign: Optional[str] = CAMPAIGN, database: Optional[str]
         before = c.state
         after = campaigns.advance(s, c, who, at=effective(on))
     out.print(f"campaign {c.name}: {before} → {after}")
+    if after == "final":     # committed: the files are written only for a rating that is final in the store
+        with store.transaction(factory) as s:
+            c = campaigns.get_campaign(s, c.id)
+            written = campaigns.publish_rating(s, c, output or Path(f"{c.name}-final-rating.json"))
+            document = anchoring.document(campaigns.final_anchor(s, c))
+        out.print(f"final rating anchored: {anchoring.label(document)}; wrote " + ", ".join(map(str, written)),
+                  highlight=False)
+        if document["key_id"] is None:
+            err.print(f"[yellow]warning:[/] no anchor key ({anchoring.ENV_KEY} or {anchoring.ENV_KEY_FILE}): the "
+                      "checkpoint is not signed (`bagalau audit keygen`)", highlight=False)
 
 
 @campaign_app.command("plan")
@@ -360,7 +371,9 @@ def campaign_post_audit(action_id: int, status: str = typer.Option(..., help="do
 
 @campaign_app.command("demo")
 @guarded
-def campaign_demo(database: Optional[str] = DATABASE) -> None:
+def campaign_demo(database: Optional[str] = DATABASE,
+                  output: Optional[Path] = typer.Option(None, "--output", "-o", help="a folder for the final rating "
+                                                        "and its anchor file")) -> None:
     """Load the synthetic demo campaign (17 regions, 2012 IT methodology) into the store and run it end to end."""
     from bagalau.demo import SYNTHETIC_NOTE
     url = store.database_url(database)
@@ -381,6 +394,12 @@ def campaign_demo(database: Optional[str] = DATABASE) -> None:
         changed = [code for code in result.run_totals[0] if result.run_totals[0][code] != result.run_totals[-1][code]]
         out.print(f"the commission's decision changed the total of: {', '.join(changed)}")
         out.print(f"audit: {audit.verify_chain(s)}")
+        anchor = campaigns.final_anchor(s, c)
+        out.print(f"final rating anchored: {anchoring.label(anchoring.document(anchor))}", highlight=False)
+        if output is not None:
+            output.mkdir(parents=True, exist_ok=True)
+            written = campaigns.publish_rating(s, c, output / f"{c.name}-final-rating.json")
+            out.print("wrote " + ", ".join(map(str, written)), highlight=False)
         out.print(f"see more: bagalau campaign status -c {c.name}; bagalau rating -c {c.name}; bagalau audit show "
                   f"-c {c.name}" + ("" if database is None else f" --database {database}"))
 
@@ -535,12 +554,18 @@ def objection_list(campaign: Optional[str] = CAMPAIGN, database: Optional[str] =
 @app.command("rating")
 @guarded
 def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABASE,
-           as_json: bool = typer.Option(False, "--json")) -> None:
+           as_json: bool = typer.Option(False, "--json"),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="also write the rating to this JSON "
+                                                 "file; a final rating gets its anchor next to it "
+                                                 "(NAME.anchor.json)")) -> None:
     """The campaign's rating (final, or provisional from the latest run)."""
     factory = open_store(database)
     with store.transaction(factory) as s:
         c = campaigns.get_campaign(s, campaign)
         rows, final = campaigns.rating(s, c)
+        written = campaigns.publish_rating(s, c, output) if output is not None else []
+    for path in written:
+        err.print(f"wrote {path}", highlight=False)
     if as_json:
         out.print_json(data={"campaign": c.name, "methodology": c.methodology_id, "period": c.period, "final": final,
                              "rating": [row.__dict__ for row in rows]})
@@ -549,37 +574,4 @@ def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABAS
                   title=f"{c.name}: {'final rating' if final else 'PROVISIONAL rating (not final)'}")
     for row in rows:
         table.add_row(str(row.rank), row.body, row.name, row.total, row.grade or "")
-    out.print(table)
-
-
-@audit_app.command("verify")
-@guarded
-def audit_verify(database: Optional[str] = DATABASE) -> None:
-    """Recompute the hash chain; exit 1 if any entry was changed, inserted or deleted."""
-    factory = open_store(database)
-    with store.transaction(factory) as s:
-        report = audit.verify_chain(s)
-    if report.ok:
-        out.print(f"[green]{report}[/]")
-    else:
-        err.print(f"[red]{report}[/]")
-        raise typer.Exit(1)
-
-
-@audit_app.command("show")
-@guarded
-def audit_show(campaign: Optional[str] = CAMPAIGN, limit: int = typer.Option(50, help="the last N entries"),
-               database: Optional[str] = DATABASE, as_json: bool = typer.Option(False, "--json")) -> None:
-    """The audit log (all of it, or one campaign's entries)."""
-    factory = open_store(database)
-    with store.transaction(factory) as s:
-        campaign_id = campaigns.get_campaign(s, campaign).id if campaign else None
-        rows = audit.entries(s, campaign_id, limit)
-    if as_json:
-        out.print_json(data=[{"seq": e.seq, "timestamp": e.timestamp, "actor": e.actor, "action": e.action,
-                              "entity": e.entity, "payload": json.loads(e.payload), "hash": e.hash} for e in rows])
-        return
-    table = Table("seq", "time (UTC)", "actor", "action", "entity", "hash")
-    for e in rows:
-        table.add_row(str(e.seq), e.timestamp[:19], e.actor, e.action, e.entity, e.hash[:12])
     out.print(table)

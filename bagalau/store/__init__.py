@@ -2,7 +2,9 @@
 
 ``models`` holds the tables, ``immutability`` the append-only guards,
 ``accounts`` the tables of authentication, ``files`` the
-content-addressed evidence files, ``database`` the engine and sessions, ``audit`` the hash chain and
+content-addressed evidence files, ``database`` the engine and sessions,
+``audit`` the hash chain, ``records`` what each audit entry commits to (the
+rows it records), ``anchoring`` the signed checkpoints of the chain, and
 ``migrations`` the Alembic scripts. The names below are the store's API.
 """
 
@@ -18,7 +20,9 @@ from .database import (
                      transaction,
 )
 from .files import BlobStore, Evidence, EvidenceFile
+from . import records  # noqa: F401  (registers the session events that collect written rows)
 from .immutability import (
+                     APPEND_ONLY,
                      IMMUTABLE,
                      IMMUTABLE_TABLES,
                      PG_FUNCTION,
@@ -35,6 +39,7 @@ from .models import (
                      ENV_URL,
                      NAMING,
                      ROLES,
+                     Anchor,
                      AppliedPenaltyRow,
                      AuditEntry,
                      Base,
@@ -48,10 +53,12 @@ from .models import (
                      Decision,
                      EvaluatorAssignment,
                      Fact,
+                     FactRemoval,
                      ImprovementPlan,
                      Job,
                      Objection,
                      PlanAction,
+                     PlanCheck,
                      RunResult,
                      ScoringRun,
                      SubmissionVersion,
@@ -76,6 +83,7 @@ __all__ = [
     "Deadline",
     "SubmissionVersion",
     "Fact",
+    "FactRemoval",
     "ScoringRun",
     "RunResult",
     "AppliedPenaltyRow",
@@ -86,6 +94,7 @@ __all__ = [
     "Decision",
     "ImprovementPlan",
     "PlanAction",
+    "PlanCheck",
     "AuditEntry",
     "Job",
     "AuthSession",
@@ -94,6 +103,8 @@ __all__ = [
     "EvidenceFile",
     "Evidence",
     "BlobStore",
+    "Anchor",
+    "APPEND_ONLY",
     "IMMUTABLE",
     "IMMUTABLE_TABLES",
     "ImmutableRowError",

@@ -7,6 +7,12 @@ changing, inserting or deleting any entry breaks every hash after it.
 ``verify_chain`` recomputes the chain and names the first entry that does
 not match.
 
+An entry also commits to the content of the rows it records: ``record``
+puts, under the payload's ``records``, a hash of every campaign row written
+since the previous entry (see ``records``), so a row changed afterwards no
+longer matches the chain. Checkpoints of the chain's head, signed with a key
+kept outside the database, are in ``anchoring``.
+
 Entries are written with ``record`` in the same session, and so the same
 transaction, as the change they describe: the change and its entry are
 committed together or not at all. The entry's ``seq`` is the previous
@@ -26,6 +32,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bagalau.store import records as row_records
 from bagalau.store.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -54,8 +61,13 @@ def entry_hash(prev_hash: str, seq: int, timestamp: str, actor: str, action: str
 
 def record(session: Session, actor: str, action: str, entity: str, payload: dict | None = None,
            *, campaign_id: int | None = None, at: datetime | None = None) -> AuditEntry:
-    """Append one entry to the chain, in the session's transaction."""
+    """Append one entry to the chain, in the session's transaction, committing to the rows
+    written since the previous entry."""
     session.flush()  # the change being described gets its ids first
+    committed = row_records.take(session)
+    if committed:
+        payload = {**(payload or {})}
+        payload["records"] = [*payload.get("records", []), *committed]
     last = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
     seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
     moment = (at or datetime.now(timezone.utc))

@@ -1,14 +1,32 @@
 """Append-only tables: the ORM refuses UPDATE and DELETE of them, and so do database
-triggers on SQLite and PostgreSQL."""
+triggers on SQLite and PostgreSQL.
+
+``APPEND_ONLY`` is every table that holds a result or a decision (the README lists
+them with the reason), plus the audit log and the anchors. The campaign's own row
+(its state), its members (report flags) and its deadlines (resolved as events
+happen) stay mutable: they are workflow, and the audit chain commits to every
+version of them (``records``). The registry (bodies, users) is mutable too."""
 
 from __future__ import annotations
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 
 from .models import (
+    Anchor,
     AppliedPenaltyRow,
     AuditEntry,
     Base,
+    Commission,
+    CommissionMember,
+    Conclusion,
+    Decision,
+    EvaluatorAssignment,
+    Fact,
+    FactRemoval,
+    ImprovementPlan,
+    Objection,
+    PlanAction,
+    PlanCheck,
     RunResult,
     ScoringRun,
     SubmissionVersion,
@@ -16,8 +34,12 @@ from .models import (
 
 # --- immutability -------------------------------------------------------------------
 
-IMMUTABLE = (SubmissionVersion, ScoringRun, RunResult, AppliedPenaltyRow, AuditEntry)
+RESULTS_AND_DECISIONS = (SubmissionVersion, Fact, FactRemoval, ScoringRun, RunResult, AppliedPenaltyRow, Conclusion,
+                         Objection, Commission, CommissionMember, Decision, ImprovementPlan, PlanAction, PlanCheck,
+                         EvaluatorAssignment)
+IMMUTABLE = (*RESULTS_AND_DECISIONS, AuditEntry, Anchor)
 IMMUTABLE_TABLES = tuple(model.__tablename__ for model in IMMUTABLE)
+APPEND_ONLY = tuple(model.__tablename__ for model in RESULTS_AND_DECISIONS)
 
 
 class ImmutableRowError(RuntimeError):
@@ -26,8 +48,14 @@ class ImmutableRowError(RuntimeError):
 
 def _refuse(kind: str):
     def listener(mapper, connection, target):
+        if kind == "update" and not _columns_changed(inspect(target)):
+            return    # only a collection of it changed (e.g. members appended): no UPDATE of its row
         raise ImmutableRowError(f"{target.__tablename__} rows are written once and never {kind}d")
     return listener
+
+
+def _columns_changed(state) -> bool:
+    return any(state.attrs[prop.key].history.has_changes() for prop in state.mapper.column_attrs)
 
 
 for _model in IMMUTABLE:

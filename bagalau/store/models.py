@@ -10,9 +10,18 @@ same schema.
 
 Rules the tables carry:
 
-* submissions, scoring runs, run results, applied penalties and the audit
-  log are written once and never updated: the ORM refuses an UPDATE or
-  DELETE of them, and database triggers refuse them too;
+* every table that holds a result or a decision (``immutability.APPEND_ONLY``:
+  submissions, facts and their removals, scoring runs, run results,
+  applied penalties, conclusions, objections, commissions and their
+  members, decisions, improvement plans, their actions and checks,
+  evaluator assignments), the audit log and the anchors are written once
+  and never updated: the ORM refuses an UPDATE or DELETE of them, and
+  database triggers refuse them too. A correction is a new row that
+  supersedes: a fact is removed by a ``FactRemoval``, an objection is
+  decided by its ``Decision``, a plan action is checked by a ``PlanCheck``;
+* every row of a campaign table is committed to by the audit entry that
+  records its writing (``records``), so a change made behind the
+  application's back is found by ``bagalau audit verify``;
 * a submission's (campaign, body, version) is unique, and so is an audit
   entry's sequence number: two writers that both read "version 3 is the
   latest" cannot both write version 4 (optimistic locking);
@@ -230,7 +239,23 @@ class Fact(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(128))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    removed_by_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+
+    removal: Mapped["FactRemoval | None"] = relationship(back_populates="fact", uselist=False)
+
+    @property
+    def removed_by_decision_id(self) -> int | None:
+        return self.removal.decision_id if self.removal is not None else None
+
+
+class FactRemoval(Base):
+    """A commission's decision removes an unreliable fact: a new row, the fact itself is never changed."""
+
+    __tablename__ = "fact_removals"
+
+    fact_id: Mapped[int] = mapped_column(ForeignKey("facts.id"), primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+
+    fact: Mapped[Fact] = relationship(back_populates="removal")
 
 
 class ScoringRun(Base):
@@ -247,10 +272,14 @@ class ScoringRun(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON)
     input_versions: Mapped[dict[str, Any]] = mapped_column(JSON)    # body -> submission id
     fact_ids: Mapped[list[Any]] = mapped_column(JSON)
+    flags: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)   # body -> report flags it was scored with
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The commission decision this run rescores after; the link lives here, written with the run,
+    # so that the decision is never updated. use_alter: decisions → objections → conclusions → runs.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", use_alter=True), index=True)
 
     results: Mapped[list["RunResult"]] = relationship(order_by="RunResult.body_code")
 
@@ -313,7 +342,13 @@ class Objection(Base):
     filed_by: Mapped[str] = mapped_column(String(128))
     filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))             # filed | accepted | rejected
+
+    decision: Mapped["Decision | None"] = relationship(back_populates="objection", uselist=False)
+
+    @property
+    def status(self) -> str:
+        """filed, or the decision's outcome (accepted | rejected): the objection row never changes."""
+        return self.decision.outcome if self.decision is not None else "filed"
 
 
 class Commission(Base):
@@ -352,8 +387,16 @@ class Decision(Base):
     input_changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decided_by: Mapped[str] = mapped_column(String(128))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_runs.id"))
     reverification_due: Mapped[date | None] = mapped_column(Date)
+
+    objection: Mapped[Objection] = relationship(back_populates="decision")
+    run: Mapped["ScoringRun | None"] = relationship(primaryjoin="ScoringRun.decision_id == Decision.id",
+                                                    uselist=False, viewonly=True)
+
+    @property
+    def run_id(self) -> int | None:
+        """The rescoring run this decision caused (it names the decision), if any."""
+        return self.run.id if self.run is not None else None
 
 
 class ImprovementPlan(Base):
@@ -378,9 +421,40 @@ class PlanAction(Base):
     action: Mapped[str] = mapped_column(Text)
     responsible: Mapped[str] = mapped_column(Text)
     deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="planned")   # planned | done | partly | not_done
-    checked_in_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
-    check_note: Mapped[str | None] = mapped_column(Text)
+
+    checks: Mapped[list["PlanCheck"]] = relationship(order_by="PlanCheck.id")
+
+    @property
+    def last_check(self) -> "PlanCheck | None":
+        return self.checks[-1] if self.checks else None
+
+    @property
+    def status(self) -> str:
+        """planned, or the latest check's finding (done | partly | not_done)."""
+        return self.last_check.status if self.last_check else "planned"
+
+    @property
+    def check_note(self) -> str | None:
+        return self.last_check.note if self.last_check else None
+
+    @property
+    def checked_in_campaign_id(self) -> int | None:
+        return self.last_check.campaign_id if self.last_check else None
+
+
+class PlanCheck(Base):
+    """The post-audit's finding on one plan action, in the next campaign (2012 §108, §111).
+    A later check supersedes an earlier one; none is ever changed."""
+
+    __tablename__ = "plan_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))             # done | partly | not_done
+    note: Mapped[str | None] = mapped_column(Text)
+    checked_by: Mapped[str] = mapped_column(String(128))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):
@@ -417,3 +491,20 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Anchor(Base):
+    """A checkpoint of the audit chain's head, signed (HMAC-SHA256) with a key held outside
+    the database (``anchoring``). Not part of the chain: its signature protects it."""
+
+    __tablename__ = "anchors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[str] = mapped_column(String(40))        # ISO 8601, UTC, as signed
+    reason: Mapped[str] = mapped_column(Text)
+    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    entries: Mapped[int] = mapped_column(Integer)               # the seq of the head entry
+    head: Mapped[str] = mapped_column(String(64))
+    fingerprints: Mapped[str] = mapped_column(Text)             # 8 hex digits of every entry's hash, in order
+    key_id: Mapped[str | None] = mapped_column(String(64))      # None: unsigned (no key was configured)
+    mac: Mapped[str | None] = mapped_column(String(64))

@@ -56,7 +56,8 @@ def test_demo_campaign_end_to_end(empty_url):
     assert "audit log OK" in bagalau(empty_url, "audit", "verify").output
 
 
-def test_the_whole_cycle_by_hand(empty_url, tmp_path):
+def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                  # finalising writes the rating and its anchor here
     db_url = empty_url
     bagalau(db_url, "db", "upgrade")
     doc = document()
@@ -98,7 +99,9 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path):
                                            "--reasoning", "ok", "--remove-fact", "1", "--as", "com1").output
     result = bagalau(db_url, "campaign", "advance", "--as", "eva", "--on", "2013-06-05", ok=False)
     assert "objection window is open until 2013-06-07" in result.output
-    assert "final" in bagalau(db_url, "campaign", "advance", "--as", "eva", "--on", "2013-06-10").output
+    finalised = bagalau(db_url, "campaign", "advance", "--as", "eva", "--on", "2013-06-10").output
+    assert "commission → final" in finalised and "final rating anchored" in finalised
+    assert json.loads((tmp_path / "c2012-final-rating.anchor.json").read_text())["entries"] > 0
     assert "final rating" in bagalau(db_url, "rating").output
     assert "plan #1" in bagalau(db_url, "campaign", "plan", "akmola", "--action", "Fix EDMS|IT head|2013-12-01",
                                 "--as", "rep-akmola").output

@@ -16,10 +16,10 @@ import time
 import pytest
 from sqlalchemy import event, func, select
 
-from bagalau.store import audit
+from bagalau.store import anchoring, audit
 from bagalau import campaigns
 from bagalau import store
-from support.campaign import EVALUATOR, build, raw_inputs, report, representative, step
+from support.campaign import EVALUATOR, at, build, raw_inputs, report, representative, step
 from support.store import *  # noqa: F401,F403
 
 CHILD = textwrap.dedent("""
@@ -85,6 +85,69 @@ def test_a_scoring_run_killed_half_way_leaves_no_snapshot(db_url, factory, tmp_p
     assert run.number == 1
     runs, results, _, state, chain, _ = _snapshot_rows(factory, campaign_id)
     assert (runs, results, state, chain.ok) == (1, 17, "scored", True)
+
+
+FINALISING_CHILD = textwrap.dedent("""
+    import sys, time
+    from sqlalchemy import event
+    from bagalau import campaigns, store
+    from bagalau.demo.campaign import at
+    from bagalau.store import anchoring
+    url, campaign_id, marker, evaluator = sys.argv[1:5]
+    factory = store.make_sessionmaker(store.make_engine(url))
+    ring = anchoring.Keyring()
+    ring.add_line("k1:" + "11" * 32, "test")
+
+    @event.listens_for(store.Anchor, "after_insert")
+    def pause_before_commit(mapper, connection, target):
+        open(marker, "w").write("final conclusions, state and checkpoint written; not committed")
+        time.sleep(120)                       # the parent kills us here
+
+    with store.transaction(factory) as s:
+        campaigns.finalise(s, campaigns.get_campaign(s, int(campaign_id)), evaluator, at=at(6, 12), keyring=ring)
+""")
+
+
+def _final_state(factory, campaign_id):
+    from bagalau.campaigns import integrity
+    with store.transaction(factory) as s:
+        c = campaigns.get_campaign(s, campaign_id)
+        finals = s.execute(select(func.count()).select_from(store.Conclusion)
+                           .where(store.Conclusion.kind == "final")).scalar()
+        anchors = s.execute(select(func.count()).select_from(store.Anchor)).scalar()
+        return c.state, finals, anchors, integrity.verify_store(s, keyring=anchoring.Keyring())
+
+
+def test_finalising_killed_before_its_commit_leaves_no_half_final_state(db_url, factory, tmp_path):
+    """kill -9 when the final conclusions, the state change and the signed checkpoint are all
+    written but not committed: afterwards the campaign is as it was before finalising, the
+    store verifies, and finalising again completes."""
+    campaign_id, _ = build(factory, codes=["akmola", "aktobe", "astana"])
+    step(factory, campaign_id, lambda s, c: campaigns.run_scoring(s, c, EVALUATOR, at=at(5, 20)))
+    step(factory, campaign_id, lambda s, c: campaigns.send_draft_conclusions(s, c, EVALUATOR, at=at(5, 31)))
+    marker, script = tmp_path / "written", tmp_path / "finalise.py"
+    script.write_text(FINALISING_CHILD)
+    child = subprocess.Popen([sys.executable, str(script), db_url, str(campaign_id), str(marker), EVALUATOR],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, child.stderr.read().decode()
+            assert time.monotonic() < deadline, "the child never reached the end of finalising"
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL
+    state, finals, anchors, report = _final_state(factory, campaign_id)
+    assert (state, finals, anchors) == ("drafts_sent", 0, 0)
+    assert report.ok, report.findings
+    step(factory, campaign_id, lambda s, c: campaigns.finalise(s, c, EVALUATOR, at=at(6, 12)))
+    state, finals, anchors, report = _final_state(factory, campaign_id)
+    assert (state, finals, anchors) == ("final", 3, 1)
+    assert report.ok and report.stored_anchors == 1, report.findings
 
 
 def test_an_error_half_way_through_a_run_writes_nothing(factory):

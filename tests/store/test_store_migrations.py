@@ -7,19 +7,22 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from bagalau.store import migrations
 from bagalau import store
+from bagalau.campaigns import integrity
+from bagalau.store import anchoring, audit, migrations
 from bagalau.cli import app
+from support.campaign import EVALUATOR, finished
 from support.store import *  # noqa: F401,F403
 
 TABLES = {"bodies", "users", "campaigns", "campaign_bodies", "evaluator_assignments", "deadlines", "submissions",
           "auth_sessions", "api_tokens", "setup_tokens", "evidence_files", "evidence", "jobs",
           "facts", "scoring_runs", "run_results", "penalties_applied", "conclusions", "objections", "commissions",
-          "commission_members", "decisions", "improvement_plans", "plan_actions", "audit_log"}
+          "commission_members", "decisions", "improvement_plans", "plan_actions", "audit_log", "fact_removals",
+          "plan_checks", "anchors"}
 
 
 def _tables(engine) -> set[str]:
@@ -86,3 +89,42 @@ def test_a_non_embedded_database_behind_the_schema_is_not_used(empty_url):
     else:
         assert result.exit_code == 2 and "run `bagalau db upgrade`" in result.output
     assert "Traceback" not in result.output
+
+
+def test_data_moves_down_to_0002_and_back(empty_url):
+    """0003 turns the columns that were changed in place into rows that supersede. Down to
+    0002 and up again keeps what they said, and the store still verifies: the upgrade
+    commits to every row as it stands (a ``store.commit`` entry), and the anchor exported
+    before still matches the chain it covers."""
+    ring = anchoring.Keyring()
+    ring.add_line("m:" + "42" * 32, "test")
+    engine = store.make_engine(empty_url)
+    migrations.upgrade(engine)
+    factory = store.make_sessionmaker(engine)
+    ids = finished(factory, codes=["akmola", "aktobe"], keyring=ring)
+    with store.transaction(factory) as s:
+        anchor = anchoring.document(anchoring.stored(s)[0])
+        second_run = s.execute(text("SELECT id FROM scoring_runs WHERE number = 2")).scalar()
+    migrations.downgrade(engine, "0002")
+    with engine.connect() as c:
+        one = lambda sql: c.execute(text(sql)).one()  # noqa: E731
+        assert one(f"SELECT status FROM objections WHERE id = {ids['objection']}") == ("accepted",)
+        assert [tuple(r) for r in c.execute(text("SELECT id, removed_by_decision_id FROM facts ORDER BY id"))] == [
+            (ids["facts"][0], ids["decision"]), (ids["facts"][1], None)]
+        assert one(f"SELECT run_id FROM decisions WHERE id = {ids['decision']}") == (second_run,)
+        assert one(f"SELECT status, checked_in_campaign_id, check_note FROM plan_actions WHERE id = {ids['action']}"
+                   ) == ("done", ids["next"], "seen on site")
+    migrations.upgrade(engine)
+    with store.transaction(factory) as s:
+        assert s.get(store.Objection, ids["objection"]).status == "accepted"
+        assert [f.removed_by_decision_id for f in s.execute(select(store.Fact).order_by(store.Fact.id)).scalars()] \
+            == [ids["decision"], None]
+        assert s.get(store.Decision, ids["decision"]).run_id == second_run
+        action = s.get(store.PlanAction, ids["action"])
+        assert (action.status, action.check_note, action.checked_in_campaign_id) == ("done", "seen on site", ids["next"])
+        assert action.last_check.checked_by == EVALUATOR
+        report = integrity.verify_store(s, [anchor], ring)
+        assert audit.entries(s)[-1].action == "store.commit"
+    assert report.ok, report.findings
+    assert any("predates flag snapshots" in w for w in report.warnings)
+    engine.dispose()

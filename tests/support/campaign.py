@@ -56,3 +56,45 @@ def step(factory, campaign_id: int, action):
     """One step in its own transaction, as the CLI does it."""
     with store.transaction(factory) as s:
         return action(s, campaigns.get_campaign(s, campaign_id))
+
+
+THREE = ["akmola", "aktobe", "astana"]
+
+
+def _claimed(raw: dict) -> str:
+    """An App 1 criterion-1 direction the body claims (true), for a fact to deny."""
+    return next(f"app1_r1_d{d}" for d in range(1, 6) if raw.get(f"app1_r1_d{d}") is True)
+
+
+def finished(factory, codes: list[str] = THREE, keyring=None) -> dict:
+    """A campaign taken through every step, so that every table that holds a result or a
+    decision has rows: two unreliable facts (one later removed), a report flag, two scoring
+    runs, draft and final conclusions (with a signed checkpoint when ``keyring`` has a key),
+    an objection, its commission and decision, an improvement plan, and a next campaign that
+    checked the plan. Returns the ids."""
+    campaign_id, doc = build(factory, codes=codes)
+    first, second = codes[0], codes[1]
+    facts = [step(factory, campaign_id, lambda s, c, body=body: campaigns.add_fact(
+        s, c, body, _claimed(raw_inputs(doc, body)), False, f"On-site visit act ({body})", EVALUATOR,
+        at=at(4, 10))).id for body in (first, second)]
+    step(factory, campaign_id, lambda s, c: campaigns.flag_incomplete(s, c, second, ["App 3"], EVALUATOR,
+                                                                       at=at(4, 11)))
+    step(factory, campaign_id, lambda s, c: campaigns.run_scoring(s, c, EVALUATOR, at=at(5, 20)))
+    step(factory, campaign_id, lambda s, c: campaigns.send_draft_conclusions(s, c, EVALUATOR, at=at(5, 31)))
+    objection = step(factory, campaign_id, lambda s, c: campaigns.file_objection(
+        s, c, first, "the measure is in the approved plan", ["plan (demo)"], representative(first), at=at(6, 3)))
+    step(factory, campaign_id, lambda s, c: campaigns.appoint_commission(s, c, first, [COMMISSION[0]], EVALUATOR,
+                                                                          at=at(6, 4)))
+    decision = step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
+        s, c, objection.id, COMMISSION[0], outcome="accepted", reasoning="the plan confirms it",
+        remove_facts=[facts[0]], at=at(6, 5)))
+    step(factory, campaign_id, lambda s, c: campaigns.finalise(s, c, EVALUATOR, at=at(6, 12), keyring=keyring))
+    plan = step(factory, campaign_id, lambda s, c: campaigns.record_improvement_plan(
+        s, c, first, [{"action": "Register documents on the day", "responsible": "Office head",
+                       "deadline": "2013-09-30"}], representative(first), at=at(7, 1)))
+    next_id, _ = build(factory, codes=codes, name="next", previous=campaign_id, until="created")
+    action_id = plan.actions[0].id
+    step(factory, next_id, lambda s, c: campaigns.check_post_audit(s, c, action_id, "done", "seen on site",
+                                                                    EVALUATOR, at=at(1, 20)))
+    return {"campaign": campaign_id, "next": next_id, "facts": facts, "objection": objection.id,
+            "decision": decision.id, "plan": plan.id, "action": action_id}

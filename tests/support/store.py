@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from contextlib import contextmanager
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -102,3 +103,38 @@ def engine(db_url):
 @pytest.fixture
 def factory(engine):
     return store.make_sessionmaker(engine)
+
+
+@contextmanager
+def fresh_database(backend: str, folder):
+    """A fresh, empty database for a longer-lived fixture: yields its URL, drops it after."""
+    url, drop = _fresh_url(backend, folder)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@contextmanager
+def as_attacker(engine):
+    """A connection as someone with direct access to the database would use it: foreign
+    keys unchecked and the append-only triggers dropped, in one transaction that is rolled
+    back afterwards (SQLite and PostgreSQL both roll back DDL)."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        transaction = connection.begin()
+        if sqlite:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        store.drop_triggers(connection, function=False)
+        try:
+            yield connection
+        finally:
+            transaction.rollback()
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()

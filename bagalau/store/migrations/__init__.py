@@ -37,11 +37,39 @@ def current(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+class MigrationError(RuntimeError):
+    pass
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
-        command.upgrade(config(connection), revision)
+    _migrate(engine, lambda connection: command.upgrade(config(connection), revision))
 
 
 def downgrade(engine: Engine, revision: str = "-1") -> None:
-    with engine.begin() as connection:
-        command.downgrade(config(connection), revision)
+    _migrate(engine, lambda connection: command.downgrade(config(connection), revision))
+
+
+def _migrate(engine: Engine, run) -> None:
+    """Run migrations in one transaction. On SQLite, whose ALTER TABLE is limited, Alembic
+    rebuilds a table to change it; SQLite's own procedure for that switches foreign keys
+    off for the rebuild, checks them before the commit, and opens the transaction
+    explicitly (the sqlite3 module would otherwise commit each DDL statement on its own)."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                if sqlite:
+                    connection.exec_driver_sql("BEGIN")
+                run(connection)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise MigrationError(f"the migration would leave {len(broken)} broken foreign key(s), "
+                                             f"e.g. {tuple(broken[0])}; nothing was changed")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
