@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from bagalau.engine import catalog
 from bagalau.engine.inputs import Submission, ValidatedInputs, validate
-from bagalau.engine.scoring import AppliedPenalty, BodyScore, Scorer, ScoringError, _text
+from bagalau.engine.explanations import number_text as _text
+from bagalau.engine.scoring import AppliedPenalty, BodyScore, Scorer, ScoringError
 
 _ZERO = Decimal(0)
 

@@ -14,12 +14,15 @@ from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, Decima
                      DivisionUndefined, InvalidOperation)
 from typing import Any
 
+from bagalau.engine.checklists import score_checklist
 from bagalau.engine.compiled import CompiledMethodology, CompiledNode, DefinitionError, entered_input_id
+from bagalau.engine.explanations import EXPLANATION_SCHEMA, ExplanationWriter, number_text as _text
 from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
+from bagalau.engine.penalties import AppliedPenalty, PenaltyError, sum_penalties
 
 _ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _ZERO = Decimal(0)
-EXPLANATION_SCHEMA = "bagalau.explanation/1"
+__all__ = ["AppliedPenalty", "BodyScore", "EXPLANATION_SCHEMA", "Scorer", "ScoringError", "normalise_option_key"]
 
 
 class ScoringError(ValueError):
@@ -28,17 +31,6 @@ class ScoringError(ValueError):
     def __init__(self, body: str, node: str, reason: str):
         super().__init__(f"body '{body}', node {node}: {reason}")
         self.body, self.node, self.reason = body, node, reason
-
-
-@dataclass
-class AppliedPenalty:
-    """A penalty recorded against a body (by a campaign's verification)."""
-
-    rule: str
-    count: int | Decimal = 1
-    node: str | None = None            # the top-level direction, for scope "direction"
-    reference: str = ""                # the fact, document or deadline it rests on
-    amount: Decimal | None = None      # points per occurrence, for rules whose amount is entered
 
 
 @dataclass
@@ -76,9 +68,6 @@ class Scorer:
         self.rounding_mode = _ROUNDING_MODES[rounding.mode]
         self.round_nodes = rounding.stage == "node"
         self._ordered = [(node_id, compiled.nodes[node_id]) for node_id in compiled.order]
-        self._static_entries: dict[str, dict] = {}
-        self._sources: dict[str, str] = {}
-        self._rounding_dump = self.methodology.rounding.model_dump()
         self._with_applicability_rules = [(node_id, c) for node_id, c in compiled.nodes.items()
                                           if c.not_applicable is not None]
         self.base_namespace = {
@@ -96,6 +85,7 @@ class Scorer:
             self.base_namespace.update(check.rule.constants)
         if compiled.total_formula:
             self.base_namespace.update(compiled.total_formula.constants)
+        self.writer = ExplanationWriter(compiled, self.options, self.round, self._aggregate_mode)
 
     def _resolve_options(self, chosen: dict[str, str]) -> dict[str, str]:
         resolved = {key: option.default for key, option in self.methodology.options.items()}
@@ -137,7 +127,11 @@ class Scorer:
         context = EvaluationContext(self.methodology.bands, scores)
         namespace[CONTEXT_NAME] = context
         not_applicable, weights, redistribution_notes = self._applicability(namespace)
-        direction_penalties, total_penalty, penalty_lines = self._penalties(body_id, penalties or [])
+        try:
+            direction_penalties, total_penalty, penalty_lines = sum_penalties(
+                self.methodology, self.compiled.top_level, penalties or [])
+        except PenaltyError as exc:
+            raise ScoringError(body_id, exc.node, exc.reason) from None
         outcomes: dict[str, _NodeOutcome] = {}
         for node_id, compiled in self._ordered:
             if context.notes:
@@ -175,7 +169,7 @@ class Scorer:
         grades = self._grades(total, scores)
         explanation = None
         if explain:
-            explanation = self._explanation(body_id, name, total, outcomes, weights, period)
+            explanation = self.writer.explanation(body_id, name, total, outcomes, weights, period)
             explanation["total_before_penalties"] = _text(before_penalties)
             explanation["penalties"] = penalty_lines
             explanation["grades"] = grades
@@ -198,77 +192,6 @@ class Scorer:
                     break
         return graded
 
-    def _penalties(self, body_id: str, applied: list[AppliedPenalty]):
-        """Sum the penalties: per rule (and direction, for rules capped per
-        direction), each rule capped by its own cap, then rules sharing a cap
-        group capped together. Returns the amount per direction node with its
-        notes, the amount off the total, and the explanation lines."""
-        groups: dict[tuple[str, str | None], list[AppliedPenalty]] = {}
-        for penalty in applied:
-            rule = self._penalty_rule(body_id, penalty)
-            groups.setdefault((penalty.rule, penalty.node if rule.scope == "direction" else None), []).append(penalty)
-        amounts: dict[tuple[str | None, str | None], Decimal] = {}   # (cap group or rule, node) -> amount
-        notes: dict[str | None, list[dict]] = {}
-        lines: list[dict] = []
-        for (rule_id, node_id), items in groups.items():
-            rule = self.methodology.penalties[rule_id]
-            count = sum((Decimal(item.count) for item in items), _ZERO)
-            if rule.replaces_value:
-                amount, capped, text = _ZERO, False, (
-                    f"{rule.name.get('en')}: {_text(count)} fact(s); the verified values replaced the reported "
-                    f"ones ({rule.paragraph})")
-            else:
-                raw = sum(((item.amount if rule.amount_entered else rule.points) * Decimal(item.count)
-                           for item in items), _ZERO)
-                capped = rule.cap is not None and raw > rule.cap
-                amount = rule.cap if capped else raw
-                each = "entered amounts" if rule.amount_entered else f"{_text(count)} × {_text(rule.points)}"
-                text = (f"penalty {rule.name.get('en')}: {each} = {_text(raw)}"
-                        + (f", capped at {_text(rule.cap)}" if capped else "") + f" ({rule.paragraph})")
-            key = (f"group:{rule.cap_group}" if rule.cap_group else f"rule:{rule_id}", node_id)
-            amounts[key] = amounts.get(key, _ZERO) + amount
-            notes.setdefault(node_id, []).append({"code": "penalty", "text": text})
-            lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
-                          "count": _text(count), "points_each": _text(rule.points) if rule.points is not None else None,
-                          "cap": _text(rule.cap) if rule.cap is not None else None, "capped": capped,
-                          "cap_group": rule.cap_group, "amount": _text(amount), "paragraph": rule.paragraph,
-                          "text": text, "references": [item.reference for item in items if item.reference]})
-        per_direction: dict[str, tuple[Decimal, list[dict]]] = {}
-        off_total = _ZERO
-        for (key, node_id), amount in amounts.items():
-            if key.startswith("group:"):
-                group = key[len("group:"):]
-                cap = self.methodology.penalty_caps[group]
-                if amount > cap:
-                    notes.setdefault(node_id, []).append({
-                        "code": "penalty_cap", "text": f"penalties of group '{group}' add up to {_text(amount)}, "
-                                                      f"capped at {_text(cap)}"})
-                    lines.append({"rule": f"cap group {group}", "node": node_id, "capped": True,
-                                  "amount": _text(cap - amount), "text": f"capped at {_text(cap)}"})
-                    amount = cap
-            if node_id is None:
-                off_total += amount
-            else:
-                previous, _ = per_direction.get(node_id, (_ZERO, []))
-                per_direction[node_id] = (previous + amount, notes.get(node_id, []))
-        return per_direction, off_total, lines
-
-    def _penalty_rule(self, body_id: str, penalty: AppliedPenalty):
-        rule = self.methodology.penalties.get(penalty.rule)
-        if rule is None:
-            raise ScoringError(body_id, penalty.node or "-", f"unknown penalty '{penalty.rule}'; "
-                               f"this edition has: {', '.join(self.methodology.penalties) or 'none'}")
-        if rule.scope == "direction" and penalty.node not in self.compiled.top_level:
-            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' is capped per direction "
-                               f"and needs one of {', '.join(self.compiled.top_level)}")
-        if rule.amount_entered and penalty.amount is None:
-            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' needs the entered amount")
-        if not rule.amount_entered and penalty.amount is not None:
-            raise ScoringError(body_id, penalty.node or "-", f"penalty '{penalty.rule}' has fixed points "
-                               f"({rule.points}); an amount cannot be entered")
-        if Decimal(penalty.count) < 0 or (penalty.amount is not None and penalty.amount < 0):
-            raise ScoringError(body_id, penalty.node or "-", "a penalty count or amount cannot be negative")
-        return rule
 
     def _applicability(self, namespace):
         not_applicable: set[str] = set()
@@ -337,7 +260,7 @@ class Scorer:
             return outcome
         namespace["weight"] = weight
         if node.checklist is not None:
-            outcome = self._checklist(compiled, namespace, weight, explain)
+            outcome = self._checklist(compiled, namespace, explain)
         elif compiled.formula is not None:
             try:
                 for name, variable in compiled.variables:
@@ -450,69 +373,16 @@ class Scorer:
                                   "text": f"{outcome.score.normalize():f} raised to the floor {low.normalize():f}"})
             outcome.score = low
 
-    # --- checklists (App 6 style) -----------------------------------------------
-
-    def _checklist(self, compiled: CompiledNode, namespace, weight, explain) -> _NodeOutcome:
+    def _checklist(self, compiled: CompiledNode, namespace, explain) -> _NodeOutcome:
         rule = compiled.node.checklist
-        layout = self.compiled.checklist_layouts[compiled.node.id]
-        rescale = self._checklist_rescale(rule, layout, namespace)
-        per_defect, cap_share = rule.deduction_per_defect, rule.deduction_cap_share
-        total = _ZERO
-        detail: list[dict] = []
-        for version, sections in layout.items():
-            version_total = _ZERO
-            shown = []
-            for section in sections:
-                section_weight = section.weight * rescale
-                if section.conditional and not namespace.get(section.applies_id, True):
-                    if rescale == 1:  # "full" reading: the section counts as met
-                        version_total += section_weight
-                    if explain:
-                        shown.append({"section": section.section_id, "applies": False, "weight": _text(section_weight),
-                                      "score": _text(section_weight if rescale == 1 else _ZERO)})
-                    continue
-                values = section.present(namespace)
-                present = len(values) - values.count(_ZERO)
-                defects = namespace[section.defects_id]
-                earned = section_weight * present / len(values)
-                deduction = min(per_defect * defects, cap_share * section_weight)
-                section_score = earned - deduction if earned > deduction else _ZERO
-                version_total += section_score
-                if explain:
-                    shown.append({
-                        "section": section.section_id, "weight": _text(section_weight), "items": len(values),
-                        "present": present, "earned": _text(earned), "defects": _text(defects),
-                        "deduction": _text(deduction), "deduction_capped": per_defect * defects > deduction,
-                        "score": _text(section_score),
-                        "missing": [label for label, value in zip(section.item_labels, values) if not value]})
-            total += version_total
-            if explain:
-                detail.append({"version": version, "score": _text(version_total), "sections": shown})
-        scale = Decimal(eval(compiled.checklist_scale.code, namespace))
-        outcome = _NodeOutcome(scale * total, detail=detail if explain else None)
-        if explain:
-            capped = sum(1 for v in detail for s in v["sections"] if s.get("deduction_capped"))
-            outcome.notes.append({"code": "checklist",
-                                  "text": f"{rule.scale} × Σ(section scores over {', '.join(rule.versions)}) = "
-                                          f"{rule.scale} × {_short(total)}; per section: W × present/items − "
-                                          f"min({per_defect.normalize():f} × defects, "
-                                          f"{cap_share.normalize():f} × W), floored at 0"
-                                          + (f"; deduction capped in {capped} section(s)" if capped else "")})
-        return outcome
-
-    def _checklist_rescale(self, rule, layout, namespace) -> Decimal:
-        """Under the 'rescale' reading, sections that apply share the whole
-        version total; under 'full', a section that does not apply counts as met."""
         reading = self.options.get(rule.sections_option, rule.sections_not_applicable) \
             if rule.sections_option else rule.sections_not_applicable
-        if reading != "rescale" or not layout:
-            return Decimal(1)
-        sections = next(iter(layout.values()))
-        applying = sum((s.weight for s in sections if not s.conditional or namespace.get(s.applies_id, True)), _ZERO)
-        whole = sum((s.weight for s in sections), _ZERO)
-        return whole / applying if applying else Decimal(1)
+        score, detail, notes = score_checklist(
+            rule, self.compiled.checklist_layouts[compiled.node.id], reading,
+            lambda total: Decimal(eval(compiled.checklist_scale.code, namespace)) * total, namespace, explain)
+        return _NodeOutcome(score, notes, detail=detail)
 
-    # --- total and explanation ------------------------------------------------
+    # --- total ----------------------------------------------------------------
 
     def _total(self, namespace, scores) -> Decimal:
         if self.compiled.total_formula is not None:
@@ -524,88 +394,6 @@ class Scorer:
 
     def _aggregate_mode(self, default: str, option: str | None) -> str:
         return self.options.get(option, default) if option else default
-
-    def _static_entry(self, node) -> dict:
-        """The parts of a node's explanation that are the same for every body."""
-        cached = self._static_entries.get(node.id)
-        if cached is None:
-            cached = {
-                "id": node.id,
-                "name": node.name.model_dump(exclude_none=True),
-                "kind": node.kind,
-                "max": _text(node.max),
-                "paragraph": node.paragraph,
-                "provenance": node.provenance,
-                "readings": node.readings,
-                "_formula": node.formula or (f"checklist {node.checklist.checklist}" if node.checklist else
-                                             f"{self._aggregate_mode(node.aggregate, node.aggregate_option)} of "
-                                             f"{', '.join(c.id for c in node.children)}"
-                                             if node.children else None),
-                "_provisional": ({"code": "provisional",
-                                  "text": f"provisional: {node.note or 'the formula was reconstructed'}"}
-                                 if node.provenance == "reconstructed" else None),
-            }
-            self._static_entries[node.id] = cached
-        return cached
-
-    def _explanation(self, body_id, name, total, outcomes, weights, period) -> dict:
-        methodology = self.methodology
-        inputs = self.compiled.inputs
-
-        def render(node) -> dict:
-            static = self._static_entry(node)
-            outcome = outcomes[node.id]
-            notes = outcome.notes if static["_provisional"] is None else [static["_provisional"], *outcome.notes]
-            entry = {
-                "id": static["id"],
-                "name": static["name"],
-                "kind": static["kind"],
-                "score": format(self.round(outcome.score), "f"),
-                "exact": _text(outcome.score),
-                "max": static["max"],
-                "weight": _text(weights[node.id]),
-                "status": outcome.status,
-                "formula": static["_formula"],
-                "inputs": {key: {"value": self._input_value(key, value), "source": self._source_text(key)}
-                           for key, value in outcome.used.items() if key in inputs},
-                "parameters": {key: _value(value) for key, value in outcome.used.items() if key not in inputs},
-                "notes": notes,
-                "paragraph": static["paragraph"],
-                "provenance": static["provenance"],
-                "readings": static["readings"],
-            }
-            if outcome.detail is not None:
-                entry["checklist"] = outcome.detail
-            if node.children:
-                entry["children"] = [render(child) for child in node.children]
-            return entry
-
-        return {
-            "schema": EXPLANATION_SCHEMA,
-            "methodology": methodology.id,
-            "content_hash": self.compiled.content_hash,
-            "body": {"id": body_id, "name": name, "profile": self.compiled.profile},
-            "period": period,
-            "options": self.options,
-            "rounding": self._rounding_dump,
-            "total": format(self.round(total), "f"),
-            "total_exact": _text(total),
-            "nodes": [render(node) for node in methodology.nodes],
-        }
-
-    def _input_value(self, input_id: str, value):
-        if self.compiled.inputs[input_id].type == "boolean" and value is not None:
-            return bool(value)
-        return _value(value)
-
-    def _source_text(self, input_id: str) -> str:
-        where = self._sources.get(input_id)
-        if where is None:
-            source = self.compiled.inputs[input_id].source
-            where = source.form + (f", row {source.row}" if source.row else "") + \
-                (f", column {source.column}" if source.column else "")
-            self._sources[input_id] = where
-        return where
 
 
 def normalise_option_key(key: str) -> str:
@@ -629,22 +417,3 @@ def _number(value, formula: str) -> Decimal:
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
     raise TypeError(f"formula '{formula}' gave {value!r}, not a number")
-
-
-def _short(value: Decimal) -> str:
-    """A long exact value cut to 6 places for reading in a note."""
-    return _text(value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
-
-
-def _text(value: Decimal) -> str:
-    if not value:
-        return "0"
-    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-
-
-def _value(value):
-    if isinstance(value, Decimal):
-        return _text(value)
-    if isinstance(value, list):
-        return [_value(v) for v in value]
-    return value

@@ -1,0 +1,78 @@
+"""Scoring a node from a checklist appendix (2012 App 6 style), per language version.
+
+For each version and section: earned = W × present / items, minus the
+per-defect deduction capped at a share of W, floored at 0. The node's score
+is the rule's ``scale`` × the sum over versions and sections.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bagalau.engine.compiled import ChecklistSectionLayout
+from bagalau.engine.definition import ChecklistRule
+from bagalau.engine.explanations import number_text as _text, short_text as _short
+
+_ZERO = Decimal(0)
+
+
+def score_checklist(rule: ChecklistRule, layout: dict[str, list[ChecklistSectionLayout]], reading: str,
+                    scale_of, namespace, explain: bool) -> tuple[Decimal, list[dict] | None, list[dict]]:
+    """The node's score, the per-version detail (when explaining) and its notes.
+    ``reading`` is how a conditional section that does not apply counts (full
+    or rescale); ``scale_of(total)`` turns the sum of section scores into points."""
+    rescale = checklist_rescale(reading, layout, namespace)
+    per_defect, cap_share = rule.deduction_per_defect, rule.deduction_cap_share
+    total = _ZERO
+    detail: list[dict] = []
+    for version, sections in layout.items():
+        version_total = _ZERO
+        shown = []
+        for section in sections:
+            section_weight = section.weight * rescale
+            if section.conditional and not namespace.get(section.applies_id, True):
+                if rescale == 1:  # "full" reading: the section counts as met
+                    version_total += section_weight
+                if explain:
+                    shown.append({"section": section.section_id, "applies": False, "weight": _text(section_weight),
+                                  "score": _text(section_weight if rescale == 1 else _ZERO)})
+                continue
+            values = section.present(namespace)
+            present = len(values) - values.count(_ZERO)
+            defects = namespace[section.defects_id]
+            earned = section_weight * present / len(values)
+            deduction = min(per_defect * defects, cap_share * section_weight)
+            section_score = earned - deduction if earned > deduction else _ZERO
+            version_total += section_score
+            if explain:
+                shown.append({
+                    "section": section.section_id, "weight": _text(section_weight), "items": len(values),
+                    "present": present, "earned": _text(earned), "defects": _text(defects),
+                    "deduction": _text(deduction), "deduction_capped": per_defect * defects > deduction,
+                    "score": _text(section_score),
+                    "missing": [label for label, value in zip(section.item_labels, values) if not value]})
+        total += version_total
+        if explain:
+            detail.append({"version": version, "score": _text(version_total), "sections": shown})
+    score = scale_of(total)
+    notes = []
+    if explain:
+        capped = sum(1 for v in detail for s in v["sections"] if s.get("deduction_capped"))
+        notes.append({"code": "checklist",
+                      "text": f"{rule.scale} × Σ(section scores over {', '.join(rule.versions)}) = "
+                              f"{rule.scale} × {_short(total)}; per section: W × present/items − "
+                              f"min({per_defect.normalize():f} × defects, "
+                              f"{cap_share.normalize():f} × W), floored at 0"
+                              + (f"; deduction capped in {capped} section(s)" if capped else "")})
+    return score, (detail if explain else None), notes
+
+
+def checklist_rescale(reading: str, layout, namespace) -> Decimal:
+    """Under the 'rescale' reading, sections that apply share the whole
+    version total; under 'full', a section that does not apply counts as met."""
+    if reading != "rescale" or not layout:
+        return Decimal(1)
+    sections = next(iter(layout.values()))
+    applying = sum((s.weight for s in sections if not s.conditional or namespace.get(s.applies_id, True)), _ZERO)
+    whole = sum((s.weight for s in sections), _ZERO)
+    return whole / applying if applying else Decimal(1)
