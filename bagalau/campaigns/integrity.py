@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from bagalau.engine.cohort import CohortScorer
 from bagalau.engine.compiled import DefinitionError
+from bagalau.engine.exact import exact
+from bagalau.engine.explanations import number_text
 from bagalau.engine.scoring import BodyScore
 from bagalau.store import anchoring, audit, records
 from bagalau.store.models import (
@@ -158,13 +160,13 @@ def _compare_results(run: ScoringRun, by_body: dict[str, BodyScore], scorer: Coh
                                    f"{'which is not in its snapshot' if body in stored else 'which its snapshot scores'}")
             continue
         row, fresh = stored[body], by_body[body]
-        expected = {"total": format(fresh.total, "f"), "total_rounded": format(base.round(fresh.total), "f"),
-                    "penalty": format(fresh.penalty, "f")}
+        expected = {"total": number_text(fresh.total), "total_rounded": format(base.round(fresh.total), "f"),
+                    "penalty": number_text(fresh.penalty)}
         for name, value in expected.items():
             if getattr(row, name) != value:
                 report.findings.append(f"run_results #{row.id} ({body}, {where}): {name} is {getattr(row, name)}, "
                                        f"recomputed {value}")
-        fresh_scores = {key: format(value, "f") for key, value in fresh.scores.items()}
+        fresh_scores = {key: number_text(value) for key, value in fresh.scores.items()}
         changed = sorted(k for k in set(fresh_scores) | set(row.scores) if fresh_scores.get(k) != row.scores.get(k))
         if changed:
             first = changed[0]
@@ -259,9 +261,10 @@ def _expected(campaign: Campaign, run: ScoringRun, fresh: dict[str, BodyScore] |
         scores = [BodyScore(body_id=b, total=r.total, scores={}, penalty=r.penalty, grades=r.grades)
                   for b, r in fresh.items()]
     else:
-        scores = [BodyScore(body_id=row.body_code, total=Decimal(row.total), scores={}, penalty=Decimal(row.penalty),
+        scores = [BodyScore(body_id=row.body_code, total=exact(Decimal(row.total)), scores={},
+                            penalty=exact(Decimal(row.penalty)),
                             grades=row.explanation.get("grades") or {}) for row in run.results]
-    return {entry.result.body_id: (entry.rank, format(entry.rounded_total, "f"), format(entry.result.total, "f"),
+    return {entry.result.body_id: (entry.rank, format(entry.rounded_total, "f"), number_text(entry.result.total),
                                    jsonable(entry.result.grades.get("total")) or None)
             for entry in rank_scores(campaign, scores)}
 

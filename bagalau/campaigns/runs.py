@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bagalau.engine.cohort import rank
+from bagalau.engine.exact import exact
+from bagalau.engine.explanations import number_text
 from bagalau.engine.inputs import InputError
 from bagalau.engine.scoring import AppliedPenalty, BodyScore, ScoringError
 from bagalau.store.models import (
@@ -82,9 +84,9 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
     for result in results:
         explanation = dict(result.explanation)
         explanation["verification"] = [_fact_view(fact, methodology) for fact in facts_by_body.get(result.body_id, [])]
-        session.add(RunResult(run_id=run.id, body_code=result.body_id, total=format(result.total, "f"),
-                              total_rounded=format(base.round(result.total), "f"), penalty=format(result.penalty, "f"),
-                              scores={key: format(value, "f") for key, value in result.scores.items()},
+        session.add(RunResult(run_id=run.id, body_code=result.body_id, total=number_text(result.total),
+                              total_rounded=format(base.round(result.total), "f"), penalty=number_text(result.penalty),
+                              scores={key: number_text(value) for key, value in result.scores.items()},
                               explanation=jsonable(explanation)))
         for line in explanation.get("penalties", []):
             session.add(AppliedPenaltyRow(run_id=run.id, body_code=result.body_id, rule=line["rule"], node=line["node"],
@@ -153,8 +155,8 @@ def _ranked(session: Session, campaign: Campaign, run: ScoringRun):
     results = []
     for row in run.results:
         body = session.get(Body, row.body_code)
-        results.append(BodyScore(body_id=row.body_code, total=Decimal(row.total), scores={}, name=body.name,
-                                 penalty=Decimal(row.penalty), grades=row.explanation.get("grades") or {}))
+        results.append(BodyScore(body_id=row.body_code, total=exact(Decimal(row.total)), scores={}, name=body.name,
+                                 penalty=exact(Decimal(row.penalty)), grades=row.explanation.get("grades") or {}))
     return rank_scores(campaign, results)
 
 

@@ -19,6 +19,7 @@ from bagalau.engine import forms as templates
 from bagalau.engine.cohort import CohortScorer, rank
 from bagalau.engine.compiled import DefinitionError
 from bagalau.engine.editions import diff as diff_editions
+from bagalau.engine.explanations import number_text
 from bagalau.engine.inputs import InputError, Problem, ValidatedInputs, read_file
 from bagalau.engine.scoring import Scorer, ScoringError
 from bagalau.engine.validation import check_file
@@ -229,7 +230,7 @@ def scores_document(scorer: Scorer, ranked, bodies: list[ValidatedInputs], expla
             "total": format(entry.rounded_total, "f"),
             "grades": entry.result.grades,
             "scores": {key: format(scorer.round(value), "f") for key, value in entry.result.scores.items()},
-            "exact": {key: str(value) for key, value in entry.result.scores.items()},
+            "exact": {key: number_text(value) for key, value in entry.result.scores.items()},
             "warnings": warnings.get(entry.result.body_id, []),
             **({"explanation": entry.result.explanation} if explain else {}),
         } for entry in ranked],

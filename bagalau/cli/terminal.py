@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich.table import Table
 from rich.tree import Tree
@@ -10,6 +10,7 @@ from rich.tree import Tree
 from bagalau.engine.cohort import RankedBody
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Node
+from bagalau.engine.exact import round_to
 
 
 def _num(value: Decimal) -> str:
@@ -108,9 +109,10 @@ def ranking_table(ranked: list[RankedBody], compiled: CompiledMethodology, title
         table.add_column("grade")
     for entry in ranked:
         result = entry.result
-        quantum = Decimal(1).scaleb(-compiled.methodology.rounding.places)
+        rounding = compiled.methodology.rounding
         table.add_row(str(entry.rank), result.name or result.body_id,
-                      *[format(result.scores[n.id].quantize(quantum), "f") for n in compiled.methodology.nodes],
+                      *[format(round_to(result.scores[n.id], rounding.places, rounding.mode), "f")
+                        for n in compiled.methodology.nodes],
                       format(entry.rounded_total, "f"),
                       *([entry.result.grades.get("total", {}).get("ru", "")] if any(e.result.grades for e in ranked) else []))
     return table
@@ -160,4 +162,5 @@ def _shown(value) -> str:
 
 
 def _round(text: str) -> str:
-    return format(Decimal(text).quantize(Decimal("0.01")), "f")
+    """A checklist figure of the explanation, half up to 2 places as the acts print."""
+    return format(Decimal(text).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")

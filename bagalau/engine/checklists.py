@@ -7,26 +7,23 @@ is the rule's ``scale`` × the sum over versions and sections.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from bagalau.engine.compiled import ChecklistSectionLayout
-from bagalau.engine.definition import ChecklistRule
+from bagalau.engine.compiled import ChecklistSectionLayout, CompiledNode
+from bagalau.engine.exact import Exact, divide
 from bagalau.engine.explanations import number_text as _text, short_text as _short
 
-_ZERO = Decimal(0)
 
-
-def score_checklist(rule: ChecklistRule, layout: dict[str, list[ChecklistSectionLayout]], reading: str,
-                    scale_of, namespace, explain: bool) -> tuple[Decimal, list[dict] | None, list[dict]]:
+def score_checklist(compiled: CompiledNode, layout: dict[str, list[ChecklistSectionLayout]], reading: str,
+                    scale_of, namespace, explain: bool) -> tuple[Exact, list[dict] | None, list[dict]]:
     """The node's score, the per-version detail (when explaining) and its notes.
     ``reading`` is how a conditional section that does not apply counts (full
     or rescale); ``scale_of(total)`` turns the sum of section scores into points."""
+    rule = compiled.node.checklist
     rescale = checklist_rescale(reading, layout, namespace)
-    per_defect, cap_share = rule.deduction_per_defect, rule.deduction_cap_share
-    total = _ZERO
+    per_defect, cap_share = compiled.checklist_per_defect, compiled.checklist_cap_share
+    total = 0
     detail: list[dict] = []
     for version, sections in layout.items():
-        version_total = _ZERO
+        version_total = 0
         shown = []
         for section in sections:
             section_weight = section.weight * rescale
@@ -35,14 +32,14 @@ def score_checklist(rule: ChecklistRule, layout: dict[str, list[ChecklistSection
                     version_total += section_weight
                 if explain:
                     shown.append({"section": section.section_id, "applies": False, "weight": _text(section_weight),
-                                  "score": _text(section_weight if rescale == 1 else _ZERO)})
+                                  "score": _text(section_weight if rescale == 1 else 0)})
                 continue
             values = section.present(namespace)
-            present = len(values) - values.count(_ZERO)
+            present = len(values) - values.count(0)
             defects = namespace[section.defects_id]
-            earned = section_weight * present / len(values)
+            earned = divide(section_weight * present, len(values))
             deduction = min(per_defect * defects, cap_share * section_weight)
-            section_score = earned - deduction if earned > deduction else _ZERO
+            section_score = earned - deduction if earned > deduction else 0
             version_total += section_score
             if explain:
                 shown.append({
@@ -61,18 +58,18 @@ def score_checklist(rule: ChecklistRule, layout: dict[str, list[ChecklistSection
         notes.append({"code": "checklist",
                       "text": f"{rule.scale} × Σ(section scores over {', '.join(rule.versions)}) = "
                               f"{rule.scale} × {_short(total)}; per section: W × present/items − "
-                              f"min({per_defect.normalize():f} × defects, "
-                              f"{cap_share.normalize():f} × W), floored at 0"
+                              f"min({_text(per_defect)} × defects, "
+                              f"{_text(cap_share)} × W), floored at 0"
                               + (f"; deduction capped in {capped} section(s)" if capped else "")})
     return score, (detail if explain else None), notes
 
 
-def checklist_rescale(reading: str, layout, namespace) -> Decimal:
+def checklist_rescale(reading: str, layout, namespace) -> Exact:
     """Under the 'rescale' reading, sections that apply share the whole
     version total; under 'full', a section that does not apply counts as met."""
     if reading != "rescale" or not layout:
-        return Decimal(1)
+        return 1
     sections = next(iter(layout.values()))
-    applying = sum((s.weight for s in sections if not s.conditional or namespace.get(s.applies_id, True)), _ZERO)
-    whole = sum((s.weight for s in sections), _ZERO)
-    return whole / applying if applying else Decimal(1)
+    applying = sum(s.weight for s in sections if not s.conditional or namespace.get(s.applies_id, True))
+    whole = sum(s.weight for s in sections)
+    return divide(whole, applying) if applying else 1

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bagalau.engine import catalog
+from bagalau.engine.exact import Exact, divide
 from bagalau.engine.inputs import Submission, ValidatedInputs, validate
 from bagalau.engine.explanations import number_text as _text
 from bagalau.engine.scoring import AppliedPenalty, BodyScore, Scorer, ScoringError
 
-_ZERO = Decimal(0)
 
 
 @dataclass
@@ -58,7 +58,7 @@ class CohortScorer:
         own: dict[str, BodyScore] = {}
         for body in bodies:
             body_id = body.submission.body_id
-            held_out = {node_id: (_ZERO, {"code": "held_out", "text": "takes the cohort average"})
+            held_out = {node_id: (0, {"code": "held_out", "text": "takes the cohort average"})
                         for node_id in self._subtrees(body, needs[body_id])}
             own[body_id] = self._score_one(body, explain and not held_out, period, penalties, held_out or None)
         touched = {body.submission.body_id: self._touched(body, needs[body.submission.body_id]) for body in bodies}
@@ -105,7 +105,7 @@ class CohortScorer:
         flags = scorer.conditions([scorer.compiled.nodes[n].cohort_when for n in nodes], body.values, period)
         return [node_id for node_id, flag in zip(nodes, flags) if flag]
 
-    def _average(self, node_id, body, bodies, own, touched, period, cache) -> dict[str, tuple[Decimal, dict]]:
+    def _average(self, node_id, body, bodies, own, touched, period, cache) -> dict[str, tuple[Exact, dict]]:
         scorer = self.scorer(body.submission.profile)
         compiled = scorer.compiled.nodes[node_id]
         rule = compiled.node.cohort_average
@@ -134,7 +134,7 @@ class CohortScorer:
         # the explanation tree stays consistent.
         averages = {}
         for node in compiled.node.walk():
-            mean = sum((own[other_id].scores[node.id] for other_id, _ in sources), _ZERO) / len(sources)
+            mean = divide(sum(own[other_id].scores[node.id] for other_id, _ in sources), len(sources))
             reason = rule.meaning if node.id == node_id else f"part of {node_id}, {rule.meaning}"
             averages[node.id] = (mean, {
                 "code": "cohort_average",

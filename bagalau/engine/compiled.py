@@ -14,7 +14,9 @@ from operator import itemgetter
 from typing import Callable
 from decimal import Decimal
 
-from bagalau.engine.definition import ChecklistRule, Input, Methodology, Node, ProfileError, Source, Text, for_profile
+from bagalau.engine.definition import (BandTable, ChecklistRule, Input, Methodology, Node, ProfileError, Source, Text,
+                                       for_profile)
+from bagalau.engine.exact import Exact, exact
 from bagalau.engine.expressions import BASE_NAMESPACE, Formula, FormulaError, compile_formula
 
 RESERVED_NAMES = {"weight", "period", "profile"}
@@ -41,7 +43,33 @@ class CompiledNode:
     cohort_when: Formula | None = None
     cohort_over: Formula | None = None
     variables: list[tuple[str, Formula]] = field(default_factory=list)
-    bounds: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))   # at the node's own maximum
+    # The definition's figures as exact numbers, converted once here rather than per body.
+    maximum: Exact = 0
+    bounds: tuple[Exact, Exact] = (0, 0)    # at the node's own maximum
+    lower: Exact | None = None
+    upper: Exact | None = None
+    deduction_units: list[tuple[Exact, Exact | None]] = field(default_factory=list)   # (per unit, floor)
+    checklist_per_defect: Exact = 0
+    checklist_cap_share: Exact = 0
+
+
+class ExactBands:
+    """A band table with its limits and points as exact numbers."""
+
+    __slots__ = ("bands", "otherwise")
+
+    def __init__(self, table: BandTable):
+        self.bands = [(None if band.low is None else exact(band.low), None if band.high is None else exact(band.high),
+                       exact(band.points)) for band in table.bands]
+        self.otherwise = exact(table.otherwise)
+
+    def points_for(self, value) -> Exact:
+        if value is None:
+            return self.otherwise
+        for low, high, points in self.bands:
+            if (low is None or value >= low) and (high is None or value <= high):
+                return points
+        return self.otherwise
 
 
 @dataclass
@@ -49,7 +77,7 @@ class ChecklistSectionLayout:
     """One section of a checklist for one language version, with its input ids resolved."""
 
     section_id: str
-    weight: Decimal
+    weight: Exact
     conditional: bool
     item_ids: list[str]                        # input ids
     item_labels: list[str]                     # the act's item ids within the section
@@ -160,6 +188,7 @@ class CompiledMethodology:
         for item in [*methodology.inputs, *generated_inputs(methodology)]:
             self.inputs[item.id] = item
         self.parameters = self._evaluate_parameters()
+        self.bands = {key: ExactBands(table) for key, table in methodology.bands.items()}
         self.option_names = {f"option_{key}": key for key in methodology.options}
         self.nodes: dict[str, CompiledNode] = {}
         self._collect_nodes(methodology.nodes, "nodes", None)
@@ -168,7 +197,7 @@ class CompiledMethodology:
         self.order = self._evaluation_order()
         self.checklist_layouts = {c.node.id: self._checklist_layout(c.node.checklist)
                                   for c in self.nodes.values() if c.node.checklist is not None}
-        self.default_weights = {node_id: c.node.max for node_id, c in self.nodes.items()}
+        self.default_weights = {node_id: c.maximum for node_id, c in self.nodes.items()}
         self.cohort_nodes = [node_id for node_id, c in self.nodes.items() if c.cohort_when is not None]
         self.content_hash = methodology.content_hash()
 
@@ -185,7 +214,7 @@ class CompiledMethodology:
                 getter = itemgetter(*ids) if len(ids) > 1 else (lambda ns, key=ids[0]: (ns[key],))
                 sections.append(ChecklistSectionLayout(
                     section_id=section.id,
-                    weight=self.parameters.get(rule.section_weights.get(section.id, ""), Decimal(0)),
+                    weight=self.parameters.get(rule.section_weights.get(section.id, ""), 0),
                     conditional=section.conditional, item_ids=ids,
                     item_labels=[item.id for item in section.items], present=getter,
                     defects_id=checklist_defects_id(rule.checklist, version, section.id),
@@ -204,8 +233,8 @@ class CompiledMethodology:
             self.problems.append((path, f"formula '{source}': {exc}"))
             return None
 
-    def _evaluate_parameters(self) -> dict[str, Decimal]:
-        values: dict[str, Decimal] = {}
+    def _evaluate_parameters(self) -> dict[str, Exact]:
+        values: dict[str, Exact] = {}
         for key, parameter in self.methodology.parameters.items():
             formula = self._compile(parameter.value, f"parameters.{key}.value")
             if formula is None:
@@ -214,7 +243,7 @@ class CompiledMethodology:
                 self.problems.append((f"parameters.{key}.value",
                                       f"a parameter must be a constant; it uses {sorted(formula.names)}"))
                 continue
-            values[key] = Decimal(eval(formula.code, {**BASE_NAMESPACE, **formula.constants}))
+            values[key] = exact(eval(formula.code, {**BASE_NAMESPACE, **formula.constants}))
         return values
 
     def _collect_nodes(self, nodes: list[Node], path: str, parent: str | None) -> None:
@@ -226,7 +255,12 @@ class CompiledMethodology:
                 continue
             compiled = CompiledNode(node=node, path=here, parent=parent)
             if isinstance(node.max, Decimal):
-                compiled.bounds = node.bounds
+                compiled.maximum = exact(node.max)
+                compiled.bounds = tuple(exact(limit) for limit in node.bounds)
+            compiled.lower = None if node.lower is None else exact(node.lower)
+            compiled.upper = None if node.upper is None else exact(node.upper)
+            compiled.deduction_units = [(exact(d.per_unit), None if d.floor is None else exact(d.floor))
+                                        for d in node.deductions]
             formula = entered_input_id(node.id) if is_entered_leaf(node) else node.formula
             compiled.formula = self._compile(formula, f"{here}.formula")
             for name, source in node.variables.items():
@@ -240,6 +274,8 @@ class CompiledMethodology:
                 compiled.deduction_caps.append(self._compile(deduction.cap, f"{here}.deductions[{k}].cap"))
             if node.checklist:
                 compiled.checklist_scale = self._compile(node.checklist.scale, f"{here}.checklist.scale")
+                compiled.checklist_per_defect = exact(node.checklist.deduction_per_defect)
+                compiled.checklist_cap_share = exact(node.checklist.deduction_cap_share)
             if node.cohort_average:
                 compiled.cohort_when = self._compile(node.cohort_average.when, f"{here}.cohort_average.when")
                 compiled.cohort_over = self._compile(node.cohort_average.over, f"{here}.cohort_average.over")

@@ -3,8 +3,11 @@ writing one for a scored body, and reading one back."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Callable, Iterator
+
+from bagalau.engine.exact import decimal_text, exact, is_terminating, round_to
 
 EXPLANATION_SCHEMA = "bagalau.explanation/1"
 
@@ -54,31 +57,35 @@ class ExplanationWriter:
             static = self.static_entry(node)
             outcome = outcomes[node.id]
             notes = outcome.notes if static["_provisional"] is None else [static["_provisional"], *outcome.notes]
+            score = outcome.score
             entry = {
                 "id": static["id"],
                 "name": static["name"],
                 "kind": static["kind"],
-                "score": format(self.round(outcome.score), "f"),
-                "exact": number_text(outcome.score),
+                "score": format(self.round(score), "f"),
+                "exact": number_text(score),
                 "max": static["max"],
                 "weight": number_text(weights[node.id]),
                 "status": outcome.status,
                 "formula": static["_formula"],
                 "inputs": {key: {"value": self.input_value(key, value), "source": self.source_text(key)}
                            for key, value in outcome.used.items() if key in inputs},
-                "parameters": {key: value_text(value) for key, value in outcome.used.items() if key not in inputs},
+                "parameters": {key: value if key == "period" else value_text(value)
+                               for key, value in outcome.used.items() if key not in inputs},
                 "notes": notes,
                 "paragraph": static["paragraph"],
                 "provenance": static["provenance"],
                 "readings": static["readings"],
             }
+            if type(score) is Fraction and not is_terminating(score):
+                entry["exact_fraction"] = str(score)
             if outcome.detail is not None:
                 entry["checklist"] = outcome.detail
             if node.children:
                 entry["children"] = [render(child) for child in node.children]
             return entry
 
-        return {
+        document = {
             "schema": EXPLANATION_SCHEMA,
             "methodology": methodology.id,
             "content_hash": self.compiled.content_hash,
@@ -90,6 +97,9 @@ class ExplanationWriter:
             "total_exact": number_text(total),
             "nodes": [render(node) for node in methodology.nodes],
         }
+        if type(total) is Fraction and not is_terminating(total):
+            document["total_exact_fraction"] = str(total)
+        return document
 
     def input_value(self, input_id: str, value):
         if self.compiled.inputs[input_id].type == "boolean" and value is not None:
@@ -108,19 +118,21 @@ class ExplanationWriter:
 
 # --- numbers as explanations show them --------------------------------------------
 
-def short_text(value: Decimal) -> str:
-    """A long exact value cut to 6 places for reading in a note."""
-    return number_text(value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+def short_text(value) -> str:
+    """A long exact value rounded half up to 6 places for reading in a note."""
+    return number_text(round_to(exact(value), 6))
 
 
-def number_text(value: Decimal) -> str:
-    if not value:
-        return "0"
-    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+def number_text(value) -> str:
+    """An exact value (or a definition's Decimal) as plain decimal text: "4.8",
+    "8", "0.925"; one whose expansion does not end, to 28 significant digits."""
+    if type(value) is int:
+        return str(value)
+    return decimal_text(exact(value))
 
 
 def value_text(value):
-    if isinstance(value, Decimal):
+    if isinstance(value, (int, Fraction, Decimal)) and not isinstance(value, bool):
         return number_text(value)
     if isinstance(value, list):
         return [value_text(v) for v in value]

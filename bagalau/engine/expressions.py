@@ -4,8 +4,10 @@ Formulas are parsed by Python's own ``ast`` module, checked against a
 whitelist of node types and function names, and compiled to a code object
 that runs with no builtins. There is no attribute access, subscripting,
 comprehension, lambda or import; the only calls are the functions in
-``FUNCTIONS``. Numeric literals become ``Decimal`` values taken from their
-source text, so ``0.1`` is exactly one tenth.
+``FUNCTIONS``. Numeric literals become exact numbers taken from their
+source text (``0.1`` is exactly one tenth, the Fraction 1/10), and every
+``/`` is an exact division (``bagalau.engine.exact.divide``), so a formula's
+value is an exact rational however many divisions it holds.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import ast
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from bagalau.engine.exact import Exact, divide, exact, round_to
 
 FUNCTIONS: dict[str, str] = {
     "share": "share(numerator, denominator): the ratio clamped to [0, 1]; a zero denominator triggers the node's zero-denominator rule",
@@ -40,6 +44,7 @@ _REFERENCE_FUNCTIONS = {"band": "band table", "mean_band": "band table", "score"
 # Functions that receive the evaluation context and the call's own source text.
 _CONTEXT_FUNCTIONS = {"share", "band", "mean_band", "score", "mean"}
 CONTEXT_NAME = "__ctx__"
+DIVIDE_NAME = "__div__"
 
 
 class FormulaError(ValueError):
@@ -60,31 +65,40 @@ class Formula:
     code: Any
     names: set[str]                      # inputs, parameters and `weight`
     references: dict[str, set[str]]      # "band table"/"node" -> referenced ids
-    constants: dict[str, Decimal] = field(default_factory=dict)
+    constants: dict[str, Exact] = field(default_factory=dict)
     uses_share: bool = False
     divides: bool = False              # has a '/' by something that is not a literal
 
 
 class _Rewriter(ast.NodeTransformer):
-    """Replace numeric literals with named Decimal constants and pass the
-    context and call text to context functions."""
+    """Replace numeric literals with named exact constants (computed once, at
+    compile time), make every division exact, and pass the context and call
+    text to context functions."""
 
     def __init__(self, source: str):
         self.source = source
-        self.constants: dict[str, Decimal] = {}
+        self.constants: dict[str, Exact] = {}
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Div):
+            return node
+        call = ast.Call(func=ast.Name(id=DIVIDE_NAME, ctx=ast.Load()), args=[node.left, node.right], keywords=[])
+        return ast.copy_location(call, node)
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             return node
         if isinstance(node.value, int):
-            value = Decimal(node.value)  # exact for any int literal, hex or underscored
+            value, text = node.value, str(node.value)   # exact for any int literal, hex or underscored
         else:
             literal = (ast.get_source_segment(self.source, node) or repr(node.value)).replace("_", "")
-            value = Decimal(literal)     # "0.1" is exactly one tenth, unlike the float
+            text = str(Decimal(literal))
+            value = exact(Decimal(literal))   # "0.1" is exactly one tenth, unlike the float
         # The name is derived from the value and its kind, so the constants of
         # many formulas can share one namespace without clashing.
         kind = "i" if isinstance(node.value, int) else "f"
-        name = f"__k{kind}_" + str(value).replace(".", "_").replace("-", "m").replace("+", "p") + "__"
+        name = f"__k{kind}_" + text.replace(".", "_").replace("-", "m").replace("+", "p") + "__"
         self.constants[name] = value
         return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
 
@@ -171,53 +185,54 @@ class EvaluationContext:
         self.notes: list[dict] = []
 
 
-_ZERO = Decimal(0)
-_ONE = Decimal(1)
-
-
-def _share(ctx: EvaluationContext, numerator, denominator, where: str) -> Decimal:
+def _share(ctx: EvaluationContext, numerator, denominator, where: str) -> Exact:
     if denominator == 0:
         raise ZeroDenominator(where)
-    value = Decimal(numerator) / Decimal(denominator)
-    if value > _ONE or value < _ZERO:
-        clamped = min(max(value, _ZERO), _ONE)
+    value = divide(numerator, denominator)
+    if value > 1 or value < 0:
+        clamped = 0 if value < 0 else 1
         ctx.notes.append({"code": "share_clamped",
-                          "text": f"{where} = {value:.4f} is outside [0, 1]; clamped to {clamped}"})
+                          "text": f"{where} = {_four_places(value)} is outside [0, 1]; clamped to {clamped}"})
         return clamped
     return value
 
 
-def _band(ctx: EvaluationContext, table: str, value, where: str) -> Decimal:
+def _four_places(value: Exact) -> str:
+    return format(round_to(value, 4), "f")
+
+
+def _band(ctx: EvaluationContext, table: str, value, where: str) -> Exact:
     return ctx.bands[table].points_for(value)
 
 
-def _mean_band(ctx: EvaluationContext, table: str, values, where: str) -> Decimal:
+def _mean_band(ctx: EvaluationContext, table: str, values, where: str) -> Exact:
     if not values:
         raise ZeroDenominator(where)
     lookup = ctx.bands[table].points_for
-    return sum((lookup(v) for v in values), _ZERO) / len(values)
+    return divide(sum((lookup(v) for v in values), 0), len(values))
 
 
-def _mean(ctx: EvaluationContext, values, where: str) -> Decimal:
+def _mean(ctx: EvaluationContext, values, where: str) -> Exact:
     if not values:
         raise ZeroDenominator(where)
-    return sum(values, _ZERO) / len(values)
+    return divide(sum(values, 0), len(values))
 
 
-def _total(values) -> Decimal:
-    return sum(values, _ZERO)
+def _total(values) -> Exact:
+    return sum(values, 0)
 
 
-def _count(values) -> Decimal:
-    return Decimal(len(values))
+def _count(values) -> int:
+    return len(values)
 
 
-def _score(ctx: EvaluationContext, node_id: str, where: str) -> Decimal:
+def _score(ctx: EvaluationContext, node_id: str, where: str) -> Exact:
     return ctx.scores[node_id]
 
 
 BASE_NAMESPACE: dict[str, Any] = {
     "__builtins__": {},
+    DIVIDE_NAME: divide,
     "share": _share,
     "band": _band,
     "mean_band": _mean_band,

@@ -20,6 +20,7 @@ import yaml
 
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Input, parse_yaml
+from bagalau.engine.exact import decimal_text, exact
 from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
 
 TRUE_WORDS = {"true", "yes", "1", "да", "иә", "ия", "y", "+"}
@@ -229,11 +230,13 @@ def _default(definition: Input):
     if definition.default is None:
         return None
     if definition.type == "boolean":
-        return Decimal(1) if definition.default is True or str(definition.default).lower() == "true" else Decimal(0)
-    return Decimal(definition.default)
+        return 1 if definition.default is True or str(definition.default).lower() == "true" else 0
+    return exact(definition.default)
 
 
 def coerce(definition: Input, raw) -> Any:
+    """The raw value as the scorer takes it: exact numbers (int, or Fraction
+    where the value is not whole), 1/0 for yes/no, lists of those, or text."""
     kind = definition.type
     if kind == "text":
         text = str(raw).strip()
@@ -246,7 +249,7 @@ def coerce(definition: Input, raw) -> Any:
         value = _positions(raw)
         if definition.min_items and len(value) < definition.min_items:
             raise ValueError(f"needs at least {definition.min_items} observation(s), got {len(value)}")
-        return value
+        return [None if position is None else exact(position) for position in value]
     elif kind == "decimals":
         if isinstance(raw, str) and raw.strip().lower() in EMPTY_LIST_WORDS:
             items = []  # a cell cannot hold an empty list, so a dash or "none" stands for one
@@ -269,7 +272,7 @@ def coerce(definition: Input, raw) -> Any:
             values.append(number)
         if definition.min_items and len(values) < definition.min_items:
             raise ValueError(f"needs at least {definition.min_items} value(s), got {len(values)}")
-        return values
+        return [exact(number) for number in values]
     else:
         value = _number(raw, whole=(kind == "integer"))
     if definition.min is not None and value < definition.min:
@@ -277,7 +280,7 @@ def coerce(definition: Input, raw) -> Any:
                          + (" (a count cannot be negative)" if definition.min == 0 else ""))
     if definition.max is not None and value > definition.max:
         raise ValueError(f"{_show(value)} is above the maximum {_show(definition.max)}")
-    return value
+    return exact(value)
 
 
 def _boolean(raw) -> Decimal:
@@ -329,7 +332,7 @@ def _positions(raw) -> list[Decimal | None]:
 
 def _run_checks(compiled: CompiledMethodology, submission: Submission, values) -> list[Problem]:
     namespace = {**BASE_NAMESPACE, **compiled.parameters, **values}
-    namespace[CONTEXT_NAME] = EvaluationContext(compiled.methodology.bands, {})
+    namespace[CONTEXT_NAME] = EvaluationContext(compiled.bands, {})
     problems: list[Problem] = []
     for check in compiled.checks:
         namespace.update(check.rule.constants)
@@ -338,7 +341,7 @@ def _run_checks(compiled: CompiledMethodology, submission: Submission, values) -
             continue  # an optional input is absent: nothing to compare
         try:
             passed = bool(eval(check.rule.code, namespace))
-        except ZeroDenominator:
+        except (ZeroDenominator, ZeroDivisionError):
             continue
         if not passed:
             shown = ", ".join(f"{name} = {_show(values[name])}" for name in fields)
@@ -355,4 +358,8 @@ def _source_text(definition: Input) -> str:
 
 
 def _show(value) -> str:
-    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, list):
+        return "[" + ", ".join("-" if item is None else _show(item) for item in value) + "]"
+    return str(value) if isinstance(value, (str, bool)) else decimal_text(value)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bagalau.engine.definition import Methodology
+from bagalau.engine.exact import Exact, exact
 from bagalau.engine.explanations import number_text as _text
-
-_ZERO = Decimal(0)
 
 
 @dataclass
@@ -50,7 +49,7 @@ def check_penalty(methodology: Methodology, top_level: list[str], penalty: Appli
     if not rule.amount_entered and penalty.amount is not None:
         raise PenaltyError(penalty.node or "-", f"penalty '{penalty.rule}' has fixed points "
                            f"({rule.points}); an amount cannot be entered")
-    if Decimal(penalty.count) < 0 or (penalty.amount is not None and penalty.amount < 0):
+    if exact(penalty.count) < 0 or (penalty.amount is not None and penalty.amount < 0):
         raise PenaltyError(penalty.node or "-", "a penalty count or amount cannot be negative")
     return rule
 
@@ -64,38 +63,38 @@ def sum_penalties(methodology: Methodology, top_level: list[str], applied: list[
     for penalty in applied:
         rule = check_penalty(methodology, top_level, penalty)
         groups.setdefault((penalty.rule, penalty.node if rule.scope == "direction" else None), []).append(penalty)
-    amounts: dict[tuple[str | None, str | None], Decimal] = {}   # (cap group or rule, node) -> amount
+    amounts: dict[tuple[str | None, str | None], Exact] = {}   # (cap group or rule, node) -> amount
     notes: dict[str | None, list[dict]] = {}
     lines: list[dict] = []
     for (rule_id, node_id), items in groups.items():
         rule = methodology.penalties[rule_id]
-        count = sum((Decimal(item.count) for item in items), _ZERO)
+        count = sum(exact(item.count) for item in items)
         if rule.replaces_value:
-            amount, capped, text = _ZERO, False, (
+            amount, capped, text = 0, False, (
                 f"{rule.name.get('en')}: {_text(count)} fact(s); the verified values replaced the reported "
                 f"ones ({rule.paragraph})")
         else:
-            raw = sum(((item.amount if rule.amount_entered else rule.points) * Decimal(item.count)
-                       for item in items), _ZERO)
+            raw = sum(exact(item.amount if rule.amount_entered else rule.points) * exact(item.count)
+                      for item in items)
             capped = rule.cap is not None and raw > rule.cap
-            amount = rule.cap if capped else raw
+            amount = exact(rule.cap) if capped else raw
             each = "entered amounts" if rule.amount_entered else f"{_text(count)} × {_text(rule.points)}"
             text = (f"penalty {rule.name.get('en')}: {each} = {_text(raw)}"
                     + (f", capped at {_text(rule.cap)}" if capped else "") + f" ({rule.paragraph})")
         key = (f"group:{rule.cap_group}" if rule.cap_group else f"rule:{rule_id}", node_id)
-        amounts[key] = amounts.get(key, _ZERO) + amount
+        amounts[key] = amounts.get(key, 0) + amount
         notes.setdefault(node_id, []).append({"code": "penalty", "text": text})
         lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
                       "count": _text(count), "points_each": _text(rule.points) if rule.points is not None else None,
                       "cap": _text(rule.cap) if rule.cap is not None else None, "capped": capped,
                       "cap_group": rule.cap_group, "amount": _text(amount), "paragraph": rule.paragraph,
                       "text": text, "references": [item.reference for item in items if item.reference]})
-    per_direction: dict[str, tuple[Decimal, list[dict]]] = {}
-    off_total = _ZERO
+    per_direction: dict[str, tuple[Exact, list[dict]]] = {}
+    off_total = 0
     for (key, node_id), amount in amounts.items():
         if key.startswith("group:"):
             group = key[len("group:"):]
-            cap = methodology.penalty_caps[group]
+            cap = exact(methodology.penalty_caps[group])
             if amount > cap:
                 notes.setdefault(node_id, []).append({
                     "code": "penalty_cap", "text": f"penalties of group '{group}' add up to {_text(amount)}, "
@@ -106,6 +105,6 @@ def sum_penalties(methodology: Methodology, top_level: list[str], applied: list[
         if node_id is None:
             off_total += amount
         else:
-            previous, _ = per_direction.get(node_id, (_ZERO, []))
+            previous, _ = per_direction.get(node_id, (0, []))
             per_direction[node_id] = (previous + amount, notes.get(node_id, []))
     return per_direction, off_total, lines

@@ -3,25 +3,26 @@
 For one body the steps are: decide which nodes are not applicable, move
 their weight where the act says, then evaluate every node in dependency
 order (children before parents), applying zero-denominator rules,
-deductions and bounds. All arithmetic is Decimal; rounding happens only
-where the definition's ``rounding`` says.
+deductions and bounds. All arithmetic is exact (int and Fraction, see
+``bagalau.engine.exact``); rounding happens only where the definition's
+``rounding`` says, half up unless it says otherwise, and Decimal appears
+only in what is shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import (ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DecimalException, DivisionByZero,
-                     DivisionUndefined, InvalidOperation)
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from bagalau.engine.checklists import score_checklist
 from bagalau.engine.compiled import CompiledMethodology, CompiledNode, DefinitionError, entered_input_id
+from bagalau.engine.exact import Exact, divide, exact, round_exact, round_to
 from bagalau.engine.explanations import EXPLANATION_SCHEMA, ExplanationWriter, number_text as _text
 from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
 from bagalau.engine.penalties import AppliedPenalty, PenaltyError, sum_penalties
 
-_ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
-_ZERO = Decimal(0)
 __all__ = ["AppliedPenalty", "BodyScore", "EXPLANATION_SCHEMA", "Scorer", "ScoringError", "normalise_option_key"]
 
 
@@ -36,18 +37,18 @@ class ScoringError(ValueError):
 @dataclass
 class BodyScore:
     body_id: str
-    total: Decimal                     # exact, after penalties
-    scores: dict[str, Decimal]         # exact, per node id
+    total: Exact                       # exact (int or Fraction), after penalties
+    scores: dict[str, Exact]           # exact, per node id
     explanation: dict | None = None
     name: str | None = None
-    penalty: Decimal = Decimal(0)      # points taken off by penalties
+    penalty: Exact = 0                 # points taken off by penalties
     grades: dict[str, dict] = field(default_factory=dict)
     profile: str | None = None
 
 
 @dataclass
 class _NodeOutcome:
-    score: Decimal
+    score: Exact
     notes: list[dict] = field(default_factory=list)
     used: dict[str, Any] = field(default_factory=dict)
     detail: list[dict] | None = None
@@ -64,8 +65,7 @@ class Scorer:
         self.methodology = compiled.methodology
         self.options = self._resolve_options(options or {})
         rounding = self.methodology.rounding
-        self.quantum = Decimal(1).scaleb(-rounding.places)
-        self.rounding_mode = _ROUNDING_MODES[rounding.mode]
+        self.places, self.rounding_mode = rounding.places, rounding.mode
         self.round_nodes = rounding.stage == "node"
         self._ordered = [(node_id, compiled.nodes[node_id]) for node_id in compiled.order]
         self._with_applicability_rules = [(node_id, c) for node_id, c in compiled.nodes.items()
@@ -105,26 +105,28 @@ class Scorer:
         if not formulas:
             return []
         namespace = {**self.base_namespace, **values, "period": period, "profile": self.compiled.profile}
-        namespace[CONTEXT_NAME] = EvaluationContext(self.methodology.bands, {})
+        namespace[CONTEXT_NAME] = EvaluationContext(self.compiled.bands, {})
         return [bool(eval(formula.code, namespace)) for formula in formulas]
 
     def condition(self, formula, values: dict[str, Any], period: int | None = None) -> bool:
         return self.conditions([formula], values, period)[0]
 
-    def round(self, value: Decimal) -> Decimal:
-        return value.quantize(self.quantum, rounding=self.rounding_mode)
+    def round(self, value) -> Decimal:
+        """The value as the act prints it: a Decimal with the definition's places,
+        rounded from the exact value (half up unless the definition says otherwise)."""
+        return round_to(exact(value), self.places, self.rounding_mode)
 
     # --- one body -------------------------------------------------------------
 
     def score(self, body_id: str, values: dict[str, Any], *, explain: bool = False,
               period: int | None = None, name: str | None = None,
               penalties: list[AppliedPenalty] | None = None,
-              overrides: dict[str, tuple[Decimal, dict]] | None = None) -> BodyScore:
+              overrides: dict[str, tuple[Exact, dict]] | None = None) -> BodyScore:
         """Score one body. ``overrides`` replace a node's score (cohort
         averages), each with the note that explains it."""
         namespace = {**self.base_namespace, **values, "period": period, "profile": self.compiled.profile}
-        scores: dict[str, Decimal] = {}
-        context = EvaluationContext(self.methodology.bands, scores)
+        scores: dict[str, Exact] = {}
+        context = EvaluationContext(self.compiled.bands, scores)
         namespace[CONTEXT_NAME] = context
         not_applicable, weights, redistribution_notes = self._applicability(namespace)
         try:
@@ -138,7 +140,7 @@ class Scorer:
                 context.notes = []
             if overrides and node_id in overrides:
                 score, note = overrides[node_id]
-                scores[node_id] = score
+                score = scores[node_id] = exact(score)
                 if explain:
                     outcomes[node_id] = _NodeOutcome(score, [note], status="cohort_average")
                 continue
@@ -147,7 +149,7 @@ class Scorer:
             except ZeroDenominator as exc:
                 raise ScoringError(body_id, node_id, f"zero denominator in {exc.where} and the "
                                    "node has no zero-denominator rule") from None
-            except (DecimalException, TypeError) as exc:
+            except (ArithmeticError, TypeError) as exc:
                 missing = self._missing_names(compiled, namespace)
                 if missing:
                     raise ScoringError(body_id, node_id, f"missing input(s) {', '.join(missing)}: the node applies "
@@ -158,14 +160,14 @@ class Scorer:
                 outcome.score -= amount
                 outcome.notes.extend(notes)
             if self.round_nodes:
-                outcome.score = self.round(outcome.score)
+                outcome.score = round_exact(outcome.score, self.places, self.rounding_mode)
             scores[node_id] = outcome.score
             if explain:
                 outcome.notes = redistribution_notes.get(node_id, []) + context.notes + outcome.notes
                 outcomes[node_id] = outcome
         before_penalties = self._total(namespace, scores)
         total = before_penalties - total_penalty
-        penalty = total_penalty + sum((amount for amount, _ in direction_penalties.values()), _ZERO)
+        penalty = total_penalty + sum(amount for amount, _ in direction_penalties.values())
         grades = self._grades(total, scores)
         explanation = None
         if explain:
@@ -176,7 +178,7 @@ class Scorer:
         return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name,
                          penalty=penalty, grades=grades)
 
-    def _grades(self, total: Decimal, scores: dict[str, Decimal]) -> dict[str, dict]:
+    def _grades(self, total: Exact, scores: dict[str, Exact]) -> dict[str, dict]:
         """The act's grade bands, on the rounded value (a 89.996 reads as 90.00)."""
         if not self.methodology.grades:
             return {}
@@ -192,7 +194,6 @@ class Scorer:
                     break
         return graded
 
-
     def _applicability(self, namespace):
         not_applicable: set[str] = set()
         weights = self.compiled.default_weights.copy()
@@ -205,14 +206,14 @@ class Scorer:
                 not_applicable.update(n.id for n in compiled.node.walk())
                 rule = compiled.node.not_applicable
                 if rule.then == "redistribute":
-                    share = compiled.node.max / len(rule.to)
+                    share = divide(compiled.maximum, len(rule.to))
                     for target in rule.to:
                         weights[target] += share
                         self._move_ancestor_weights(node_id, target, share, weights, notes)
                         notes.setdefault(target, []).append({
                             "code": "weight_received",
-                            "text": f"{share.normalize():f} points added from {node_id} (not applicable: "
-                                    f"{rule.meaning}); weight is now {weights[target].normalize():f} "
+                            "text": f"{_text(share)} points added from {node_id} (not applicable: "
+                                    f"{rule.meaning}); weight is now {_text(weights[target])} "
                                     f"({rule.paragraph or compiled.node.paragraph})"})
         return not_applicable, weights, notes
 
@@ -231,7 +232,7 @@ class Scorer:
             parent = self.compiled.nodes[parent].parent
         return chain
 
-    def _move_ancestor_weights(self, donor: str, target: str, share: Decimal, weights, notes) -> None:
+    def _move_ancestor_weights(self, donor: str, target: str, share: Exact, weights, notes) -> None:
         """Weight moved across criteria also moves the criteria's caps: the
         receiving side's ancestors gain it, the giving side's lose it."""
         donor_side, target_side = self._ancestors(donor), self._ancestors(target)
@@ -266,12 +267,10 @@ class Scorer:
                 for name, variable in compiled.variables:
                     namespace[name] = eval(variable.code, namespace)
                 value = eval(compiled.formula.code, namespace)
-            except (ZeroDenominator, DivisionByZero, InvalidOperation) as exc:
-                if not _is_division_by_zero(exc):
-                    raise
+            except (ZeroDenominator, ZeroDivisionError) as exc:
                 outcome = self._zero_denominator(compiled, weight, exc)
             else:
-                outcome = _NodeOutcome(value if type(value) is Decimal else _number(value, compiled.formula.source))
+                outcome = _NodeOutcome(_number(value, compiled.formula.source))
         else:
             outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
         if explain and compiled.formula is not None:
@@ -284,19 +283,19 @@ class Scorer:
                                               f"{_text(compiled.bounds[1])}]: {comment}"})
         if compiled.deduction_counts:
             self._apply_deductions(compiled, namespace, outcome, weight)
-        low, high = compiled.bounds if weight == node.max else self._bounds(node, weight)
+        low, high = compiled.bounds if weight == compiled.maximum else self._bounds(compiled, weight)
         score = outcome.score
         if score > high or score < low or not score:
             self._apply_bounds(outcome, low, high)
         return outcome
 
-    def _aggregate(self, node, scores, not_applicable) -> Decimal:
+    def _aggregate(self, node, scores, not_applicable) -> Exact:
         if self._aggregate_mode(node.aggregate, node.aggregate_option) == "sum":
-            return sum((scores[child.id] for child in node.children), _ZERO)
+            return sum(scores[child.id] for child in node.children)
         # A mean is over the children that apply; "full"/"zero" children still count.
         counted = [scores[child.id] for child in node.children
                    if child.id not in not_applicable or self._scored_when_not_applicable(child.id)]
-        return sum(counted, _ZERO) / len(counted) if counted else _ZERO
+        return divide(sum(counted), len(counted)) if counted else 0
 
     def _scored_when_not_applicable(self, node_id: str) -> bool:
         rule = self.compiled.nodes[node_id].node.not_applicable
@@ -306,71 +305,71 @@ class Scorer:
         node = compiled.node
         rule = node.not_applicable
         if rule is None:  # a descendant of a not-applicable node
-            return _NodeOutcome(_ZERO, [{"code": "not_applicable", "text": "parent is not applicable"}],
+            return _NodeOutcome(0, [{"code": "not_applicable", "text": "parent is not applicable"}],
                                 status="not_applicable")
         if rule.then == "full":
-            score, consequence = node.max, f"scores its full {node.max.normalize():f} points"
+            score, consequence = compiled.maximum, f"scores its full {_text(compiled.maximum)} points"
         elif rule.then == "zero":
-            score, consequence = _ZERO, "scores 0"
+            score, consequence = 0, "scores 0"
         else:
-            score, consequence = _ZERO, f"its {node.max.normalize():f} points move to {', '.join(rule.to)}"
+            score, consequence = 0, f"its {_text(compiled.maximum)} points move to {', '.join(rule.to)}"
         return _NodeOutcome(score, [{"code": "not_applicable",
                                      "text": f"not applicable: {rule.meaning}; {consequence} "
                                              f"({rule.paragraph or node.paragraph})"}],
                             status="not_applicable")
 
-    def _zero_denominator(self, compiled: CompiledNode, weight: Decimal, exc: Exception) -> _NodeOutcome:
+    def _zero_denominator(self, compiled: CompiledNode, weight: Exact, exc: Exception) -> _NodeOutcome:
         rule = compiled.node.zero_denominator
         where = exc.where if isinstance(exc, ZeroDenominator) else compiled.formula.source
         if rule is None:
             raise ZeroDenominator(where)
         then = self.options.get(rule.option, rule.then) if rule.option else rule.then
-        score = weight if then == "full" else _ZERO
+        score = weight if then == "full" else 0
         reading = f" [{rule.reading}]" if rule.reading else ""
         return _NodeOutcome(score, [{"code": "zero_denominator",
                                      "text": f"zero denominator in {where}: {rule.meaning}; "
-                                             f"scores {score.normalize():f}{reading}"}],
+                                             f"scores {_text(score)}{reading}"}],
                             status="zero_denominator")
 
     def _apply_deductions(self, compiled: CompiledNode, namespace, outcome: _NodeOutcome, weight) -> None:
         if not compiled.deduction_counts:
             return
-        for deduction, count_formula, cap_formula in zip(compiled.node.deductions, compiled.deduction_counts,
-                                                         compiled.deduction_caps):
-            count = Decimal(eval(count_formula.code, namespace))
-            amount = deduction.per_unit * count
-            note = f"deduction {deduction.per_unit.normalize():f} × {count.normalize():f} = {amount.normalize():f}"
+        for deduction, (per_unit, floor), count_formula, cap_formula in zip(
+                compiled.node.deductions, compiled.deduction_units, compiled.deduction_counts, compiled.deduction_caps):
+            count = _number(eval(count_formula.code, namespace), deduction.count)
+            amount = per_unit * count
+            note = f"deduction {_text(per_unit)} × {_text(count)} = {_text(amount)}"
             if cap_formula is not None:
-                cap = Decimal(eval(cap_formula.code, namespace))
+                cap = _number(eval(cap_formula.code, namespace), deduction.cap)
                 if amount > cap:
-                    note += f", capped at {cap.normalize():f} ({deduction.cap})"
+                    note += f", capped at {_text(cap)} ({deduction.cap})"
                     amount = cap
             before = outcome.score
             outcome.score -= amount
-            if deduction.floor is not None and outcome.score < deduction.floor:
-                outcome.score = deduction.floor
-                note += f"; floored at {deduction.floor.normalize():f}"
+            if floor is not None and outcome.score < floor:
+                outcome.score = floor
+                note += f"; floored at {_text(floor)}"
             if amount:
-                outcome.notes.append({"code": "deduction", "text": f"{note}: {before.normalize():f} → "
-                                      f"{outcome.score.normalize():f} ({deduction.paragraph or compiled.node.paragraph})"})
+                outcome.notes.append({"code": "deduction", "text": f"{note}: {_text(before)} → "
+                                      f"{_text(outcome.score)} ({deduction.paragraph or compiled.node.paragraph})"})
 
     @staticmethod
-    def _bounds(node, weight: Decimal) -> tuple[Decimal, Decimal]:
-        low = node.lower if node.lower is not None else min(_ZERO, weight)
-        high = node.upper if node.upper is not None else max(_ZERO, weight)
+    def _bounds(compiled: CompiledNode, weight: Exact) -> tuple[Exact, Exact]:
+        low = compiled.lower if compiled.lower is not None else min(0, weight)
+        high = compiled.upper if compiled.upper is not None else max(0, weight)
         return low, high
 
     @staticmethod
-    def _apply_bounds(outcome: _NodeOutcome, low: Decimal, high: Decimal) -> None:
+    def _apply_bounds(outcome: _NodeOutcome, low: Exact, high: Exact) -> None:
         if not outcome.score:
-            outcome.score = _ZERO  # weight × 0 of a deduction is -0; show 0
+            outcome.score = 0  # a zero Fraction shows as 0 like any other zero
         if outcome.score > high:
             outcome.notes.append({"code": "cap_applied",
-                                  "text": f"{outcome.score.normalize():f} capped at the maximum {high.normalize():f}"})
+                                  "text": f"{_text(outcome.score)} capped at the maximum {_text(high)}"})
             outcome.score = high
         elif outcome.score < low:
             outcome.notes.append({"code": "floor_applied",
-                                  "text": f"{outcome.score.normalize():f} raised to the floor {low.normalize():f}"})
+                                  "text": f"{_text(outcome.score)} raised to the floor {_text(low)}"})
             outcome.score = low
 
     def _checklist(self, compiled: CompiledNode, namespace, explain) -> _NodeOutcome:
@@ -378,19 +377,20 @@ class Scorer:
         reading = self.options.get(rule.sections_option, rule.sections_not_applicable) \
             if rule.sections_option else rule.sections_not_applicable
         score, detail, notes = score_checklist(
-            rule, self.compiled.checklist_layouts[compiled.node.id], reading,
-            lambda total: Decimal(eval(compiled.checklist_scale.code, namespace)) * total, namespace, explain)
+            compiled, self.compiled.checklist_layouts[compiled.node.id], reading,
+            lambda total: _number(eval(compiled.checklist_scale.code, namespace), rule.scale) * total,
+            namespace, explain)
         return _NodeOutcome(score, notes, detail=detail)
 
     # --- total ----------------------------------------------------------------
 
-    def _total(self, namespace, scores) -> Decimal:
+    def _total(self, namespace, scores) -> Exact:
         if self.compiled.total_formula is not None:
-            return Decimal(eval(self.compiled.total_formula.code, namespace))
+            return _number(eval(self.compiled.total_formula.code, namespace), self.compiled.total_formula.source)
         top = [scores[node_id] for node_id in self.compiled.top_level]
         if self._aggregate_mode(self.methodology.total_aggregate, self.methodology.total_aggregate_option) == "mean":
-            return sum(top, _ZERO) / len(top) if top else _ZERO
-        return sum(top, _ZERO)
+            return divide(sum(top), len(top)) if top else 0
+        return sum(top)
 
     def _aggregate_mode(self, default: str, option: str | None) -> str:
         return self.options.get(option, default) if option else default
@@ -403,17 +403,13 @@ def normalise_option_key(key: str) -> str:
     return f"{match.group(1).upper()}{int(match.group(2))}" if match else key.strip()
 
 
-def _is_division_by_zero(exc: Exception) -> bool:
-    """x/0 raises DivisionByZero, but 0/0 raises InvalidOperation flagged DivisionUndefined."""
-    if isinstance(exc, (ZeroDenominator, DivisionByZero)):
-        return True
-    flags = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
-    return isinstance(exc, DivisionUndefined) or DivisionUndefined in flags
-
-
-def _number(value, formula: str) -> Decimal:
-    if isinstance(value, bool):
-        return Decimal(int(value))
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    raise TypeError(f"formula '{formula}' gave {value!r}, not a number")
+def _number(value, formula: str) -> Exact:
+    """A formula's value as an exact number; a Fraction that is whole becomes an int."""
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is Fraction:
+        return value.numerator if value.denominator == 1 else value
+    if kind is bool:
+        return int(value)
+    raise TypeError(f"formula '{formula}' gave {value!r}, not an exact number")

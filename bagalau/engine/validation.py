@@ -18,13 +18,11 @@ from pydantic import ValidationError
 from typing import Callable
 
 from bagalau.engine.compiled import RESERVED_NAMES, CompiledMethodology
+from bagalau.engine.exact import decimal_text
 from bagalau.engine.editions import OverlayError, is_overlay, resolve_data
 from bagalau.engine.expressions import FUNCTIONS, FormulaError, compile_formula
 from bagalau.engine.definition import Methodology, data_hash, read_yaml
 
-# Differences below this are the residue of 28-digit Decimal division
-# (e.g. 72 × 50/72), not a wrong weight.
-_TOLERANCE = Decimal("1e-20")
 
 
 @dataclass(frozen=True)
@@ -210,7 +208,7 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
             _option_exists(m, node.zero_denominator.option, f"{path}.zero_denominator.option", problems)
         if node.children and node.children_fill_max and node.aggregate == "sum" and not node.formula:
             total = sum((child.max for child in node.children), Decimal(0))
-            if abs(total - node.max) > _TOLERANCE:
+            if total != node.max:
                 problems.append(Problem(f"{path}.children",
                                         f"the children of {node_id} add up to {total.normalize():f}, "
                                         f"not to its maximum {node.max.normalize():f}"))
@@ -341,9 +339,9 @@ def _checklist_problems(compiled: CompiledMethodology, node, path: str) -> list[
             problems.append(Problem(f"{path}.checklist.section_weights.{section}",
                                     f"unknown parameter '{parameter}'"))
     weights = [compiled.parameters[p] for p in rule.section_weights.values() if p in compiled.parameters]
-    total = sum(weights, Decimal(0))
-    if len(weights) == len(rule.section_weights) and abs(total - rule.version_total) > _TOLERANCE:
+    total = sum(weights)      # exact: 72 × 50/72 is 50, with no residue to tolerate
+    if len(weights) == len(rule.section_weights) and total != rule.version_total:
         problems.append(Problem(f"{path}.checklist.section_weights",
-                                f"section weights add up to {total.normalize():f}, not to the version total "
+                                f"section weights add up to {decimal_text(total)}, not to the version total "
                                 f"{rule.version_total.normalize():f}"))
     return problems

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from fractions import Fraction
 from decimal import Decimal
 from pathlib import Path
 
@@ -146,7 +147,7 @@ def test_direction_penalties_are_capped_per_direction():
     penalised = cohort.score(validated, penalties={"c": facts}, explain=True)[0]
     # 7 × 0.2 = 1.4, capped at 1 on direction 1; late 1.5 off the total
     assert penalised.scores["1"] == clean.scores["1"] - 1
-    assert penalised.total == clean.total - 1 - Decimal("1.5")
+    assert penalised.total == clean.total - 1 - Fraction(3, 2)
     lines = {line["rule"]: line for line in penalised.explanation["penalties"]}
     assert lines["unreliable_fact"]["capped"] is True and lines["unreliable_fact"]["amount"] == "1"
 

@@ -70,7 +70,9 @@ def test_displayed_scores_match_exact_scores(score_body, scorer):
     result = explain(score_body, full_raw(wg_4_3_full=5, wg_4_3_partial=10, wg_4_1_auto=15, wg_4_1_subject=15))
     node = explanation_node(result.explanation, "4.3")
     assert node["score"] == "3.33"                                 # E9, §66
-    assert Decimal(node["exact"]) == result.scores["4.3"]
+    # 10/3 does not end: "exact" shows it to 28 significant digits, "exact_fraction" exactly
+    assert node["exact"] == "3.333333333333333333333333333"
+    assert node["exact_fraction"] == "10/3" and F(node["exact_fraction"]) == result.scores["4.3"]
     assert node["formula"].startswith("weight * ")
     assert node["inputs"]["wg_4_3_full"]["value"] == "5"
     assert node["inputs"]["wg_4_3_partial"]["value"] == "10"

@@ -4,6 +4,7 @@ and the edge cases the module promises."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from decimal import Decimal
 
 import pytest
@@ -66,9 +67,9 @@ def test_edge_cases(scored):
     assert agriculture.scores["HR.2.4"] == 5
     respondents = agriculture.explanation
     exit_node = node(respondents, "HR.1.3")
-    coverage = Decimal(exit_node["inputs"]["app1_g4"]["value"]) + Decimal(exit_node["inputs"]["app1_g6"]["value"])
-    leavers = Decimal(exit_node["inputs"]["app1_g3"]["value"]) + Decimal(exit_node["inputs"]["app1_g5"]["value"])
-    assert agriculture.scores["HR.1.3"] == max(Decimal(0), 5 * coverage / leavers - Decimal("1.5"))
+    coverage = Fraction(exit_node["inputs"]["app1_g4"]["value"]) + Fraction(exit_node["inputs"]["app1_g6"]["value"])
+    leavers = Fraction(exit_node["inputs"]["app1_g3"]["value"]) + Fraction(exit_node["inputs"]["app1_g5"]["value"])
+    assert agriculture.scores["HR.1.3"] == max(0, 5 * coverage / leavers - Fraction(3, 2))
     assert node(results["mangystau"].explanation, "IT.5")["status"] == "zero_denominator"
     shymkent = results["shymkent"]
     assert shymkent.scores["HR.2.6"] == 2 and shymkent.scores["HR.2.7"] == Decimal("1.5")

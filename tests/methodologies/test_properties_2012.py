@@ -90,7 +90,7 @@ def test_total_and_criteria_within_bounds(score_body, raw, chosen):
     for criterion, (low, high) in CRITERION_BOUNDS.items():
         assert low <= result.scores[criterion] <= high, (criterion, result.scores[criterion])
     # N = P1 + … + P5 (§13)
-    assert result.total == sum((result.scores[c] for c in "12345"), Decimal(0))
+    assert result.total == sum(result.scores[c] for c in "12345")
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -79,14 +79,14 @@ def test_e9_exact_value_is_ten_thirds_not_the_printed_rounding(score_body):
     value = score_body(full_raw(wg_4_3_full=5, wg_4_3_partial=10, wg_4_1_auto=15,
                                wg_4_1_subject=15)).scores["4.3"]
     assert value != Decimal("3.33")
-    assert abs(value - Decimal(10) / 3) < Decimal("1e-25")
+    assert value == F(10, 3)
     assert near(value * 3, 10)
 
 
 def test_e13_exact_value_is_minus_two_thirds(score_body, scorer):
     value = score_body(full_raw(app1_r3_4=1, wg_5_4_is_created=3)).scores["5.4"]
     assert value != Decimal("-0.67")
-    assert abs(value - Decimal(-2) / 3) < Decimal("1e-25")
+    assert value == F(-2, 3)
     # Rounding half-up is away from zero for the negative -0.666…: −0.67, as printed.
     assert scorer.round(value) == Decimal("-0.67")
 

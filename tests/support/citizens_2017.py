@@ -137,6 +137,6 @@ def near(value: Decimal, target, places: int = 20) -> bool:
     return abs(Fraction(value) - target) < Fraction(1, 10 ** places)
 
 
-def rounded(value: Decimal, places: str = "0.01") -> Decimal:
-    from decimal import ROUND_HALF_UP
-    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+def rounded(value, places: str = "0.01") -> Decimal:
+    from support.rounding import half_up
+    return half_up(value, -Decimal(places).as_tuple().exponent)

@@ -99,10 +99,10 @@ def validate(profile: str, raw: dict, edition: str = EDITION):
     return CohortScorer(edition).validate(Submission("body", "body", raw, profile=profile))
 
 
-def rounded(value: Decimal) -> Decimal:
+def rounded(value) -> Decimal:
     """The act prints results half-up to 2 decimals (A35)."""
-    from decimal import ROUND_HALF_UP
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    from support.rounding import half_up
+    return half_up(value, 2)
 
 
 def exact(value: Decimal, fraction: Fraction) -> bool:
