@@ -99,10 +99,15 @@ def rating_document(session: Session, campaign: Campaign) -> dict:
     anchor = final_anchor(session, campaign) if final else None
     return {"campaign": campaign.name, "methodology": campaign.methodology_id, "content_hash": campaign.content_hash,
             "period": campaign.period, "final": final,
-            "rating": [{"rank": r.rank, "body": r.body, "name": r.name, "total": r.total, "profile": r.profile,
-                        "grade": r.grade} for r in rows],
+            "rating": [{"rank": r.rank, "body": r.body, "name": r.name, **_names(session, r.body), "total": r.total,
+                        "profile": r.profile, "grade": r.grade} for r in rows],
             "anchor": None if anchor is None else {"checkpoint": anchor.id, "entries": anchor.entries,
                                                    "head": anchor.head, "key_id": anchor.key_id}}
+
+
+def _names(session: Session, code: str) -> dict[str, str | None]:
+    body = session.get(Body, code)
+    return {"name_kk": body.name_kk, "name_ru": body.name_ru, "name_en": body.name_en}
 
 
 def publish_rating(session: Session, campaign: Campaign, path: Path) -> list[Path]:

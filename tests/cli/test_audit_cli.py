@@ -11,11 +11,10 @@ from sqlalchemy import text
 
 from bagalau import store
 from bagalau.store import anchoring, migrations
-from support.campaign import finished
-from support.store import *  # noqa: F401,F403
-from test_campaign_cli import bagalau, runner
-
 from bagalau.cli import app
+from support.campaign import build, finished
+from support.cli import bagalau, runner
+from support.store import *  # noqa: F401,F403
 
 KEY = "issue-8:" + "3c" * 32
 
@@ -26,6 +25,16 @@ def migrated(empty_url):
     engine = store.make_engine(empty_url)
     migrations.upgrade(engine)
     yield empty_url, store.make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """(url, session factory) of a migrated SQLite file: the anchor commands do not depend on the database."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    engine = store.make_engine(url)
+    migrations.upgrade(engine)
+    yield url, store.make_sessionmaker(engine)
     engine.dispose()
 
 
@@ -85,8 +94,8 @@ def test_rating_export_then_truncation_on_both_databases(migrated, tmp_path, key
     assert ids["campaign"] == 1
 
 
-def test_anchor_commands_and_bad_anchor_files(migrated, tmp_path, monkeypatch):
-    db_url, factory = migrated
+def test_anchor_commands_and_bad_anchor_files(sqlite_store, tmp_path, monkeypatch):
+    db_url, factory = sqlite_store
     monkeypatch.delenv(anchoring.ENV_KEY, raising=False)
     generated = runner.invoke(app, ["audit", "keygen", "--id", "k2026"])
     assert generated.exit_code == 0
@@ -95,7 +104,7 @@ def test_anchor_commands_and_bad_anchor_files(migrated, tmp_path, monkeypatch):
     keys = tmp_path / "anchor.keys"
     keys.write_text(f"# retired, kept to verify old checkpoints\nold:{'aa' * 32}\n{key_line}\n")
     monkeypatch.setenv(anchoring.ENV_KEY_FILE, str(keys))
-    finished(factory, codes=["akmola", "aktobe"])
+    build(factory, until="created", codes=["akmola"])
     made = bagalau(db_url, "audit", "checkpoint", "-o", str(tmp_path / "now.json"), "--reason", "daily")
     assert "key k2026" in made.output
     assert "OK" in bagalau(db_url, "audit", "verify", "--anchor", str(tmp_path / "now.json")).output

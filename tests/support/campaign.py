@@ -58,7 +58,7 @@ def step(factory, campaign_id: int, action):
         return action(s, campaigns.get_campaign(s, campaign_id))
 
 
-THREE = ["akmola", "aktobe", "astana"]
+TWO = ["akmola", "aktobe"]
 
 
 def _claimed(raw: dict) -> str:
@@ -66,7 +66,7 @@ def _claimed(raw: dict) -> str:
     return next(f"app1_r1_d{d}" for d in range(1, 6) if raw.get(f"app1_r1_d{d}") is True)
 
 
-def finished(factory, codes: list[str] = THREE, keyring=None) -> dict:
+def finished(factory, codes: list[str] = TWO, keyring=None) -> dict:
     """A campaign taken through every step, so that every table that holds a result or a
     decision has rows: two unreliable facts (one later removed), a report flag, two scoring
     runs, draft and final conclusions (with a signed checkpoint when ``keyring`` has a key),
