@@ -222,7 +222,8 @@ def check_rows(session: Session, committed: dict[tuple[str, str], list[Committed
     for name in tables:
         tab = table(name)
         order = list(tab.primary_key.columns)
-        for row in session.execute(select(tab).order_by(*order)).mappings():
+        rows = select(tab).order_by(*order).execution_options(yield_per=CHUNK)   # streamed: runs hold explanations
+        for row in session.execute(rows).mappings():
             checked += 1
             key = key_of(tab, row)
             seen.add((name, json.dumps(key)))
