@@ -46,7 +46,9 @@ Who may take each step is decided by ``policy``, the one access policy of
 the API, the web pages and the command line.
 
 One module per stage: ``state`` (states, errors, audit helpers), ``users``, ``policy``,
-``schedule``, ``submissions``, ``verification``, ``runs``, ``conclusions``,
+``schedule``, ``submissions``, ``verification``, ``reconciliation`` (reports
+against source-system extracts: proposed facts an evaluator confirms or
+dismisses), ``runs``, ``conclusions``,
 ``objections``, ``rating``, ``postaudit`` and ``lifecycle``; ``integrity``
 holds the checks of ``bagalau audit verify`` (ratings recomputed from the
 stored runs); ``registry``
@@ -86,6 +88,7 @@ from .submissions import (
                           submit,
 )
 from .users import add_user, get_user
+from .reconciliation import DerivedInputs, decide_finding, finding_status, open_reconciliation, reconciliation_acts
 from .verification import active_facts, add_fact, direction_of
 
 __all__ = [
@@ -113,6 +116,11 @@ __all__ = [
     "direction_of",
     "add_fact",
     "active_facts",
+    "DerivedInputs",
+    "open_reconciliation",
+    "decide_finding",
+    "finding_status",
+    "reconciliation_acts",
     "run_scoring",
     "latest_run",
     "send_draft_conclusions",

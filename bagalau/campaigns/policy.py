@@ -95,6 +95,8 @@ PERMISSIONS: dict[str, Permission] = {
     "report.flag": Permission("flag a report", EVALUATOR),
     "fact.write": Permission("record an unreliable fact", EVALUATOR),
     "fact.read": Permission("see the unreliable facts", STAFF_READ, body_data=True),
+    "reconciliation.write": Permission("reconcile reports with extracts and decide the proposed facts", EVALUATOR),
+    "reconciliation.read": Permission("see the reconciliation acts", STAFF_READ, body_data=True),
     "evidence.upload": Permission("attach evidence", {"evaluator": Scope.CAMPAIGN, "body": Scope.OWN_BODY},
                                   body_data=True),
     "evidence.read": Permission("read evidence", STAFF_READ, body_data=True),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bagalau.engine.inputs import InputError, coerce
-from bagalau.store.models import Campaign, Fact, FactRemoval
+from bagalau.store.models import Campaign, Fact, FactRemoval, FindingDecision
 
 from .schedule import _methodology
 from .state import CampaignError, _flush, _moment, _record, _require_state, jsonable
@@ -111,8 +111,11 @@ def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, ver
 
 
 def active_facts(session: Session, campaign: Campaign, body: str | None = None) -> list[Fact]:
+    """Facts in force: not removed by a commission decision (``FactRemoval``), and not
+    withdrawn by dismissing the reconciliation finding they came from."""
+    withdrawn = select(FindingDecision.withdrawn_fact_id).where(FindingDecision.withdrawn_fact_id.is_not(None))
     query = (select(Fact).outerjoin(FactRemoval, FactRemoval.fact_id == Fact.id)
-             .where(Fact.campaign_id == campaign.id, FactRemoval.fact_id.is_(None)))
+             .where(Fact.campaign_id == campaign.id, FactRemoval.fact_id.is_(None), Fact.id.not_in(withdrawn)))
     if body is not None:
         query = query.where(Fact.body_code == body)
     return list(session.execute(query.order_by(Fact.id)).scalars())

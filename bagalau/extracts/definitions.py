@@ -87,14 +87,6 @@ class Tolerance(_Strict):
         """Reported is close enough: |reported − derived| ≤ absolute + relative × |derived|."""
         return abs(reported - derived) <= self.absolute + self.relative * abs(derived)
 
-    def describe(self) -> str:
-        parts = []
-        if self.absolute:
-            parts.append(f"±{self.absolute}")
-        if self.relative:
-            parts.append(f"±{self.relative * 100:g}%")
-        return " + ".join(parts) or "exact"
-
 
 class AggregationFile(_Strict):
     edition: str

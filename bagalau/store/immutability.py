@@ -23,10 +23,13 @@ from .models import (
     EvaluatorAssignment,
     Fact,
     FactRemoval,
+    FindingDecision,
     ImprovementPlan,
     Objection,
     PlanAction,
     PlanCheck,
+    Reconciliation,
+    ReconciliationFinding,
     RunResult,
     ScoringRun,
     SubmissionVersion,
@@ -36,7 +39,7 @@ from .models import (
 
 RESULTS_AND_DECISIONS = (SubmissionVersion, Fact, FactRemoval, ScoringRun, RunResult, AppliedPenaltyRow, Conclusion,
                          Objection, Commission, CommissionMember, Decision, ImprovementPlan, PlanAction, PlanCheck,
-                         EvaluatorAssignment)
+                         EvaluatorAssignment, Reconciliation, ReconciliationFinding, FindingDecision)
 IMMUTABLE = (*RESULTS_AND_DECISIONS, AuditEntry, Anchor)
 IMMUTABLE_TABLES = tuple(model.__tablename__ for model in IMMUTABLE)
 APPEND_ONLY = tuple(model.__tablename__ for model in RESULTS_AND_DECISIONS)

@@ -14,7 +14,8 @@ Rules the tables carry:
   submissions, facts and their removals, scoring runs, run results,
   applied penalties, conclusions, objections, commissions and their
   members, decisions, improvement plans, their actions and checks,
-  evaluator assignments), the audit log and the anchors are written once
+  evaluator assignments, reconciliation acts with their findings and the
+  decisions on them), the audit log and the anchors are written once
   and never updated: the ORM refuses an UPDATE or DELETE of them, and
   database triggers refuse them too. A correction is a new row that
   supersedes: a fact is removed by a ``FactRemoval``, an objection is
@@ -256,6 +257,60 @@ class FactRemoval(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
 
     fact: Mapped[Fact] = relationship(back_populates="removal")
+
+
+class Reconciliation(Base):
+    """A reconciliation act: the bodies' reported inputs compared with inputs derived
+    from source-system extracts, and what it was computed from (2012 §7, 2017 §10)."""
+
+    __tablename__ = "reconciliations"
+    __table_args__ = (UniqueConstraint("campaign_id", "number", name="uq_reconciliations_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    edition: Mapped[str] = mapped_column(String(64))
+    engine: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(32))
+    sources: Mapped[dict[str, Any]] = mapped_column(JSON)            # kind -> files with their SHA-256
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)           # tolerances and parameters used
+    coverage: Mapped[dict[str, Any]] = mapped_column(JSON)           # body -> what was compared or why not
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    findings: Mapped[list["ReconciliationFinding"]] = relationship(order_by="ReconciliationFinding.id")
+
+
+class ReconciliationFinding(Base):
+    """A proposed unreliable fact: a reported input beyond its tolerance from the extracts."""
+
+    __tablename__ = "reconciliation_findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"), index=True)
+    body_code: Mapped[str] = mapped_column(ForeignKey("bodies.code"))
+    input_id: Mapped[str] = mapped_column(String(128))
+    reported_value: Mapped[Any] = mapped_column(JSON)
+    derived_value: Mapped[Any] = mapped_column(JSON)
+    difference: Mapped[str] = mapped_column(String(64))            # reported − derived, exact text
+    tolerance: Mapped[str] = mapped_column(Text)
+    paragraph: Mapped[str | None] = mapped_column(Text)
+
+
+class FindingDecision(Base):
+    """An evaluator confirms a finding (it becomes a fact) or dismisses it (a confirmed
+    one's fact is withdrawn). Never updated: the latest decision counts."""
+
+    __tablename__ = "finding_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_findings.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))            # confirmed | dismissed
+    reasoning: Mapped[str | None] = mapped_column(Text)
+    fact_id: Mapped[int | None] = mapped_column(ForeignKey("facts.id"))
+    withdrawn_fact_id: Mapped[int | None] = mapped_column(ForeignKey("facts.id"))
+    decided_by: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ScoringRun(Base):

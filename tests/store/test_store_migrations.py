@@ -22,7 +22,8 @@ TABLES = {"bodies", "users", "campaigns", "campaign_bodies", "evaluator_assignme
           "auth_sessions", "api_tokens", "setup_tokens", "evidence_files", "evidence", "jobs",
           "facts", "scoring_runs", "run_results", "penalties_applied", "conclusions", "objections", "commissions",
           "commission_members", "decisions", "improvement_plans", "plan_actions", "audit_log", "fact_removals",
-          "plan_checks", "anchors"}
+          "plan_checks", "anchors", "reconciliations",
+          "reconciliation_findings", "finding_decisions"}
 
 
 def _tables(engine) -> set[str]:
