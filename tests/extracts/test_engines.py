@@ -7,6 +7,7 @@ from bagalau.extracts import definitions, generators
 from bagalau.extracts.aggregation import Period, aggregate
 from bagalau.extracts.engines import DuckDBEngine, SparkEngine
 from bagalau.extracts.workspace import Workspace
+from support.spark import spark  # noqa: F401  (the session fixture)
 
 YEARS = {"it-2012": 2012, "citizens-2017": 2017, "orgdev-2023": 2024}
 KIND_YEARS = {"edms_documents": 2012, "licences": 2012, "procurement_contracts": 2012,

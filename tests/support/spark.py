@@ -1,4 +1,4 @@
-"""One Spark session for the whole test run (starting one costs seconds); skipped
+"""The Spark fixture: one session for the whole test run (starting one costs seconds); skipped
 with the reason where PySpark or Java is missing, except on CI, where the
 Spark path must run."""
 
