@@ -3,7 +3,8 @@
 ``app`` holds the Typer application and the entry point; each command group
 is a module that attaches its commands to it: ``methodologies`` (definitions
 and scoring), ``campaigns`` (the store and the lifecycle), ``audit`` (the
-audit log, its verification and anchors), ``serve`` (the API). ``console`` holds
+audit log, its verification and anchors), ``serve`` (the API), ``extracts``
+(source-system extracts and reconciliation). ``console`` holds
 the shared output and error exit, ``terminal`` the Rich rendering.
 """
 
@@ -12,11 +13,13 @@ from __future__ import annotations
 from bagalau.cli import (
     audit,  # noqa: F401  (attaches its commands)
     campaigns,
+    extracts,
     methodologies,  # noqa: F401  (attaches its commands)
     serve,  # noqa: F401  (attaches its command)
 )
 from bagalau.cli.app import app, main
 
 app.add_typer(campaigns.app)
+app.add_typer(extracts.app, name="extracts")
 
 __all__ = ["app", "main"]
