@@ -115,15 +115,15 @@ def import_command(kind: str = typer.Argument(..., help=f"one of: {', '.join(KIN
     space = Workspace(workspace)
     failed = 0
     for path in files:
-        with _progress() as bars:
-            task = bars.add_task(f"{path.name}", total=None)
-            try:
+        try:
+            with _progress() as bars:
+                task = bars.add_task(f"{path.name}", total=None)
                 kept = import_file(space, k, path, progress=lambda done, total: bars.update(
                     task, completed=done, total=total))
-            except ExtractError as exc:
-                failed += 1
-                err.print(f"[red]error:[/] {exc}", highlight=False)
-                continue
+        except ExtractError as exc:
+            failed += 1
+            err.print(f"[red]error:[/] {exc}", highlight=False)
+            continue
         out.print(f"{path.name}: {kept.rows:,} {kind} records imported as {kept.path.name}")
     if failed:
         raise typer.Exit(2)

@@ -283,7 +283,8 @@ def _check_batch(con: duckdb.DuckDBPyConnection, kind: Kind, batch: pa.Table,
                 reasons.append((f.name, unreadable))
         con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {', '.join(typed_select)} FROM batch")
         problems = _raw_problems(con, reasons)
-        problems += _typed_problems(con, kind)
+        unreadable = {(p.row, p.field) for p in problems}
+        problems += [p for p in _typed_problems(con, kind) if (p.row, p.field) not in unreadable]
         table = con.sql(f"SELECT {', '.join(_quoted(f.name) for f in kind.fields)} FROM typed").to_arrow_table()
         return table.cast(kind.arrow_schema), sorted(problems, key=lambda p: (p.row or 0, p.field or ""))
     finally:
