@@ -3,7 +3,8 @@
 # to out/demo, then run the synthetic 2012 demo campaign end to end in the
 # embedded store (an SQLite file in the user's data directory, or
 # $BAGALAU_DATABASE_URL), write its final rating and anchor to
-# out/demo-campaign, and verify the store against that anchor.
+# out/demo-campaign, verify the store against that anchor, and derive inputs
+# from synthetic extracts of every kind (bagalau extracts demo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -19,3 +20,4 @@ if [ -z "${BAGALAU_ANCHOR_KEY:-}${BAGALAU_ANCHOR_KEY_FILE:-}" ]; then
 fi
 .venv/bin/bagalau campaign demo --output out/demo-campaign
 .venv/bin/bagalau audit verify --anchor "$(ls -t out/demo-campaign/*.anchor.json | head -n 1)"
+.venv/bin/bagalau extracts demo --workspace out/demo/extracts

@@ -191,6 +191,35 @@ def generate_command(kind: str = typer.Argument(..., help=f"one of: {', '.join(K
     out.print(f"{len(paths)} file(s) of synthetic {kind} in {output}")
 
 
+@app.command("demo")
+def demo_command(rows: int = typer.Option(200_000, "--rows", help="synthetic records over all kinds"),
+                 workspace: Path = typer.Option(Path("out/demo/extracts"), "--workspace", "-w",
+                                                help="the demo's own folder, emptied on every run")) -> None:
+    """SYNTHETIC extracts of every kind for the demo regions: import, then derive the inputs."""
+    from bagalau.demo import extracts as demo_extracts
+    space = Workspace(workspace)
+    with _progress() as bars:
+        tasks: dict[str, int] = {}
+
+        def show(kind: str, done: int, total: int) -> None:
+            if kind not in tasks:
+                tasks[kind] = bars.add_task(f"import {kind} (synthetic)", total=total)
+            bars.update(tasks[kind], completed=done, total=total)
+
+        try:
+            results = demo_extracts.run(space, rows, progress=show)
+        except demo_extracts.NotADemoWorkspace as exc:
+            fail(str(exc))
+    for edition, derived in results.items():
+        file = definitions.load(edition)
+        names = [*file.measures()]
+        table = Table("body", *names, title=f"{edition}, {derived.period}: inputs from SYNTHETIC extracts")
+        for body in derived.bodies():
+            table.add_row(body, *[str(derived.values[body].get(n, "—")) for n in names])
+        out.print(table)
+    out.print(f"[dim]workspace: {space.folder}[/]")
+
+
 @app.command("reconcile")
 @guarded
 def reconcile_command(engine: str = ENGINE, tolerance: List[str] = typer.Option(

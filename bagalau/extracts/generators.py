@@ -77,9 +77,10 @@ def _ids(prefix: str, start: int, n: int) -> pa.Array:
     return pa.array(np.char.add(prefix, np.arange(start, start + n).astype(str)))
 
 
-def _timestamps(days: np.ndarray, seconds: np.ndarray) -> pa.Array:
+def _timestamps(days: np.ndarray, seconds: np.ndarray, empty: np.ndarray | None = None) -> pa.Array:
+    """Local times ``seconds`` after midnight of ``days``; empty where ``empty`` is true."""
     micros = days.astype("datetime64[us]").astype(np.int64) + seconds.astype(np.int64) * SECOND
-    return pa.array(micros, pa.int64()).cast(pa.timestamp("us"))
+    return pa.array(micros, pa.int64(), mask=empty).cast(pa.timestamp("us"))
 
 
 def _edms(rng, pop, cal, n, offset) -> pa.Table:
@@ -104,8 +105,8 @@ def _edms(rng, pop, cal, n, offset) -> pa.Table:
         "recipient_in_edms": _bool(rng, 0.85, n),
         "electronic_only": pa.array(rng.random(n) < habit),
         "electronic": pa.array(rng.random(n) < 0.5 + 0.5 * habit),
-        "received_at": pa.array(_timestamps(day, received), mask=~receiving),
-        "registered_at": pa.array(_timestamps(day, np.maximum(registered, 0)), mask=~receiving | (registered < 0)),
+        "received_at": _timestamps(day, received, ~receiving),
+        "registered_at": _timestamps(day, np.maximum(registered, 0), ~receiving | (registered < 0)),
         "approved_electronically": pa.array(rng.random(n) < habit),
         "executed": pa.array(executed),
         "archive_prepared": pa.array(executed & (rng.random(n) < 0.4 + 0.5 * habit)),
@@ -235,7 +236,7 @@ def write(kind: str, rows: int, folder: Path, population: Population, year: int,
     folder.mkdir(parents=True, exist_ok=True)
     paths, done = [], 0
     for index, table in enumerate(chunks(kind, rows, population, year, seed, chunk_rows)):
-        path = folder / f"{kind}-{year}-{seed}-{index:04d}.parquet"
+        path = folder / f"SYNTHETIC-{kind}-{year}-seed{seed}-{index:04d}.parquet"
         pq.write_table(table, path, compression="zstd")
         paths.append(path)
         done += min(chunk_rows, rows - done)
