@@ -43,6 +43,9 @@ UPDATES = {
     "plan_actions": ("deadline", "'2099-01-01'"),
     "plan_checks": ("status", "'not_done'"),
     "evaluator_assignments": ("user_id", "user_id + 100"),
+    "reconciliations": ("engine", "'forged'"),
+    "reconciliation_findings": ("derived_value", "'0'"),
+    "finding_decisions": ("outcome", "'dismissed'"),
     "campaigns": ("state", "'commission'"),
     "campaign_bodies": ("late", "NOT late"),
     "deadlines": ("due", "'2099-01-01'"),
@@ -53,6 +56,7 @@ COPY_WITH = {
     "run_results": {"run_id": "run_id + 1000"}, "decisions": {"objection_id": "objection_id + 1000"},
     "commissions": {"body_code": "'zz-forged'"}, "fact_removals": {"fact_id": "fact_id + 1000"},
     "commission_members": {"user_id": "user_id + 1000"}, "evaluator_assignments": {"user_id": "user_id + 1000"},
+    "reconciliations": {"number": "number + 100"},
 }
 APPEND_ONLY = store.APPEND_ONLY
 assert set(UPDATES) == set(APPEND_ONLY) | set(MUTABLE)

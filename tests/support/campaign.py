@@ -66,12 +66,14 @@ def _claimed(raw: dict) -> str:
     return next(f"app1_r1_d{d}" for d in range(1, 6) if raw.get(f"app1_r1_d{d}") is True)
 
 
-def finished(factory, codes: list[str] = TWO, keyring=None) -> dict:
+def finished(factory, codes: list[str] = TWO, keyring=None, reconcile: bool = True) -> dict:
     """A campaign taken through every step, so that every table that holds a result or a
-    decision has rows: two unreliable facts (one later removed), a report flag, two scoring
+    decision has rows: two unreliable facts (one later removed), a report flag, a
+    reconciliation act whose finding is confirmed (a third fact), two scoring
     runs, draft and final conclusions (with a signed checkpoint when ``keyring`` has a key),
     an objection, its commission and decision, an improvement plan, and a next campaign that
-    checked the plan. Returns the ids."""
+    checked the plan. ``reconcile=False`` leaves out the reconciliation (its tables
+    came after migration 0003). Returns the ids."""
     campaign_id, doc = build(factory, codes=codes)
     first, second = codes[0], codes[1]
     facts = [step(factory, campaign_id, lambda s, c, body=body: campaigns.add_fact(
@@ -79,6 +81,13 @@ def finished(factory, codes: list[str] = TWO, keyring=None) -> dict:
         at=at(4, 10))).id for body in (first, second)]
     step(factory, campaign_id, lambda s, c: campaigns.flag_incomplete(s, c, second, ["App 3"], EVALUATOR,
                                                                        at=at(4, 11)))
+    act = finding = None
+    if reconcile:
+        act = step(factory, campaign_id, lambda s, c: campaigns.open_reconciliation(
+            s, c, _extracts_say_fewer(raw_inputs(doc, second), second), EVALUATOR, at=at(4, 12))).id
+        finding = step(factory, campaign_id, lambda s, c: campaigns.reconciliation_acts(s, c)[0].findings[0].id)
+        step(factory, campaign_id, lambda s, c: campaigns.decide_finding(s, c, finding, "confirmed", EVALUATOR,
+                                                                          at=at(4, 13)))
     step(factory, campaign_id, lambda s, c: campaigns.run_scoring(s, c, EVALUATOR, at=at(5, 20)))
     step(factory, campaign_id, lambda s, c: campaigns.send_draft_conclusions(s, c, EVALUATOR, at=at(5, 31)))
     objection = step(factory, campaign_id, lambda s, c: campaigns.file_objection(
@@ -97,4 +106,16 @@ def finished(factory, codes: list[str] = TWO, keyring=None) -> dict:
     step(factory, next_id, lambda s, c: campaigns.check_post_audit(s, c, action_id, "done", "seen on site",
                                                                     EVALUATOR, at=at(1, 20)))
     return {"campaign": campaign_id, "next": next_id, "facts": facts, "objection": objection.id,
-            "decision": decision.id, "plan": plan.id, "action": action_id}
+            "decision": decision.id, "plan": plan.id, "action": action_id, "reconciliation": act,
+            "finding": finding}
+
+
+def _extracts_say_fewer(raw: dict, body: str) -> campaigns.DerivedInputs:
+    """A reconciliation in which the EDMS extracts show a tenth fewer electronic-only
+    documents (App 2 column 1) than ``body`` reported."""
+    from decimal import Decimal
+    return campaigns.DerivedInputs(
+        edition="it-2012", engine="test", period="2012-01-01..2012-12-31",
+        values={body: {"app2_g1": raw["app2_g1"] * 9 // 10, "app2_g2": raw["app2_g2"]}},
+        tolerances={"app2_g1": (Decimal(0), Decimal("0.01")), "app2_g2": (Decimal(0), Decimal("0.01"))},
+        paragraphs={"app2_g1": "§101(1)", "app2_g2": "§101(2)"}, sources={"edms_documents": []}, parameters={})
