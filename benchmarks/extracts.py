@@ -224,7 +224,7 @@ def run_pandas(folder: Path, _: object) -> dict:
         incoming = (d["category"] == "incoming") & d["electronic"]
         received_day = d["received_at"].dt.normalize()
         registered_day = d["registered_at"].dt.normalize()
-        late_intake = ~received_day.map(working).fillna(True).astype(bool) | (
+        late_intake = ~received_day.map(working).astype("boolean").fillna(True).astype(bool) | (
             d["received_at"].dt.hour * 60 + d["received_at"].dt.minute >= 1080)
         on_time = d["registered_at"].notna() & ((registered_day == received_day) | (
             late_intake & (registered_day <= received_day.map(following))))
