@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bagalau.engine.inputs import InputError, coerce
-from bagalau.store.models import Campaign, Fact, FactRemoval, FindingDecision
+from bagalau.store.models import Campaign, Fact, FactRemoval, FindingDecision, SubmissionVersion
 
 from .schedule import _methodology
 from .state import CampaignError, _flush, _moment, _record, _require_state, jsonable
@@ -56,12 +56,29 @@ def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, ver
              actor: str, *, rule: str | None = None, node: str | None = None, note: str | None = None,
              at: datetime | None = None) -> Fact:
     """Record an unreliable fact: the body reported one value, the check found another."""
+    if not document or not document.strip():
+        policy.check(session, actor, "fact.write", campaign=campaign, body=body)
+        raise CampaignError("an unreliable fact must name the document it rests on (reconciliation act)")
+    fact = check_fact(session, campaign, body, input_id, verified_value, actor, rule=rule, node=node)
+    fact.document, fact.note, fact.recorded_at = document.strip(), note, _moment(at)
+    session.add(fact)
+    _flush(session, f"fact for '{body}'")
+    _record(session, campaign, actor, "fact.add", f"fact:{fact.id}", {
+        "body": body, "input": input_id, "rule": fact.rule, "node": fact.node,
+        "submission_version": session.get(SubmissionVersion, fact.submission_id).version,
+        "reported": fact.reported_value, "verified": fact.verified_value, "document": fact.document,
+        "note": note}, at)
+    return fact
+
+
+def check_fact(session: Session, campaign: Campaign, body: str, input_id: str, verified_value: Any, actor: str, *,
+               rule: str | None = None, node: str | None = None) -> Fact:
+    """Every check ``add_fact`` makes, and the fact it would record, not yet added to
+    the session (a what-if preview scores with it and throws it away)."""
     policy.check(session, actor, "fact.write", campaign=campaign, body=body)
     _require_state(campaign, ("verification", "scored"), "record an unreliable fact",
                    "facts are recorded during verification, before the draft conclusions")
     member = _campaign_body(session, campaign, body)
-    if not document or not document.strip():
-        raise CampaignError("an unreliable fact must name the document it rests on (reconciliation act)")
     methodology = _methodology(campaign.methodology_id)
     rule_id = _fact_rule(campaign, methodology, rule)
     penalty = methodology.penalties[rule_id]
@@ -89,7 +106,6 @@ def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, ver
     latest = latest_submission(session, campaign, body)
     if latest is None:
         raise CampaignError(f"body '{body}' has no submission to verify")
-    reported = latest.values.get(input_id)
     # The verified value must leave a report that still passes the act's checks.
     if verified_value is not None:
         raw = {**_effective_values(session, campaign, body), input_id: jsonable(verified_value)}
@@ -98,16 +114,10 @@ def add_fact(session: Session, campaign: Campaign, body: str, input_id: str, ver
         except InputError as exc:
             raise CampaignError(f"with the verified value the report of '{body}' fails validation: "
                                 + "; ".join(p.reason for p in exc.problems)) from None
-    moment = _moment(at)
-    fact = Fact(campaign_id=campaign.id, body_code=body, input_id=input_id, rule=rule_id, node=node,
-                submission_id=latest.id, reported_value=reported, verified_value=jsonable(verified_value),
-                document=document.strip(), note=note, recorded_by=actor, recorded_at=moment, removal=None)
-    session.add(fact)
-    _flush(session, f"fact for '{body}'")
-    _record(session, campaign, actor, "fact.add", f"fact:{fact.id}", {
-        "body": body, "input": input_id, "rule": rule_id, "node": node, "submission_version": latest.version,
-        "reported": reported, "verified": fact.verified_value, "document": fact.document, "note": note}, at)
-    return fact
+    return Fact(campaign_id=campaign.id, body_code=body, input_id=input_id, rule=rule_id, node=node,
+                submission_id=latest.id, reported_value=latest.values.get(input_id),
+                verified_value=jsonable(verified_value), document="", note=None, recorded_by=actor,
+                recorded_at=_moment(None), removal=None)
 
 
 def active_facts(session: Session, campaign: Campaign, body: str | None = None) -> list[Fact]:

@@ -2,8 +2,8 @@
 
 ``models`` holds the tables, ``immutability`` the append-only guards,
 ``accounts`` the tables of authentication, ``files`` the
-content-addressed evidence files, ``database`` the engine and sessions,
-``audit`` the hash chain, ``records`` what each audit entry commits to (the
+content-addressed evidence files, ``drafts`` the bodies' unsubmitted
+reports, ``database`` the engine and sessions, ``audit`` the hash chain, ``records`` what each audit entry commits to (the
 rows it records), ``anchoring`` the signed checkpoints of the chain, and
 ``migrations`` the Alembic scripts. The names below are the store's API.
 """
@@ -19,6 +19,7 @@ from .database import (
                      make_sessionmaker,
                      transaction,
 )
+from .drafts import ReportDraft
 from .files import BlobStore, Evidence, EvidenceFile
 from . import records  # noqa: F401  (registers the session events that collect written rows)
 from .immutability import (
@@ -102,6 +103,7 @@ __all__ = [
     "SetupToken",
     "EvidenceFile",
     "Evidence",
+    "ReportDraft",
     "BlobStore",
     "Anchor",
     "APPEND_ONLY",

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from .immutability import APPEND_ONLY, _columns_changed  # a relationship set on a row writes another table
 from .models import Base
 
-MUTABLE = ("campaigns", "campaign_bodies", "deadlines")
+MUTABLE = ("campaigns", "campaign_bodies", "deadlines", "report_drafts")
 COVERED = (*APPEND_ONLY, *MUTABLE)
 RESTATEMENT = "store.commit"        # the action of an entry that re-commits rows as they stand (migrations)
 PENDING = "bagalau.pending_rows"
