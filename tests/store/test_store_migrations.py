@@ -23,7 +23,7 @@ TABLES = {"bodies", "users", "campaigns", "campaign_bodies", "evaluator_assignme
           "facts", "scoring_runs", "run_results", "penalties_applied", "conclusions", "objections", "commissions",
           "commission_members", "decisions", "improvement_plans", "plan_actions", "audit_log", "fact_removals",
           "plan_checks", "anchors", "reconciliations",
-          "reconciliation_findings", "finding_decisions"}
+          "reconciliation_findings", "finding_decisions", "report_drafts"}
 
 
 def _tables(engine) -> set[str]:

@@ -49,6 +49,7 @@ UPDATES = {
     "campaigns": ("state", "'commission'"),
     "campaign_bodies": ("late", "NOT late"),
     "deadlines": ("due", "'2099-01-01'"),
+    "report_drafts": ("saved_by", "'mallory'"),
 }
 # For an inserted copy of a row: new values for its key and its unique columns.
 COPY_WITH = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bagalau import campaigns
+from bagalau.campaigns import drafts
 from bagalau.engine import catalog
 from bagalau import demo
 from bagalau.demo import campaign as demo_campaign
@@ -68,12 +69,12 @@ def _claimed(raw: dict) -> str:
 
 def finished(factory, codes: list[str] = TWO, keyring=None, reconcile: bool = True) -> dict:
     """A campaign taken through every step, so that every table that holds a result or a
-    decision has rows: two unreliable facts (one later removed), a report flag, a
+    decision has rows: two unreliable facts (one later removed), a report flag, a draft left unsubmitted, a
     reconciliation act whose finding is confirmed (a third fact), two scoring
     runs, draft and final conclusions (with a signed checkpoint when ``keyring`` has a key),
     an objection, its commission and decision, an improvement plan, and a next campaign that
-    checked the plan. ``reconcile=False`` leaves out the reconciliation (its tables
-    came after migration 0003). Returns the ids."""
+    checked the plan. ``reconcile=False`` leaves out the reconciliation and the draft
+    (their tables came after migration 0003). Returns the ids."""
     campaign_id, doc = build(factory, codes=codes)
     first, second = codes[0], codes[1]
     facts = [step(factory, campaign_id, lambda s, c, body=body: campaigns.add_fact(
@@ -83,6 +84,8 @@ def finished(factory, codes: list[str] = TWO, keyring=None, reconcile: bool = Tr
                                                                        at=at(4, 11)))
     act = finding = None
     if reconcile:
+        step(factory, campaign_id, lambda s, c: drafts.save_draft(     # a correction begun, never submitted
+            s, c, second, {"app2_g1": "5"}, representative(second), at=at(4, 11)))
         act = step(factory, campaign_id, lambda s, c: campaigns.open_reconciliation(
             s, c, _extracts_say_fewer(raw_inputs(doc, second), second), EVALUATOR, at=at(4, 12))).id
         finding = step(factory, campaign_id, lambda s, c: campaigns.reconciliation_acts(s, c)[0].findings[0].id)
