@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import List, Optional
@@ -92,13 +93,22 @@ def template(methodology_id: str,
              format: str = typer.Option("xlsx", "--format", help="xlsx or json"),
              output: Optional[Path] = typer.Option(None, "--output", "-o", help="file to write"),
              profile: Optional[str] = typer.Option(None, help="e.g. central or local")) -> None:
-    """Write an empty input file laid out like the act's forms."""
+    """Print an empty input file laid out like the act's forms (to standard output unless -o is given)."""
     compiled = load_methodology(methodology_id, profile)
     if format not in ("xlsx", "json"):
         fail(f"--format must be xlsx or json, not '{format}'")
-    path = output or Path(f"{methodology_id}-template.{format}")
-    templates.write(compiled, path, format)
-    out.print(f"wrote {path}")
+    if output is None:
+        if format == "xlsx" and sys.stdout.isatty():
+            fail("an XLSX workbook is binary and would garble the terminal: give -o FILE, "
+                 "redirect (> form.xlsx) or use --format json")
+        sys.stdout.buffer.write(templates.render(compiled, format))
+        sys.stdout.buffer.flush()
+        return
+    try:
+        templates.write(compiled, output, format)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    out.print(f"wrote {output}", highlight=False)
 
 
 def read_and_validate(cohort: CohortScorer, files: list[Path]) -> list[ValidatedInputs]:

@@ -9,6 +9,7 @@ rows are moved. JSON: the same fields with null values and a description.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import OrderedDict
 from pathlib import Path
@@ -31,6 +32,10 @@ def sheets(compiled: CompiledMethodology) -> "OrderedDict[str, list[Input]]":
 
 
 def write_json(compiled: CompiledMethodology, path: Path) -> None:
+    path.write_bytes(render_json(compiled))
+
+
+def render_json(compiled: CompiledMethodology) -> bytes:
     m = compiled.methodology
     document = {
         "methodology": m.id,
@@ -38,7 +43,7 @@ def write_json(compiled: CompiledMethodology, path: Path) -> None:
         "bodies": [{"id": "", "name": "", "inputs": {key: None for key in compiled.inputs}}],
         "fields": {key: _describe(item) for key, item in compiled.inputs.items()},
     }
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _describe(item: Input) -> str:
@@ -50,6 +55,10 @@ def _describe(item: Input) -> str:
 
 
 def write_xlsx(compiled: CompiledMethodology, path: Path) -> None:
+    path.write_bytes(render_xlsx(compiled))
+
+
+def render_xlsx(compiled: CompiledMethodology) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.workbook.defined_name import DefinedName
@@ -95,7 +104,9 @@ def write_xlsx(compiled: CompiledMethodology, path: Path) -> None:
             _horizontal(sheet, items, name_cell, bold, wrap, fill, yes_no)
         else:
             _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no)
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no) -> None:
@@ -141,10 +152,14 @@ def _sheet_title(name: str) -> str:
     return name.replace("/", "-")[:31]
 
 
-def write(compiled: CompiledMethodology, path: Path, fmt: str) -> None:
+def render(compiled: CompiledMethodology, fmt: str) -> bytes:
+    """The template's bytes (for standard output or an HTTP response)."""
     if fmt == "xlsx":
-        write_xlsx(compiled, path)
-    elif fmt == "json":
-        write_json(compiled, path)
-    else:
-        raise ValueError(f"unknown template format '{fmt}'; use xlsx or json")
+        return render_xlsx(compiled)
+    if fmt == "json":
+        return render_json(compiled)
+    raise ValueError(f"unknown template format '{fmt}'; use xlsx or json")
+
+
+def write(compiled: CompiledMethodology, path: Path, fmt: str) -> None:
+    path.write_bytes(render(compiled, fmt))

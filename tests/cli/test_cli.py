@@ -166,6 +166,20 @@ def test_json_template_lists_every_field(tmp_path):
     assert "App 2 column 1" in document["fields"]["app2_g1"]
 
 
+def test_template_without_output_prints_to_standard_output(tmp_path):
+    """Issue 7: `bagalau template ID` prints, as Unix tools do; nothing is written into the folder."""
+    result = run("template", "it-2012", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
+    document = json.loads(result.stdout)
+    assert set(document["bodies"][0]["inputs"]) == set(catalog.load("it-2012").inputs)
+    binary = subprocess.run([*CLI, "template", "it-2012"], capture_output=True, cwd=tmp_path, timeout=120,
+                            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    assert binary.returncode == 0 and list(tmp_path.iterdir()) == []
+    (tmp_path / "piped.xlsx").write_bytes(binary.stdout)
+    assert "in_app2_g1" in openpyxl.load_workbook(tmp_path / "piped.xlsx").defined_names
+
+
 def test_corrupt_xlsx_is_a_clear_error(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not a workbook")

@@ -4,9 +4,7 @@ and the empty input template. Public."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
@@ -117,10 +115,8 @@ def template(methodology_id: str = edition_id(), format: Literal["xlsx", "json"]
              profile: str | None = PROFILE):
     """The empty input file, laid out like the act's forms (XLSX with named cells, or JSON)."""
     compiled = _compiled(methodology_id, profile)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{methodology_id}-template.{format}"
-        templates.write(compiled, path, format)
-        content = path.read_bytes()
+    content = templates.render(compiled, format)
     media = "application/json" if format == "json" else XLSX
     return Response(content, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="{path.name}"', "X-Content-Type-Options": "nosniff"})
+        "Content-Disposition": f'attachment; filename="{methodology_id}-template.{format}"',
+        "X-Content-Type-Options": "nosniff"})
