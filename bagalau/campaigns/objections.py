@@ -3,7 +3,7 @@ decisions, which rescore."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +73,24 @@ def file_objection(session: Session, campaign: Campaign, body: str, text: str, d
     return objection
 
 
+def objection_window(session: Session, campaign: Campaign, body: str, today: date) -> dict[str, Any] | None:
+    """The body's window for objecting to its draft conclusion, seen on ``today``:
+    when the draft was sent, the last day, the working days left (0 on the last
+    day; negative once it has passed) and whether an objection is still accepted.
+    None when no draft conclusion has been sent to the body."""
+    conclusion = session.execute(select(Conclusion).where(
+        Conclusion.campaign_id == campaign.id, Conclusion.body_code == body, Conclusion.kind == "draft")
+        .order_by(Conclusion.id.desc()).limit(1)).scalar_one_or_none()
+    if conclusion is None or conclusion.objection_deadline is None:
+        return None
+    due = conclusion.objection_deadline
+    left = workdays.working_days_left(today, due)
+    return {"sent": _day(conclusion.sent_at), "deadline": due, "left": left,
+            "working_days": int(campaign.settings.get("objection_working_days", 5)),
+            "rule": campaign.settings.get("objection_rule"),
+            "open": today <= due and campaign.state in ("drafts_sent", "objections", "commission")}
+
+
 def appoint_commission(session: Session, campaign: Campaign, body: str, members: list[str], actor: str,
                        at: datetime | None = None) -> Commission:
     """Form the special commission that considers a body's objections (2012 §107)."""
@@ -108,6 +126,20 @@ def appoint_commission(session: Session, campaign: Campaign, body: str, members:
     return commission
 
 
+def facts_to_remove(session: Session, campaign: Campaign, objection: Objection, fact_ids: list[int]) -> list[Fact]:
+    """The facts a decision on ``objection`` would remove: each one about the objecting
+    body, in this campaign, and not removed already."""
+    facts = []
+    for fact_id in fact_ids:
+        fact = session.get(Fact, fact_id)
+        if fact is None or fact.campaign_id != campaign.id or fact.body_code != objection.body_code:
+            raise CampaignError(f"fact #{fact_id} is not a fact about '{objection.body_code}' in this campaign")
+        if fact.removed_by_decision_id is not None:
+            raise CampaignError(f"fact #{fact_id} was already removed")
+        facts.append(fact)
+    return facts
+
+
 def decide_objection(session: Session, campaign: Campaign, objection_id: int, actor: str, *, outcome: str,
                      reasoning: str, remove_facts: list[int] | None = None,
                      input_changes: dict[str, Any] | None = None, at: datetime | None = None) -> Decision:
@@ -132,14 +164,7 @@ def decide_objection(session: Session, campaign: Campaign, objection_id: int, ac
     remove_facts, input_changes = list(remove_facts or []), dict(input_changes or {})
     if outcome == "rejected" and (remove_facts or input_changes):
         raise CampaignError("a rejected objection changes nothing; accept it to remove facts or change inputs")
-    facts = []
-    for fact_id in remove_facts:
-        fact = session.get(Fact, fact_id)
-        if fact is None or fact.campaign_id != campaign.id or fact.body_code != objection.body_code:
-            raise CampaignError(f"fact #{fact_id} is not a fact about '{objection.body_code}' in this campaign")
-        if fact.removed_by_decision_id is not None:
-            raise CampaignError(f"fact #{fact_id} was already removed")
-        facts.append(fact)
+    facts = facts_to_remove(session, campaign, objection, remove_facts)
     moment = _moment(at)
     decision = Decision(objection=objection, commission_id=commission.id, outcome=outcome, reasoning=reasoning,
                         removed_fact_ids=remove_facts, input_changes=jsonable(input_changes), decided_by=actor,

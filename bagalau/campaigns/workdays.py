@@ -80,3 +80,13 @@ def non_working_days(start: date, end: date) -> list[tuple[date, str]]:
             days.append((day, holiday_name(day) or "weekend"))
         day += timedelta(days=1)
     return days
+
+
+def working_days_left(today: date, due: date) -> int:
+    """A countdown to ``due`` in working days, by the counting convention above:
+    the working days after ``today`` up to and including ``due`` (0 on the due
+    day itself, which is still on time), or, once ``due`` has passed, minus the
+    working days since it (at least 1: a weekend right after is already late)."""
+    if today <= due:
+        return working_days_between(today, due)
+    return -max(1, working_days_between(due, today))
