@@ -4,7 +4,8 @@
 is a module that attaches its commands to it: ``methodologies`` (definitions
 and scoring), ``campaigns`` (the store and the lifecycle), ``audit`` (the
 audit log, its verification and anchors), ``serve`` (the API), ``extracts``
-(source-system extracts and reconciliation). ``console`` holds
+(source-system extracts and reconciliation), ``documents`` (the official
+documents). ``console`` holds
 the shared output and error exit, ``terminal`` the Rich rendering.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from bagalau.cli import (
     audit,  # noqa: F401  (attaches its commands)
     campaigns,
+    documents,
     extracts,
     methodologies,  # noqa: F401  (attaches its commands)
     serve,  # noqa: F401  (attaches its command)
@@ -21,5 +23,6 @@ from bagalau.cli.app import app, main
 
 app.add_typer(campaigns.app)
 app.add_typer(extracts.app, name="extracts")
+app.add_typer(documents.app, name="documents")
 
 __all__ = ["app", "main"]
