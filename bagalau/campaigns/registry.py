@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bagalau.engine import limits
 from bagalau.store import audit
 from bagalau.store.models import ALLOWED_PARENTS, BODY_KINDS, Body
 
@@ -61,9 +62,24 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise RegistryError(str(path), [RowProblem(0, "-", f"unsupported file type '{suffix}'; use .csv or .xlsx")])
     if not path.exists():
         raise RegistryError(str(path), [RowProblem(0, "-", "file not found")])
+    try:
+        limits.check_regular_file(path)
+        if suffix == ".xlsx":
+            limits.check_xlsx(path)
+    except (limits.LimitError, OSError) as exc:
+        raise RegistryError(str(path), [RowProblem(0, "-", str(exc))]) from None
     if suffix == ".csv":
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            table = list(csv.reader(handle))
+        try:
+            text = limits.read_bytes(path).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RegistryError(str(path), [RowProblem(0, "-", f"not UTF-8 text (byte {exc.start}): "
+                                                               "save the file as UTF-8")]) from None
+        except (limits.LimitError, OSError) as exc:
+            raise RegistryError(str(path), [RowProblem(0, "-", str(exc))]) from None
+        try:
+            table = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise RegistryError(str(path), [RowProblem(0, "-", f"not readable CSV: {exc}")]) from None
     elif suffix == ".xlsx":
         import openpyxl
         try:

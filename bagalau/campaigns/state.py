@@ -57,8 +57,8 @@ def _day(value: datetime) -> date:
 
 def jsonable(value: Any) -> Any:
     """Input values as JSON: Decimals as exact text, dates as ISO text."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
+    if isinstance(value, Decimal):    # exact either way; 'f' only where it cannot run to a billion digits
+        return format(value, "f") if not value.is_finite() or -64 < value.as_tuple().exponent < 64 else str(value)
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, (datetime, date)):

@@ -449,8 +449,13 @@ def parse_yaml(text: str):
 
 
 def read_yaml(path: Path) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=DecimalSafeLoader)
+    """A definition file's data: a regular file within the size limit, nested at most 32 deep
+    (``engine.limits``; a LimitError is a ValueError naming the limit)."""
+    from bagalau.engine import limits
+    text = limits.read_bytes(Path(path)).decode("utf-8")
+    limits.check_yaml_depth(text)
+    data = yaml.load(text, Loader=DecimalSafeLoader)
+    limits.check_data_shape(data)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a definition must be a YAML mapping")
     return data

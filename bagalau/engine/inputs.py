@@ -20,6 +20,7 @@ import yaml
 
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Input, parse_yaml
+from bagalau.engine import limits
 from bagalau.engine.exact import decimal_text, exact
 from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
 
@@ -77,8 +78,14 @@ class ValidatedInputs:
 def read_file(path: str | Path) -> list[Submission]:
     path = Path(path)
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError([Problem("-", "-", str(path), "file not found")])
+    try:
+        limits.check_regular_file(path)
+    except FileNotFoundError:
+        raise InputError([Problem("-", "-", str(path), "file not found")]) from None
+    except limits.LimitError as exc:
+        raise InputError([Problem("-", "-", str(path), str(exc))]) from None
+    except OSError as exc:
+        raise InputError([Problem("-", "-", str(path), f"cannot be read: {exc.strerror or exc}")]) from None
     if suffix == ".xlsx":
         return [read_xlsx(path)]
     if suffix in (".json", ".yaml", ".yml"):
@@ -87,14 +94,27 @@ def read_file(path: str | Path) -> list[Submission]:
 
 
 def read_document(path: Path) -> list[Submission]:
+    is_json = path.suffix.lower() == ".json"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = limits.read_bytes(path).decode("utf-8")
+        if is_json:
+            limits.check_json_depth(text)
+        else:
+            limits.check_yaml_depth(text)
     except UnicodeDecodeError as exc:
         raise InputError([Problem("-", "-", str(path), f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")]) from None
+    except limits.LimitError as exc:
+        raise InputError([Problem("-", "-", str(path), str(exc))]) from None
+    except OSError as exc:
+        raise InputError([Problem("-", "-", str(path), f"cannot be read: {exc.strerror or exc}")]) from None
     try:
-        data = json.loads(text, parse_float=Decimal) if path.suffix.lower() == ".json" else parse_yaml(text)
+        data = json.loads(text, parse_float=Decimal, parse_int=_json_int) if is_json else parse_yaml(text)
+        limits.check_data_shape(data)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError([Problem("-", "-", str(path), f"not valid {path.suffix[1:].upper()}: {exc}")]) from None
+        raise InputError([Problem("-", "-", str(path), f"not valid {path.suffix[1:].upper()}: {_one_line(exc)}")]) from None
+    except (limits.LimitError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, limits.LimitError) else str(limits._too_deep())
+        raise InputError([Problem("-", "-", str(path), reason)]) from None
     if not isinstance(data, dict):
         raise InputError([Problem("-", "-", str(path), "the file must hold an object with 'bodies' or 'body'")])
     unknown = set(data) - {"methodology", "period", "bodies", "body", "inputs", "name", "fields", "synthetic",
@@ -118,6 +138,37 @@ def read_document(path: Path) -> list[Submission]:
     raise InputError([Problem("-", "bodies", str(path), "missing: give 'bodies: [...]' or 'body' with 'inputs'")])
 
 
+def _json_int(text: str):
+    """JSON integers as int, except one too long to be bounded: it stays exact (a Decimal) so that
+    validation names its field and the bound, instead of int() refusing it without either."""
+    return Decimal(text) if len(text) > limits.MAX_NUMBER_TEXT else int(text)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def shown(raw, width: int = 40) -> str:
+    """A raw value as a person reads it in a message: never a Python repr, never longer than ``width``."""
+    if raw is None:
+        return "nothing"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, Decimal):
+        return limits._short(raw) if raw.is_finite() else str(raw)
+    if isinstance(raw, float):
+        return repr(raw)
+    if isinstance(raw, int):
+        text = str(raw) if raw.bit_length() < 200 else limits._short(Decimal(raw))
+        return text
+    if isinstance(raw, list):
+        return f"a list of {len(raw)} value(s)"
+    if isinstance(raw, dict):
+        return f"an object with {len(raw)} key(s)"
+    text = " ".join(str(raw).split())
+    return f"'{text[:width]}…'" if len(text) > width else f"'{text}'"
+
+
 def _with_methodology(submission: Submission, methodology: str | None) -> Submission:
     submission.methodology = methodology
     return submission
@@ -127,9 +178,12 @@ def _period(value, path) -> int | None:
     if value is None:
         return None
     try:
-        return int(str(value))
+        text = str(value).strip()
+        if len(text) > 6:
+            raise ValueError
+        return int(text)
     except ValueError:
-        raise InputError([Problem("-", "period", str(path), f"period must be a year, got {value!r}")]) from None
+        raise InputError([Problem("-", "period", str(path), f"period must be a year, got {shown(value)}")]) from None
 
 
 def _submission(entry, where: str, period, path: Path) -> Submission:
@@ -154,12 +208,16 @@ def read_xlsx(path: Path) -> Submission:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
     try:
+        limits.check_xlsx(path)
         workbook = openpyxl.load_workbook(path, data_only=True, read_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InputError([Problem("-", "-", str(path), f"not a readable XLSX workbook ({type(exc).__name__}: {exc})")]) from None
+    except limits.LimitError as exc:
+        raise InputError([Problem("-", "-", str(path), str(exc))]) from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise InputError([Problem("-", "-", str(path), f"not a readable XLSX workbook: {_workbook_problem(exc)}")]) from None
     raw: dict[str, Any] = {}
     locations: dict[str, str] = {}
     meta: dict[str, Any] = {}
+    empty: list[tuple[str, str, str]] = []
     for name, defined in workbook.defined_names.items():
         destinations = list(defined.destinations)
         if len(destinations) != 1:
@@ -171,6 +229,8 @@ def read_xlsx(path: Path) -> Submission:
             field_id = name[len(XLSX_NAME_PREFIX):]
             if value is not None and not (isinstance(value, str) and not value.strip()):
                 raw[field_id] = value
+            elif value is None:
+                empty.append((field_id, sheet, cell.replace("$", "")))
             locations[field_id] = where
         else:
             meta[name] = (value, where)
@@ -180,11 +240,65 @@ def read_xlsx(path: Path) -> Submission:
     body_id, where = meta["body_id"]
     if not body_id:
         raise InputError([Problem("-", "body_id", where, "the body id cell is empty")])
+    unsaved = _formulas_without_values(path, empty)
+    if unsaved:
+        raise InputError([Problem(str(body_id), field_id, locations[field_id],
+                                  f"the cell holds the formula {shown(formula, 60)} but no saved value; open the "
+                                  "file in Excel (or LibreOffice) and save it, or enter the value itself")
+                          for field_id, formula in unsaved])
     period_value = meta.get("period", (None, ""))[0]
     profile = meta.get("profile", (None,))[0]
     return Submission(body_id=str(body_id), name=(meta.get("body_name", (None,))[0] or None), raw=raw,
                       locations=locations, period=_period(period_value, path), origin=str(path),
                       profile=str(profile).strip() if profile else None)
+
+
+def _workbook_problem(exc: Exception) -> str:
+    from openpyxl.utils.exceptions import InvalidFileException
+    causes = [exc]
+    while causes[-1].__cause__ is not None or causes[-1].__context__ is not None:
+        causes.append(causes[-1].__cause__ or causes[-1].__context__)
+        if len(causes) > 10:
+            break
+    for cause in causes:    # openpyxl wraps what the XML parser found in a ValueError of its own
+        if type(cause).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+            exc = cause
+            break
+    else:
+        exc = causes[-1] if len(causes) > 1 else exc
+    if isinstance(exc, zipfile.BadZipFile):
+        return "it is not a ZIP archive, as every XLSX file is (damaged, or another format renamed)"
+    if type(exc).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+        return "it declares XML entities or external references, which are refused (an entity-expansion bomb?)"
+    if isinstance(exc, InvalidFileException):
+        return _one_line(exc)
+    if isinstance(exc, KeyError):
+        return f"a part of the workbook is missing ({_one_line(exc).strip(chr(39))})"
+    text = _one_line(exc)
+    return f"damaged ({text[:200]})" if text else "damaged"
+
+
+def _formulas_without_values(path: Path, empty: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """The named input cells that are empty when read for values but hold a formula: a file
+    written by a program that does not compute formulas (Excel saves the computed value)."""
+    if not empty:
+        return []
+    import openpyxl
+    try:
+        formulas = openpyxl.load_workbook(path, data_only=False, read_only=False)
+    except Exception:  # noqa: BLE001 - it was readable a moment ago; nothing more to say
+        return []
+    found = []
+    for field_id, sheet, cell in empty:
+        try:
+            value = formulas[sheet][cell].value
+        except (KeyError, ValueError):
+            continue
+        if isinstance(value, str) and value.startswith("="):
+            found.append((field_id, value))
+        elif value is not None and type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+            found.append((field_id, str(getattr(value, "text", "") or "=…")))
+    return found
 
 
 # --- validating ------------------------------------------------------------------
@@ -292,13 +406,15 @@ def _boolean(raw) -> Decimal:
         return Decimal(1)
     if isinstance(raw, str) and raw.strip().lower() in FALSE_WORDS:
         return Decimal(0)
-    raise ValueError(f"expected yes/no (true/false, да/нет, иә/жоқ), got {raw!r}")
+    raise ValueError(f"expected yes/no (true/false, да/нет, иә/жоқ), got {shown(raw)}")
 
 
 def _number(raw, whole: bool) -> Decimal:
     if isinstance(raw, bool):
-        raise ValueError(f"expected a number, got {raw!r}")
+        raise ValueError(f"expected a number, got {shown(raw)}")
     try:
+        if isinstance(raw, str):
+            limits.check_number_text(raw.strip())
         if isinstance(raw, float):
             value = Decimal(repr(raw))
         elif isinstance(raw, (int, Decimal)):
@@ -308,11 +424,12 @@ def _number(raw, whole: bool) -> Decimal:
         else:
             raise InvalidOperation
     except InvalidOperation:
-        raise ValueError(f"expected {'a whole number' if whole else 'a number'}, got {raw!r}") from None
+        raise ValueError(f"expected {'a whole number' if whole else 'a number'}, got {shown(raw)}") from None
     if not value.is_finite():
-        raise ValueError(f"expected a finite number, got {raw!r}")
+        raise ValueError(f"expected a finite number, got {shown(raw)}")
+    limits.check_number(value)
     if whole and value != value.to_integral_value():
-        raise ValueError(f"expected a whole number, got {raw!r}")
+        raise ValueError(f"expected a whole number, got {shown(raw)}")
     return value
 
 
@@ -325,7 +442,7 @@ def _positions(raw) -> list[Decimal | None]:
             continue
         value = _number(item, whole=True)
         if value < 1:
-            raise ValueError(f"a search position starts at 1, got {item!r} (leave empty or write 'not found')")
+            raise ValueError(f"a search position starts at 1, got {shown(item)} (leave empty or write 'not found')")
         positions.append(value)
     return positions
 

@@ -90,7 +90,7 @@ def test_missing_checklist_item(compiled):
     ("abc", "expected a whole number, got 'abc'"),
     (2.5, "expected a whole number, got 2.5"),
     ("2,5", "expected a whole number"),
-    (True, "expected a number, got True"),
+    (True, "expected a number, got true"),
     ([1, 2], "expected a whole number"),
     ("NaN", "finite"),
 ], ids=["text", "fraction", "comma-fraction", "boolean", "list", "nan"])
