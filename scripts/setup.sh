@@ -2,7 +2,8 @@
 # Create .venv (Python 3.11+) and install Bagalau with its test extras, the
 # PySpark engine (extra "spark", which needs Java 17: Debian's
 # openjdk-17-jre-headless, installed here when java is missing) and pandas for
-# the extracts benchmark (extra "bench"). The embedded default needs neither.
+# the extracts benchmark (extra "bench"), and Debian's chromium for the web
+# pages' browser tests. The embedded default needs none of them.
 # Idempotent: a second run only checks that everything is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,12 +15,30 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# The browser tests of the web pages drive Debian's chromium through Playwright
+# (Playwright's own browser download is not reachable).
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: no chromium; the browser tests need it (apt-get install chromium)" >&2
+  fi
+fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 if ! command -v java >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
   else
     echo "warning: no java; the PySpark tests need Java 17 (apt-get install openjdk-17-jre-headless)" >&2
+  fi
+fi
+# The browser tests of the web pages drive Debian's chromium through Playwright
+# (Playwright's own browser download is not reachable).
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: no chromium; the browser tests need it (apt-get install chromium)" >&2
   fi
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,spark,bench]'

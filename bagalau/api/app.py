@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
+    from bagalau import web          # the server-rendered pages, in the same application
+    web.install(app)
 
     def openapi() -> dict:
         if app.openapi_schema is None:
