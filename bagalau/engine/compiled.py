@@ -230,7 +230,9 @@ class CompiledMethodology:
         try:
             return compile_formula(source)
         except FormulaError as exc:
-            self.problems.append((path, f"formula '{source}': {exc}"))
+            shown = " ".join(str(source).split())
+            shown = shown if len(shown) <= 160 else shown[:160] + "…"
+            self.problems.append((path, f"formula '{shown}': {exc}"))
             return None
 
     def _evaluate_parameters(self) -> dict[str, Exact]:

@@ -144,6 +144,7 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
     known = compiled.known_names()
     node_ids = set(compiled.nodes)
     reading_ids = {reading.id for reading in m.readings}
+    list_inputs = {input_id for input_id, item in compiled.inputs.items() if item.type in LIST_TYPES}
 
     def unknown_names(formula, path: str, allowed: set[str] | None = None, scores: bool = True) -> None:
         if formula is None:
@@ -155,6 +156,15 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         for name in sorted(formula.names - known):
             problems.append(Problem(path, f"unknown name '{name}' in formula '{formula.source}' "
                                           f"(not an input, parameter or option)"))
+        for name in sorted(formula.list_names & known):
+            if name not in list_inputs:
+                problems.append(Problem(path, f"'{name}' is a single value, but it is used where a list input "
+                                              f"is expected (formula '{_short(formula.source)}'); mean(), total(), "
+                                              "count(), mean_band() and min()/max() of one argument take a list"))
+        for name in sorted(formula.value_names & list_inputs):
+            problems.append(Problem(path, f"'{name}' is a list input, but it is used as a single value (formula "
+                                          f"'{_short(formula.source)}'); use it inside mean(), total(), count(), "
+                                          "mean_band() or min()/max()"))
         for table in sorted(formula.references.get("band table", set()) - set(m.bands)):
             problems.append(Problem(path, f"unknown band table '{table}'"))
         for ref in sorted(formula.references.get("node", set()) - node_ids):
@@ -302,6 +312,14 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
         if reading.option:
             _option_exists(m, reading.option, f"readings[{index}](id {reading.id}).option", problems)
     return problems
+
+
+LIST_TYPES = ("positions", "decimals")
+
+
+def _short(source: str, width: int = 120) -> str:
+    text = " ".join(source.split())
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def _choices(m: Methodology, option: str, expected: set[str], path: str, problems: list[Problem]) -> None:
