@@ -26,7 +26,7 @@ from bagalau.engine.inputs import InputError
 
 MEDIA_TYPE = "application/problem+json"
 TITLES = {400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 413: "Content too large", 415: "Unsupported media type",
+          405: "Method not allowed", 409: "Conflict", 410: "Gone", 413: "Content too large", 415: "Unsupported media type",
           422: "Unprocessable content", 429: "Too many requests"}
 
 

@@ -45,7 +45,10 @@ def get_campaign(session: Session, ref: int | str | None = None) -> Campaign:
         if campaign is None:
             raise NotFound("there is no campaign yet; create one with `bagalau campaign create`")
         return campaign
-    query = select(Campaign).where(Campaign.id == int(ref)) if str(ref).isdigit() else \
+    numeric = str(ref).isascii() and str(ref).isdigit()      # not '²', which isdigit() also accepts
+    if numeric and len(str(ref)) > 9:
+        raise NotFound(f"unknown campaign '{str(ref)[:40]}'")
+    query = select(Campaign).where(Campaign.id == int(ref)) if numeric else \
         select(Campaign).where(Campaign.name == str(ref))
     campaign = session.execute(query).scalar_one_or_none()
     if campaign is None:

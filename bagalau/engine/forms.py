@@ -163,3 +163,38 @@ def render(compiled: CompiledMethodology, fmt: str) -> bytes:
 
 def write(compiled: CompiledMethodology, path: Path, fmt: str) -> None:
     path.write_bytes(render(compiled, fmt))
+
+
+def write_filled(compiled: CompiledMethodology, path: Path, fmt: str, *, body_id: str, name: str | None,
+                 period: int | None, values: dict) -> None:
+    """The input file of one body's report: the template with its values filled in, so that
+    reading it back (``inputs.read_file``) gives the same report."""
+    if fmt == "json":
+        document = {"methodology": compiled.methodology.id, "period": period,
+                    "body": body_id, "name": name, "inputs": values}
+        if compiled.profile:
+            document["profile"] = compiled.profile
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+        return
+    if fmt != "xlsx":
+        raise ValueError(f"unknown format '{fmt}'; use xlsx or json")
+    import openpyxl
+    write_xlsx(compiled, path)
+    workbook = openpyxl.load_workbook(path)
+    cells = {}
+    for key, defined in workbook.defined_names.items():
+        destinations = list(defined.destinations)
+        if len(destinations) == 1:
+            sheet, cell = destinations[0]
+            cells[key] = workbook[sheet][cell.replace("$", "")]
+    cells["body_id"].value = body_id
+    cells["body_name"].value = name
+    cells["period"].value = period
+    for key, value in values.items():
+        cell = cells.get(XLSX_NAME_PREFIX + key)
+        if cell is None:
+            continue
+        if isinstance(value, list):
+            value = ", ".join("not found" if item is None else str(item) for item in value)
+        cell.value = value
+    workbook.save(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from . import auth, bodies, campaigns, methodologies, tokens, users
+from . import auth, bodies, campaigns, methodologies, submissions, tokens, users, verification
 
-ROUTERS = [auth.router, tokens.router, users.router, methodologies.router, bodies.router, campaigns.router]
+ROUTERS = [auth.router, tokens.router, users.router, methodologies.router, bodies.router, campaigns.router,
+           submissions.router, verification.router]
