@@ -21,7 +21,7 @@ from bagalau.engine.cohort import CohortScorer, rank
 from bagalau.engine.compiled import DefinitionError
 from bagalau.engine.editions import diff as diff_editions
 from bagalau.engine.explanations import number_text
-from bagalau.engine.inputs import InputError, Problem, ValidatedInputs, read_file
+from bagalau.engine.inputs import InputError, OtherProfile, Problem, ValidatedInputs, read_file
 from bagalau.engine.scoring import Scorer, ScoringError
 from bagalau.engine.validation import check_file
 
@@ -111,7 +111,8 @@ def template(methodology_id: str,
     out.print(f"wrote {output}", highlight=False)
 
 
-def read_and_validate(cohort: CohortScorer, files: list[Path]) -> list[ValidatedInputs]:
+def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | None = None) -> list[ValidatedInputs]:
+    """Read and check every body; ``profile`` is the default for bodies whose file names none."""
     problems: list[Problem] = []
     validated: list[ValidatedInputs] = []
     seen: dict[str, str] = {}
@@ -122,6 +123,7 @@ def read_and_validate(cohort: CohortScorer, files: list[Path]) -> list[Validated
             problems += exc.problems
             continue
         for submission in submissions:
+            submission.profile = submission.profile or profile
             if submission.body_id in seen:
                 problems.append(Problem(submission.body_id, "id", str(path),
                                         f"body id also used in {seen[submission.body_id]}"))
@@ -135,6 +137,10 @@ def read_and_validate(cohort: CohortScorer, files: list[Path]) -> list[Validated
             try:
                 validated.append(cohort.validate(submission))
             except InputError as exc:
+                for problem in exc.problems:
+                    if isinstance(problem, OtherProfile):
+                        problem.reason += (f": write \"profile\": \"{problem.profile}\" in the file (or the workbook's "
+                                           f"profile cell), or pass --profile {problem.profile}")
                 problems += exc.problems
             except DefinitionError as exc:  # an unknown profile
                 problems.append(Problem(submission.body_id, "profile", submission.origin, str(exc)))
@@ -156,14 +162,18 @@ def score(methodology_id: str,
           explain: bool = typer.Option(False, "--explain", help="Print the explanation tree of every body."),
           option: List[str] = typer.Option([], "--option", help="Choose a reading, e.g. A13=zero."),
           period: Optional[int] = typer.Option(None, help="Reporting year (overrides the files)."),
+          profile: Optional[str] = typer.Option(None, help="e.g. local: the profile of bodies whose file names none"),
           lang: str = typer.Option("ru", help="ru, kk or en for names")) -> None:
     """Score one body or a cohort and rank them."""
-    load_methodology(methodology_id)
+    source = load_methodology(methodology_id).source
+    if profile is not None and profile not in source.profiles:
+        fail(f"{methodology_id} has no profiles; leave out --profile" if not source.profiles else
+             f"unknown profile '{profile}' for {methodology_id}; choose one of {', '.join(source.profiles)}")
     try:
         cohort = CohortScorer(methodology_id, parse_pairs(option, "--option"))
     except (ValueError, DefinitionError) as exc:
         fail(str(exc))
-    bodies = read_and_validate(cohort, inputs)
+    bodies = read_and_validate(cohort, inputs, profile)
     try:
         results = cohort.score(bodies, explain=explain, period=period)
     except ScoringError as exc:

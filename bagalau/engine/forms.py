@@ -40,7 +40,9 @@ def render_json(compiled: CompiledMethodology) -> bytes:
     document = {
         "methodology": m.id,
         "period": None,
-        "bodies": [{"id": "", "name": "", "inputs": {key: None for key in compiled.inputs}}],
+        "bodies": [{"id": "", "name": "",
+                    **({"profile": compiled.profile} if compiled.source.profiles else {}),
+                    "inputs": {key: None for key in compiled.inputs}}],
         "fields": {key: _describe(item) for key, item in compiled.inputs.items()},
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

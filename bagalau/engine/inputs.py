@@ -44,6 +44,13 @@ class Problem:
         return f"body '{self.body}', field '{self.field}'{where}: {self.reason}"
 
 
+@dataclass
+class OtherProfile(Problem):
+    """The body's fields are another profile's: the body was read with the wrong profile."""
+
+    profile: str = ""
+
+
 class InputError(ValueError):
     """One or more problems that stop a body (or a whole file) from being scored."""
 
@@ -127,8 +134,10 @@ def read_document(path: Path) -> list[Submission]:
         if not isinstance(data["bodies"], list):
             raise InputError([Problem("-", "bodies", str(path), "'bodies' must be a list")])
         submissions = [_submission(entry, f"bodies[{i}]", period, path) for i, entry in enumerate(data["bodies"])]
+        default_profile = str(data["profile"]).strip() if data.get("profile") else None
         for submission in submissions:
             submission.methodology = methodology
+            submission.profile = submission.profile or default_profile  # a file-level default
         return submissions
     if "body" in data:
         single = {"id": data["body"], "name": data.get("name"), "inputs": data.get("inputs")}
@@ -307,10 +316,21 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
     """Typed values for every input, or InputError listing every problem."""
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    for key in submission.raw:
-        if key not in compiled.inputs:
-            problems.append(Problem(submission.body_id, key, submission.locations.get(key, ""),
-                                    f"unknown field for {compiled.methodology.id}"))
+    unknown = [key for key in submission.raw if key not in compiled.inputs]
+    other = _other_profile(compiled, unknown)
+    if other is not None:
+        # The body was filled for another profile: one line that says so, not
+        # hundreds of unknown and missing fields.
+        profile, theirs = other
+        raise InputError([OtherProfile(
+            submission.body_id, "profile", submission.origin,
+            f"{len(theirs)} field(s) ({', '.join(theirs[:3])}{', …' if len(theirs) > 3 else ''}) belong to profile "
+            f"'{profile}', but the body is read as '{compiled.profile}'", profile=profile)]
+            + [Problem(submission.body_id, key, submission.locations.get(key, ""),
+                       f"unknown field for {compiled.methodology.id}") for key in unknown if key not in theirs])
+    for key in unknown:
+        problems.append(Problem(submission.body_id, key, submission.locations.get(key, ""),
+                                f"unknown field for {compiled.methodology.id}"))
     for input_id, definition in compiled.inputs.items():
         location = submission.locations.get(input_id, "")
         raw = submission.raw.get(input_id)
@@ -338,6 +358,25 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
     if errors:
         raise InputError(errors)
     return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"])
+
+
+def _other_profile(compiled: CompiledMethodology, unknown: list[str]) -> tuple[str, list[str]] | None:
+    """The other profile whose fields the unknown ones are (most of them), if any."""
+    if not unknown or len(compiled.source.profiles) < 2:
+        return None
+    best = None
+    for profile in compiled.source.profiles:
+        if profile == compiled.profile:
+            continue
+        try:
+            theirs = [key for key in unknown if key in CompiledMethodology(compiled.source, profile).inputs]
+        except Exception:  # noqa: BLE001 - a broken profile is no hint
+            continue
+        if theirs and (best is None or len(theirs) > len(best[1])):
+            best = (profile, theirs)
+    if best is None or 2 * len(best[1]) < len(unknown):
+        return None  # mostly fields of no profile: the plain list says more
+    return best
 
 
 def _default(definition: Input):
