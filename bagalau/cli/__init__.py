@@ -18,6 +18,7 @@ from bagalau.cli import (
     extracts,
     methodologies,  # noqa: F401  (attaches its commands)
     serve,  # noqa: F401  (attaches its command)
+    simulate,  # noqa: F401  (attaches its command)
 )
 from bagalau.cli.app import app, main
 

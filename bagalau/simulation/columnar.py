@@ -1,0 +1,654 @@
+"""The columnar scorer: a cohort scored as columns, exact in what it shows.
+
+``ColumnarEdition`` is one edition, profile and set of options compiled to
+column programs (``compiler``); it evaluates a batch of bodies in the
+reference scorer's order — applicability and redistribution, then every node
+(checklists, formulas with their zero-denominator rules, aggregates,
+deductions, bounds), then the total — on float64 columns with proven error
+bounds (``numeric``). ``ColumnarCohort`` adds profiles and cohort averages
+and turns the columns into what is shown: each node's value rounded as the
+act prints it, the total, the rank and the grades.
+
+Exactness: a shown value is taken from the columns only where the error
+bound proves the rounding; every other body — an undecided rounding or
+comparison, an absent optional input, a zero denominator without a rule, a
+penalty — is scored by the reference scorer (``bagalau.engine``), as is a
+whole edition the compiler does not support. ``fallback`` counts them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from math import ceil
+
+import numpy as np
+
+from bagalau.engine import catalog
+from bagalau.engine.cohort import CohortScorer
+from bagalau.engine.compiled import CompiledMethodology
+from bagalau.engine.inputs import ValidatedInputs
+from bagalau.engine.scoring import Scorer, ScoringError
+from bagalau.simulation import numeric as nm
+from bagalau.simulation.compiler import ExpressionCompiler, Frame, Unsupported
+from bagalau.simulation.numeric import Num, Positions
+
+
+# --- the inputs as columns ---------------------------------------------------------
+
+class Batch:
+    """A batch of bodies' inputs as columns (one profile)."""
+
+    def __init__(self, n: int, numbers: dict, missing: dict, lists: dict, period: np.ndarray | None):
+        self.n = n
+        self.numbers = numbers          # input id -> Num
+        self.missing = missing          # input id -> bool mask of absent values (optional inputs)
+        self.lists = lists              # input id -> Positions
+        self.period = period            # float array, NaN where unknown
+        self.events = np.zeros(n, dtype=bool)
+
+    def column(self, input_id, unsure, active):
+        if input_id in self.lists:
+            return self.lists[input_id]
+        missing = self.missing.get(input_id)
+        if missing is not None:
+            unsure |= active & missing
+        return self.numbers[input_id]
+
+    def column_or_missing(self, input_id):
+        return self.numbers[input_id], self.missing.get(input_id)
+
+    def period_column(self, unsure, active):
+        if self.period is None:
+            unsure |= active
+            return Num(np.zeros(self.n), np.float64(0.0))
+        unknown = np.isnan(self.period)
+        unsure |= active & unknown
+        return Num(np.nan_to_num(self.period), np.float64(0.0))
+
+    def take(self, indices: np.ndarray) -> "Batch":
+        def cut(num: Num) -> Num:
+            return Num(num.v[indices] if np.ndim(num.v) else num.v, num.e[indices] if np.ndim(num.e) else num.e,
+                       num.boolean)
+        return Batch(len(indices), {k: cut(v) for k, v in self.numbers.items()},
+                     {k: v[indices] for k, v in self.missing.items()},
+                     {k: Positions(v.v[indices], v.e[indices], v.length[indices]) for k, v in self.lists.items()},
+                     None if self.period is None else self.period[indices])
+
+
+def _is_dyadic_exact(value) -> bool:
+    if type(value) is int:
+        return abs(value) < 2 ** 53
+    denominator = value.denominator
+    return denominator & (denominator - 1) == 0 and abs(value.numerator) < 2 ** 53
+
+
+def batch_from_values(compiled: CompiledMethodology, values: list[dict], periods: list[int | None]) -> Batch:
+    """Columns from validated inputs (the engine's exact values)."""
+    n = len(values)
+    numbers, missing, lists = {}, {}, {}
+    for input_id, definition in compiled.inputs.items():
+        if definition.type == "text":
+            continue
+        column = [body.get(input_id) for body in values]
+        if definition.type in ("positions", "decimals"):
+            width = max((len(items) for items in column if items), default=0) or 1
+            v = np.full((n, width), np.nan)
+            e = np.zeros((n, width))
+            length = np.zeros(n, dtype=np.int64)
+            for row, items in enumerate(column):
+                items = items or []
+                length[row] = len(items)
+                for position, item in enumerate(items):
+                    if item is not None:
+                        v[row, position] = float(item)
+                        e[row, position] = 0.0 if _is_dyadic_exact(item) else abs(float(item)) * nm.EPS * nm.WIDEN
+            lists[input_id] = Positions(v, e, length)
+            continue
+        absent = np.fromiter((value is None for value in column), dtype=bool, count=n)
+        v = np.fromiter((0.0 if value is None else float(value) for value in column), dtype=np.float64, count=n)
+        exact_mask = np.fromiter((value is None or _is_dyadic_exact(value) for value in column), dtype=bool, count=n)
+        numbers[input_id] = Num(v, nm.float_bound(v, exact_mask), definition.type == "boolean")
+        if absent.any():
+            missing[input_id] = absent
+    period = np.array([np.nan if p is None else float(p) for p in periods], dtype=np.float64)
+    return Batch(n, numbers, missing, lists, period)
+
+
+# --- one edition and profile -----------------------------------------------------
+
+@dataclass
+class _NodeProgram:
+    id: str
+    parent: str | None
+    children: list[str]
+    subtree: list[str]
+    kind: str                                   # checklist | formula | aggregate
+    maximum: Num
+    maximum_exact: object
+    formula: object = None
+    variables: list = field(default_factory=list)
+    zero_rule: str | None = None                # full | zero | None (no rule)
+    deductions: list = field(default_factory=list)
+    lower: Num | None = None
+    upper: Num | None = None
+    na_when: object = None
+    na_then: str | None = None
+    na_to: list[str] = field(default_factory=list)
+    aggregate: str = "sum"
+    counted_when_na: dict = field(default_factory=dict)   # child id -> scored though not applicable
+    checklist: object = None
+
+
+class ColumnarEdition:
+    """One edition, profile and set of options, compiled to column programs.
+    Raises ``Unsupported`` for a definition it cannot evaluate in columns."""
+
+    def __init__(self, compiled: CompiledMethodology, options: dict[str, str] | None = None):
+        self.reference = Scorer(compiled, options)
+        self.compiled = compiled
+        self.methodology = compiled.methodology
+        self.options = self.reference.options
+        rounding = self.methodology.rounding
+        if rounding.stage != "display" or rounding.mode != "half_up":
+            raise Unsupported(f"rounding {rounding.stage}/{rounding.mode}")
+        self.places = rounding.places
+        self.expressions = ExpressionCompiler(compiled, self.options)
+        self.programs = {node_id: self._program(node_id) for node_id in compiled.nodes}
+        self.order = list(compiled.order)
+        self.with_rules = [node_id for node_id, c in compiled.nodes.items() if c.not_applicable is not None]
+        self.top_level = compiled.top_level
+        self.total_formula = None if compiled.total_formula is None else self.expressions.compile(
+            compiled.total_formula.source)
+        self.total_mode = self.reference._aggregate_mode(self.methodology.total_aggregate,
+                                                         self.methodology.total_aggregate_option)
+        self.grades = [(grade.name.model_dump(exclude_none=True),
+                        None if grade.low is None else ceil(Fraction(grade.low) * 10 ** self.places),
+                        None if grade.high is None else ceil(Fraction(grade.high) * 10 ** self.places))
+                       for grade in self.methodology.grades]
+        self.cohort_nodes = list(compiled.cohort_nodes)
+        self.cohort_when = {n: self.expressions.compile(compiled.nodes[n].cohort_when.source) for n in self.cohort_nodes}
+        self.cohort_over = {n: self.expressions.compile(compiled.nodes[n].cohort_over.source) for n in self.cohort_nodes}
+
+    def _program(self, node_id: str) -> _NodeProgram:
+        c = self.compiled.nodes[node_id]
+        node = c.node
+        program = _NodeProgram(id=node_id, parent=c.parent, children=[child.id for child in node.children],
+                               subtree=[n.id for n in node.walk()], kind="aggregate",
+                               maximum=nm.constant(c.maximum), maximum_exact=c.maximum)
+        if node.checklist is not None:
+            program.kind = "checklist"
+            rule = node.checklist
+            reading = self.options.get(rule.sections_option, rule.sections_not_applicable) \
+                if rule.sections_option else rule.sections_not_applicable
+            program.checklist = (reading, self.compiled.checklist_layouts[node_id],
+                                 self.expressions.compile(c.checklist_scale.source),
+                                 nm.constant(c.checklist_per_defect), nm.constant(c.checklist_cap_share))
+        elif c.formula is not None:
+            program.kind = "formula"
+            names = []
+            for name, variable in c.variables:
+                program.variables.append((name, self.expressions.compile(variable.source, tuple(names))))
+                names.append(name)
+            program.formula = self.expressions.compile(c.formula.source, tuple(names))
+            rule = node.zero_denominator
+            if rule is not None:
+                program.zero_rule = self.options.get(rule.option, rule.then) if rule.option else rule.then
+        else:
+            program.aggregate = self.reference._aggregate_mode(node.aggregate, node.aggregate_option)
+            program.counted_when_na = {child.id: child.not_applicable is not None
+                                       and child.not_applicable.then in ("full", "zero") for child in node.children}
+        for deduction, (per_unit, floor), count, cap in zip(node.deductions, c.deduction_units, c.deduction_counts,
+                                                           c.deduction_caps):
+            program.deductions.append((nm.constant(per_unit), None if floor is None else nm.constant(floor),
+                                       self.expressions.compile(count.source),
+                                       None if cap is None else self.expressions.compile(cap.source)))
+        program.lower = None if c.lower is None else nm.constant(c.lower)
+        program.upper = None if c.upper is None else nm.constant(c.upper)
+        if c.not_applicable is not None:
+            program.na_when = self.expressions.compile(c.not_applicable.source)
+            program.na_then = node.not_applicable.then
+            program.na_to = list(node.not_applicable.to)
+        return program
+
+    # --- evaluation ---------------------------------------------------------------
+
+    def conditions(self, batch: Batch, formulas: dict) -> tuple[dict, np.ndarray]:
+        """Yes/no formulas (cohort rules) per body, and the bodies for which one was undecided."""
+        unsure = np.zeros(batch.n, dtype=bool)
+        frame = Frame(batch, {}, unsure)
+        everyone = np.ones(batch.n, dtype=bool)
+        result = {}
+        with np.errstate(all="ignore"):
+            for key, formula in formulas.items():
+                frame.zero[:] = False
+                value = formula(frame, everyone)
+                result[key] = nm.truth(value, unsure, everyone) if isinstance(value, Num) else \
+                    np.full(batch.n, bool(value.value))
+                unsure |= frame.zero
+        return result, unsure
+
+    def evaluate(self, batch: Batch, overrides: dict[str, tuple[np.ndarray, Num]] | None = None):
+        """Every node's score column, the total and the bodies whose values are not proven."""
+        with np.errstate(all="ignore"):
+            return self._evaluate(batch, overrides or {})
+
+    def _evaluate(self, batch: Batch, overrides):
+        n = batch.n
+        unsure = np.zeros(n, dtype=bool)
+        scores: dict[str, Num] = {}
+        frame = Frame(batch, scores, unsure)
+        nobody = np.zeros(n, dtype=bool)
+        everyone = ~nobody
+        not_applicable: dict[str, np.ndarray] = {}
+        weights: dict[str, Num] = {node_id: p.maximum for node_id, p in self.programs.items()}
+        for node_id in self.with_rules:
+            program = self.programs[node_id]
+            active = ~not_applicable.get(program.parent, nobody) if program.parent else everyone
+            frame.zero[:] = False
+            condition = nm.truth(self._number(program.na_when(frame, active)), unsure, active) & active
+            unsure |= frame.zero & active
+            if not condition.any():
+                continue
+            for member in program.subtree:
+                not_applicable[member] = not_applicable.get(member, nobody) | condition
+            if program.na_then == "redistribute":
+                share = nm.constant(Fraction(program.maximum_exact) / len(program.na_to))
+                moved = Num(np.where(condition, share.v, 0.0), np.where(condition, share.e, 0.0))
+                for target in program.na_to:
+                    weights[target] = nm.add(weights[target], moved)
+                    donor_side, target_side = self._ancestors(node_id), self._ancestors(target)
+                    for ancestor in target_side:
+                        if ancestor not in donor_side:
+                            weights[ancestor] = nm.add(weights[ancestor], moved)
+                    for ancestor in donor_side:
+                        if ancestor not in target_side:
+                            weights[ancestor] = nm.sub(weights[ancestor], moved)
+        for node_id in self.order:
+            program = self.programs[node_id]
+            na = not_applicable.get(node_id, nobody)
+            override = overrides.get(node_id)
+            active = ~na if override is None else ~na & ~override[0]
+            weight = weights[node_id]
+            frame.weight = weight
+            value = self._node_value(program, frame, active, weight, not_applicable, nobody)
+            if na.any():
+                rule_then = self.compiled.nodes[node_id].node.not_applicable
+                na_value = program.maximum if rule_then is not None and rule_then.then == "full" else nm.constant(0)
+                value = nm.where(na, _broadcast(na_value, n), value)
+            if override is not None:
+                value = nm.where(override[0], _broadcast(override[1], n), value)
+            scores[node_id] = _full(value, n)
+        if self.total_formula is not None:
+            frame.zero[:] = False
+            total = self._number(self.total_formula(frame, everyone))
+            unsure |= frame.zero
+        else:
+            total = _sum([scores[t] for t in self.top_level], n)
+            if self.total_mode == "mean" and self.top_level:
+                total = nm.div(total, nm.constant(len(self.top_level)), frame.zero, unsure, None)
+        return scores, _full(total, n), unsure
+
+    def _ancestors(self, node_id):
+        chain, parent = [], self.programs[node_id].parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.programs[parent].parent
+        return chain
+
+    @staticmethod
+    def _number(value) -> Num:
+        if not isinstance(value, Num):
+            raise Unsupported("a value that is not a number")
+        return value
+
+    def _node_value(self, program: _NodeProgram, frame: Frame, active, weight: Num, not_applicable, nobody) -> Num:
+        n = frame.batch.n
+        unsure = frame.unsure
+        if program.kind == "checklist":
+            value = self._checklist(program, frame, active)
+        elif program.kind == "formula":
+            frame.zero[:] = False
+            frame.variables = {}
+            for name, variable in program.variables:
+                frame.variables[name] = variable(frame, active & ~frame.zero)
+            value = self._number(program.formula(frame, active & ~frame.zero))
+            zero = frame.zero & active
+            if zero.any():
+                if program.zero_rule is None:
+                    unsure |= zero
+                else:
+                    replacement = weight if program.zero_rule == "full" else nm.constant(0)
+                    value = nm.where(zero, _broadcast(replacement, n), _full(value, n))
+        else:
+            children = [frame.scores[child] for child in program.children]
+            if program.aggregate == "sum" or not children:
+                value = _sum(children, n)
+            else:
+                counted = [~not_applicable.get(child, nobody) | program.counted_when_na[child]
+                           for child in program.children]
+                total = _sum([Num(np.where(m, s.v, 0.0), np.where(m, s.e, 0.0)) for m, s in zip(counted, children)], n)
+                count = np.sum(counted, axis=0).astype(np.float64)
+                none = count == 0
+                mean = nm.div(total, Num(np.where(none, 1.0, count), np.float64(0.0)), frame.zero, unsure, None)
+                value = Num(np.where(none, 0.0, mean.v), np.where(none, 0.0, mean.e))
+        for per_unit, floor, count_formula, cap_formula in program.deductions:
+            frame.zero[:] = False
+            amount = nm.mul(per_unit, self._number(count_formula(frame, active)))
+            if cap_formula is not None:
+                amount = nm.minimum(amount, self._number(cap_formula(frame, active)))
+            value = nm.sub(value, amount)
+            if floor is not None:
+                value = nm.maximum(value, floor)
+            unsure |= frame.zero & active
+        zero = nm.constant(0)
+        low = program.lower if program.lower is not None else nm.minimum(zero, weight)
+        high = program.upper if program.upper is not None else nm.maximum(zero, weight)
+        return nm.clamp(value, low, high)
+
+    def _checklist(self, program: _NodeProgram, frame: Frame, active) -> Num:
+        reading, layout, scale, per_defect, cap_share = program.checklist
+        batch, n = frame.batch, frame.batch.n
+        rescale = nm.constant(1)
+        if reading == "rescale" and layout:
+            sections = next(iter(layout.values()))
+            whole = sum(Fraction(s.weight) for s in sections)
+            conditional = [s for s in sections if s.conditional]
+            if conditional:
+                applying = np.zeros(n, dtype=np.int64)
+                for bit, section in enumerate(conditional):
+                    applies = self._applies(batch, section.applies_id, frame, active)
+                    applying |= applies.astype(np.int64) << bit
+                factors = {}
+                for code in np.unique(applying):
+                    share = sum(Fraction(s.weight) for s in sections if not s.conditional) + sum(
+                        Fraction(s.weight) for bit, s in enumerate(conditional) if code >> bit & 1)
+                    factors[int(code)] = whole / share if share else Fraction(1)
+                codes = applying
+                rescale = Num(np.zeros(n), np.zeros(n))
+                is_one = np.zeros(n, dtype=bool)
+                for code, factor in factors.items():
+                    where = codes == code
+                    constant = nm.constant(factor)
+                    rescale.v[where] = constant.v
+                    rescale.e[where] = constant.e
+                    is_one[where] = factor == 1
+                program_is_one = is_one
+            else:
+                program_is_one = np.ones(n, dtype=bool)
+        else:
+            program_is_one = np.ones(n, dtype=bool)
+        total = Num(np.zeros(n), np.zeros(n))
+        for version, sections in layout.items():
+            for section in sections:
+                section_weight = nm.mul(nm.constant(section.weight), rescale)
+                items = np.zeros(n)
+                for item_id in section.item_ids:
+                    column = batch.column(item_id, frame.unsure, active)
+                    items += column.v != 0
+                defects = batch.column(section.defects_id, frame.unsure, active)
+                earned = nm.div(nm.mul(section_weight, Num(items, np.float64(0.0))),
+                                nm.constant(len(section.item_ids)), frame.zero, frame.unsure, None)
+                deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, section_weight))
+                score = nm.maximum(nm.sub(earned, deduction), nm.constant(0))
+                if section.conditional:
+                    applies = self._applies(batch, section.applies_id, frame, active)
+                    counted_full = Num(np.where(program_is_one, _full(section_weight, n).v, 0.0),
+                                       np.where(program_is_one, _full(section_weight, n).e, 0.0))
+                    score = nm.where(applies, _full(score, n), counted_full)
+                total = nm.add(total, score)
+        factor = self._number(scale(frame, active))
+        return nm.mul(factor, total)
+
+    @staticmethod
+    def _applies(batch: Batch, applies_id: str, frame, active) -> np.ndarray:
+        column = batch.numbers.get(applies_id)
+        if column is None:
+            return np.ones(batch.n, dtype=bool)
+        missing = batch.missing.get(applies_id)
+        value = column.v != 0
+        return value if missing is None else value | missing     # an absent flag reads as "applies"
+
+    def display(self, value: Num):
+        return nm.rounded(value, self.places)
+
+    def grades_of(self, units: int) -> dict | None:
+        for name, low, high in self.grades:
+            if (low is None or units >= low) and (high is None or units < high):
+                return name
+        return None
+
+
+def _broadcast(value: Num, n: int) -> Num:
+    return Num(np.broadcast_to(value.v, (n,)), np.broadcast_to(value.e, (n,)), value.boolean)
+
+
+def _full(value: Num, n: int) -> Num:
+    if np.ndim(value.v) == 1 and np.ndim(value.e) == 1:
+        return value
+    return Num(np.broadcast_to(value.v, (n,)).copy(), np.broadcast_to(value.e, (n,)).copy(), value.boolean)
+
+
+def _sum(values: list[Num], n: int) -> Num:
+    total = Num(np.zeros(n), np.zeros(n))
+    for value in values:
+        total = nm.add(total, value)
+    return total
+
+
+# --- a cohort ------------------------------------------------------------------------
+
+@dataclass
+class CohortResult:
+    """What the columnar scorer shows for a cohort: per body the rounded value
+    of every node (in 10⁻ᵖ units), the total, rank and grades."""
+
+    methodology: str
+    options: dict[str, str]
+    places: int
+    body_ids: list[str]
+    names: list[str | None]
+    profiles: list[str | None]
+    units: list[dict[str, int]]          # per body: node id -> rounded value in 10^-places units
+    total_units: np.ndarray
+    grades: list[dict[str, dict]]
+    ranks: np.ndarray
+    fallback: np.ndarray                 # bodies recomputed by the reference scorer
+    whole_reference: str | None = None   # why the whole cohort went to the reference scorer, if it did
+
+    def shown(self, units: int) -> Decimal:
+        return Decimal(int(units)).scaleb(-self.places)
+
+    @property
+    def fallback_share(self) -> float:
+        return float(self.fallback.mean()) if len(self.fallback) else 0.0
+
+
+class ColumnarCohort:
+    """Scores a cohort of one edition (bodies of any profile) in columns."""
+
+    def __init__(self, methodology_id: str, options: dict[str, str] | None = None):
+        self.methodology_id = methodology_id
+        self.reference = CohortScorer(methodology_id, options)
+        self.source = self.reference.source
+        self.options = self.reference.scorer(None).options
+        self.default_profile = self.reference.default_profile
+        self._editions: dict = {}
+
+    def edition(self, profile: str | None):
+        """The compiled edition for a profile, or the reason it is not supported."""
+        profile = profile or self.default_profile
+        if profile not in self._editions:
+            try:
+                self._editions[profile] = ColumnarEdition(catalog.load(self.methodology_id, profile), self.options)
+            except Unsupported as exc:
+                self._editions[profile] = str(exc)
+        return self._editions[profile]
+
+    def score(self, bodies: list[ValidatedInputs], period: int | None = None, penalties: dict | None = None) -> CohortResult:
+        n = len(bodies)
+        profiles = [b.submission.profile or self.default_profile for b in bodies]
+        periods = [period or b.submission.period for b in bodies]
+        units: list[dict[str, int] | None] = [None] * n
+        total_units = np.zeros(n, dtype=np.int64)
+        grades: list[dict] = [{} for _ in range(n)]
+        fallback = np.zeros(n, dtype=bool)
+        penalised = np.array([bool(penalties and penalties.get(b.submission.body_id)) for b in bodies], dtype=bool)
+        reason = None
+        groups: dict = {}
+        for index, profile in enumerate(profiles):
+            groups.setdefault(profile, []).append(index)
+        editions = {profile: self.edition(profile) for profile in groups}
+        unsupported = [f"{p}: {e}" for p, e in editions.items() if isinstance(e, str)]
+        has_cohort_rules = any(not isinstance(e, str) and e.cohort_nodes for e in editions.values())
+        if unsupported:
+            reason = "not supported in columns: " + "; ".join(unsupported)
+        elif has_cohort_rules and len(groups) > 1 and any(
+                not self.reference.scorer(p).compiled.nodes[node].node.cohort_average.same_profile
+                for p in groups for node in editions[p].cohort_nodes):
+            reason = "a cohort average across profiles"
+        elif has_cohort_rules and penalised.any():
+            reason = "penalties in a cohort with averages"
+        group_results = {}
+        if reason is None:
+            for profile, indices in groups.items():
+                edition = editions[profile]
+                batch = batch_from_values(edition.compiled, [bodies[i].values for i in indices],
+                                          [periods[i] for i in indices])
+                outcome = self._score_group(edition, batch)
+                if isinstance(outcome, str):
+                    reason = outcome
+                    break
+                group_results[profile] = (edition, indices, outcome)
+        if reason is not None:
+            return self._all_reference(bodies, period, penalties, reason)
+        takers_undecided = False
+        for profile, (edition, indices, (scores, total, unsure, takers)) in group_results.items():
+            node_units = {}
+            decided = ~unsure
+            for node_id, value in scores.items():
+                rounded, ok = edition.display(value)
+                node_units[node_id] = rounded
+                decided &= ok
+            total_rounded, ok = edition.display(total)
+            decided &= ok
+            for position, index in enumerate(indices):
+                if not decided[position] or penalised[index]:
+                    fallback[index] = True
+                    if takers[position]:
+                        takers_undecided = True
+                    continue
+                units[index] = {node_id: int(column[position]) for node_id, column in node_units.items()}
+                total_units[index] = total_rounded[position]
+                graded = {}
+                for target in edition.methodology.grades_apply_to:
+                    value = total_rounded[position] if target == "total" else node_units.get(target, [None] * len(indices))[position]
+                    if value is None:
+                        continue
+                    name = edition.grades_of(int(value))
+                    if name is not None:
+                        graded[target] = name
+                grades[index] = graded
+        if takers_undecided:
+            return self._all_reference(bodies, period, penalties, None, fallback_mask=fallback)
+        for index in np.flatnonzero(fallback):
+            body = bodies[index]
+            scorer = self.reference.scorer(body.submission.profile)
+            result = scorer.score(body.submission.body_id, body.values, period=periods[index],
+                                  name=body.submission.name,
+                                  penalties=(penalties or {}).get(body.submission.body_id))
+            self._fill(index, result, scorer, units, total_units, grades)
+        return self._result(bodies, profiles, units, total_units, grades, fallback, None)
+
+    def _score_group(self, edition: ColumnarEdition, batch: Batch):
+        if not edition.cohort_nodes:
+            scores, total, unsure = edition.evaluate(batch)
+            return scores, total, unsure, np.zeros(batch.n, dtype=bool)
+        needs, unsure_when = edition.conditions(batch, edition.cohort_when)
+        if unsure_when.any():
+            return "a cohort rule's condition undecided in columns"
+        takers = np.zeros(batch.n, dtype=bool)
+        for mask in needs.values():
+            takers |= mask
+        if not takers.any():
+            scores, total, unsure = edition.evaluate(batch)
+            return scores, total, unsure, takers
+        held: dict[str, np.ndarray] = {}
+        touched: dict[str, np.ndarray] = {}
+        for node_id, mask in needs.items():
+            if not mask.any():
+                continue
+            for member in edition.programs[node_id].subtree:
+                held[member] = held.get(member, np.zeros(batch.n, dtype=bool)) | mask
+                touched[member] = touched.get(member, np.zeros(batch.n, dtype=bool)) | mask
+            for ancestor in edition._ancestors(node_id):
+                touched[ancestor] = touched.get(ancestor, np.zeros(batch.n, dtype=bool)) | mask
+        zero = nm.constant(0)
+        own_scores, _, own_unsure = edition.evaluate(batch, {m: (mask, zero) for m, mask in held.items()})
+        over, unsure_over = edition.conditions(batch, edition.cohort_over)
+        overrides: dict[str, tuple[np.ndarray, Num]] = {}
+        for node_id, mask in needs.items():
+            if not mask.any():
+                continue
+            sources = over[node_id] & ~touched.get(node_id, np.zeros(batch.n, dtype=bool))
+            if (own_unsure & sources).any() or (unsure_over & ~touched.get(node_id, takers)).any():
+                return "a body feeding a cohort average undecided in columns"
+            count = int(sources.sum())
+            if count == 0:
+                return "no body qualifies for a cohort average"
+            for member in edition.programs[node_id].subtree:
+                column = own_scores[member]
+                values = column.v[sources]
+                # the bound of a float sum of `count` terms, plus the terms' own bounds
+                total_v = float(np.sum(values))
+                total_e = (float(np.sum(column.e[sources])) + count * nm.EPS * float(np.sum(np.abs(values)))) * nm.WIDEN
+                mean = nm.div(Num(np.float64(total_v), np.float64(total_e)), nm.constant(count),
+                              np.zeros(1, dtype=bool), np.zeros(1, dtype=bool), None)
+                if member in overrides:
+                    return "overlapping cohort averages"
+                overrides[member] = (mask, Num(np.float64(mean.v), np.float64(mean.e)))
+        scores, total, unsure = edition.evaluate(batch, overrides)
+        return scores, total, unsure, takers
+
+    def _fill(self, index, result, scorer: Scorer, units, total_units, grades):
+        places = scorer.places
+        units[index] = {node_id: int(scorer.round(value).scaleb(places)) for node_id, value in result.scores.items()}
+        total_units[index] = int(scorer.round(result.total).scaleb(places))
+        grades[index] = result.grades
+
+    def _all_reference(self, bodies, period, penalties, reason, fallback_mask=None) -> CohortResult:
+        n = len(bodies)
+        results = self.reference.score(bodies, period=period, penalties=penalties)
+        units: list = [None] * n
+        total_units = np.zeros(n, dtype=np.int64)
+        grades: list = [{} for _ in range(n)]
+        for index, (body, result) in enumerate(zip(bodies, results)):
+            self._fill(index, result, self.reference.scorer(body.submission.profile), units, total_units, grades)
+        profiles = [b.submission.profile or self.default_profile for b in bodies]
+        fallback = np.ones(n, dtype=bool)
+        return self._result(bodies, profiles, units, total_units, grades, fallback,
+                            reason or "a body taking a cohort average undecided in columns")
+
+    def _result(self, bodies, profiles, units, total_units, grades, fallback, reason) -> CohortResult:
+        ranks = np.zeros(len(bodies), dtype=np.int64)
+        groups: dict = {}
+        for index, profile in enumerate(profiles):
+            groups.setdefault(profile, []).append(index)
+        ids = [b.submission.body_id for b in bodies]
+        for indices in groups.values():
+            ordered = sorted(indices, key=lambda i: (-int(total_units[i]), ids[i]))
+            previous, rank = None, 0
+            for position, index in enumerate(ordered, start=1):
+                if previous is None or total_units[index] != previous:
+                    rank = position
+                previous = total_units[index]
+                ranks[index] = rank
+        places = self.reference.scorer(None).places
+        return CohortResult(self.methodology_id, dict(self.options), places, ids,
+                            [b.submission.name for b in bodies], profiles, units, total_units, grades, ranks,
+                            fallback, reason)
+
+
+__all__ = ["Batch", "ColumnarCohort", "ColumnarEdition", "CohortResult", "ScoringError", "Unsupported",
+           "batch_from_values"]

@@ -1,0 +1,344 @@
+"""A resolved edition compiled to column programs (see ``numeric`` for the arithmetic).
+
+Each formula of the definition becomes a tree of closures over columns:
+``fn(frame, active) -> Num | Text | Positions``. ``active`` is the mask of
+bodies for which the expression is really evaluated (an ``if`` evaluates
+each branch for its own bodies); decisions that cannot be made from the
+error bounds, zero denominators and absent optional inputs are recorded
+for active bodies only. Options, the profile and constant tests are folded
+when compiling, so a formula like ``… if option_A4 == 'floor' else …`` costs
+nothing per body.
+
+Anything this compiler does not know raises ``Unsupported``; the columnar
+scorer then leaves the edition (or the body) to the reference scorer.
+"""
+
+from __future__ import annotations
+
+import ast
+from fractions import Fraction
+
+import numpy as np
+
+from bagalau.engine.compiled import CompiledMethodology
+from bagalau.engine.exact import exact
+from bagalau.simulation import numeric as nm
+from bagalau.simulation.numeric import Num, Positions, Text
+
+
+class Unsupported(Exception):
+    """A feature of the definition the columnar scorer does not evaluate."""
+
+
+class Frame:
+    """What an expression reads while one node is evaluated for a batch of bodies."""
+
+    __slots__ = ("batch", "scores", "weight", "variables", "zero", "unsure")
+
+    def __init__(self, batch, scores, unsure):
+        self.batch = batch
+        self.scores = scores
+        self.weight = None
+        self.variables: dict = {}
+        self.zero = np.zeros(batch.n, dtype=bool)
+        self.unsure = unsure
+
+
+_COMPARE = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne"}
+_TEXT_COMPARE = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b}
+
+
+class ExpressionCompiler:
+    """Compiles the formula language for one edition, profile and set of options."""
+
+    def __init__(self, compiled: CompiledMethodology, options: dict[str, str]):
+        self.compiled = compiled
+        self.options = options
+        self.parameters = {key: nm.constant(value) for key, value in compiled.parameters.items()}
+        self.bands = {}
+        for key, table in compiled.bands.items():
+            self.bands[key] = ([(None if low is None else nm.constant(low), None if high is None else nm.constant(high),
+                                 nm.constant(points)) for low, high, points in table.bands],
+                               nm.constant(table.otherwise))
+
+    def compile(self, source: str, variables: tuple[str, ...] = ()):
+        tree = ast.parse(source.strip(), mode="eval")
+        fn = self._node(tree.body, set(variables))
+        if callable(fn):
+            return fn
+        folded = fn
+        return lambda frame, active: folded
+
+    # Each _node returns either a closure or a folded constant (Num, Text or bool).
+
+    def _node(self, node, variables):
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            raise Unsupported(f"{type(node).__name__} in a formula")
+        return method(node, variables)
+
+    @staticmethod
+    def _call(fn, frame, active):
+        return fn(frame, active) if callable(fn) else fn
+
+    def _Constant(self, node, variables):
+        value = node.value
+        if isinstance(value, bool):
+            return Num(np.float64(float(value)), np.float64(0.0), True)
+        if isinstance(value, int):
+            return nm.constant(value)
+        if isinstance(value, float):
+            return nm.constant(exact(ast.unparse(node)))
+        if isinstance(value, str):
+            return Text(value)
+        raise Unsupported(f"literal {value!r}")
+
+    def _Name(self, node, variables):
+        name = node.id
+        if name in variables:
+            return lambda frame, active: frame.variables[name]
+        if name == "weight":
+            return lambda frame, active: frame.weight
+        if name == "profile":
+            return Text(self.compiled.profile)
+        if name == "period":
+            return lambda frame, active: frame.batch.period_column(frame.unsure, active)
+        if name in self.compiled.option_names:
+            return Text(self.options[self.compiled.option_names[name]])
+        if name in self.parameters:
+            return self.parameters[name]
+        definition = self.compiled.inputs.get(name)
+        if definition is None:
+            raise Unsupported(f"name '{name}'")
+        if definition.type == "text":
+            raise Unsupported(f"text input '{name}' in a formula")
+        return lambda frame, active: frame.batch.column(name, frame.unsure, active)
+
+    def _UnaryOp(self, node, variables):
+        operand = self._node(node.operand, variables)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(node.op, ast.USub):
+            if isinstance(operand, Num):
+                return nm.negate(operand)
+            return lambda frame, active: nm.negate(self._number(operand(frame, active)))
+        if isinstance(node.op, ast.Not):
+            if isinstance(operand, (Num, Text, bool)):
+                raise Unsupported("'not' of a constant")
+
+            def negation(frame, active):
+                value = self._number(operand(frame, active))
+                truth = nm.truth(value, frame.unsure, active)
+                return Num((~truth).astype(np.float64), np.float64(0.0), True)
+            return negation
+        raise Unsupported("unary operator")
+
+    @staticmethod
+    def _number(value) -> Num:
+        if isinstance(value, Num):
+            return value
+        raise Unsupported(f"a {type(value).__name__} where a number is needed")
+
+    def _BinOp(self, node, variables):
+        left, right = self._node(node.left, variables), self._node(node.right, variables)
+        op = type(node.op)
+        if op is ast.Add:
+            kernel = nm.add
+        elif op is ast.Sub:
+            kernel = nm.sub
+        elif op is ast.Mult:
+            kernel = nm.mul
+        elif op is ast.Div:
+            def quotient(frame, active):
+                a = self._number(self._call(left, frame, active))
+                b = self._number(self._call(right, frame, active))
+                return nm.div(a, b, frame.zero, frame.unsure, active)
+            return quotient
+        else:
+            raise Unsupported(f"operator {op.__name__}")
+        if isinstance(left, Num) and isinstance(right, Num):
+            return kernel(left, right)
+
+        def arithmetic(frame, active):
+            return kernel(self._number(self._call(left, frame, active)), self._number(self._call(right, frame, active)))
+        return arithmetic
+
+    def _Compare(self, node, variables):
+        operands = [self._node(node.left, variables)] + [self._node(c, variables) for c in node.comparators]
+        ops = [_COMPARE.get(type(op)) for op in node.ops]
+        if None in ops:
+            raise Unsupported("comparison operator")
+        if all(isinstance(o, Text) for o in operands):
+            result = all(_TEXT_COMPARE[op](a.value, b.value) if op in _TEXT_COMPARE else _unsupported("text order")
+                         for op, a, b in zip(ops, operands, operands[1:]))
+            return Num(np.float64(float(result)), np.float64(0.0), True)
+        if any(isinstance(o, Text) for o in operands):
+            if len(ops) == 1 and ops[0] in ("eq", "ne") and all(isinstance(o, (Text, Num)) for o in operands):
+                # a text constant is never equal to a number
+                return Num(np.float64(float(ops[0] == "ne")), np.float64(0.0), True)
+            raise Unsupported("text compared with a value")
+
+        def comparison(frame, active):
+            values = [self._number(self._call(o, frame, active)) for o in operands]
+            result = nm.compare(ops[0], values[0], values[1], frame.unsure, active)
+            if len(ops) == 1:
+                return result
+            going = active & (result.v != 0)
+            for op, a, b in zip(ops[1:], values[1:], values[2:]):
+                step = nm.compare(op, a, b, frame.unsure, going)
+                result = Num(result.v * step.v, np.float64(0.0), True)
+                going = going & (step.v != 0)
+            return result
+        return comparison
+
+    def _BoolOp(self, node, variables):
+        values = [self._node(v, variables) for v in node.values]
+        is_and = isinstance(node.op, ast.And)
+
+        def boolean(frame, active):
+            going = active
+            results, truths = [], []
+            for value in values:
+                result = self._number(self._call(value, frame, going))
+                truth = nm.truth(result, frame.unsure, going)
+                results.append(result)
+                truths.append(truth)
+                going = going & (truth if is_and else ~truth)
+            # Python's value: the first operand that decides, else the last
+            out = results[-1]
+            for result, truth in zip(reversed(results[:-1]), reversed(truths[:-1])):
+                decides = ~truth if is_and else truth
+                out = nm.where(decides, result, out)
+            return out
+        return boolean
+
+    def _IfExp(self, node, variables):
+        test = self._node(node.test, variables)
+        if isinstance(test, Num) and np.ndim(test.v) == 0 and test.e == 0:
+            return self._node(node.body if test.v != 0 else node.orelse, variables)
+        if isinstance(test, Text):
+            return self._node(node.body if test.value else node.orelse, variables)
+        body, orelse = self._node(node.body, variables), self._node(node.orelse, variables)
+
+        def choice(frame, active):
+            condition = nm.truth(self._number(self._call(test, frame, active)), frame.unsure, active)
+            a = self._call(body, frame, active & condition)
+            b = self._call(orelse, frame, active & ~condition)
+            if isinstance(a, Text) or isinstance(b, Text):
+                raise Unsupported("text in a conditional value")
+            return nm.where(condition, self._number(a), self._number(b))
+        return choice
+
+    def _Call(self, node, variables):
+        name = node.func.id
+        if name == "score":
+            node_id = node.args[0].value
+            return lambda frame, active: frame.scores[node_id]
+        if name in ("band", "mean_band"):
+            table = self.bands[node.args[0].value]
+            argument = node.args[1]
+            if name == "band" and isinstance(argument, ast.Name) and argument.id in self.compiled.inputs:
+                input_id = argument.id
+
+                def band_of_input(frame, active):
+                    value, missing = frame.batch.column_or_missing(input_id)
+                    return self._band(table, value, missing, frame.unsure, active)
+                return band_of_input
+            inner = self._node(argument, variables)
+            if name == "band":
+                return lambda frame, active: self._band(table, self._number(self._call(inner, frame, active)),
+                                                        None, frame.unsure, active)
+            return lambda frame, active: self._mean_band(table, self._call(inner, frame, active), frame, active)
+        args = [self._node(a, variables) for a in node.args]
+        if name == "share":
+            numerator, denominator = args
+
+            def share(frame, active):
+                a = self._number(self._call(numerator, frame, active))
+                b = self._number(self._call(denominator, frame, active))
+                quotient = nm.div(a, b, frame.zero, frame.unsure, active)
+                return nm.clamp(quotient, _ZERO, _ONE)
+            return share
+        if name in ("min", "max"):
+            if len(args) < 2:
+                raise Unsupported(f"{name}() of one argument")
+            kernel = nm.minimum if name == "min" else nm.maximum
+
+            def extreme(frame, active):
+                values = [self._number(self._call(a, frame, active)) for a in args]
+                result = values[0]
+                for value in values[1:]:
+                    result = kernel(result, value)
+                return result
+            return extreme
+        if name == "abs":
+            (argument,) = args
+            return lambda frame, active: (lambda a: Num(np.abs(a.v), a.e))(self._number(self._call(argument, frame, active)))
+        if name in ("count", "total", "mean"):
+            (argument,) = args
+
+            def listwise(frame, active):
+                values = self._call(argument, frame, active)
+                if not isinstance(values, Positions):
+                    raise Unsupported(f"{name}() of a number")
+                if name == "count":
+                    return Num(values.length.astype(np.float64), np.float64(0.0))
+                if np.any(active & np.isnan(values.v).any(axis=1)):
+                    frame.unsure |= active & np.isnan(values.v).any(axis=1)
+                total = Num(np.zeros(frame.batch.n), np.zeros(frame.batch.n))
+                for column in range(values.v.shape[1]):
+                    inside = column < values.length
+                    total = nm.add(total, Num(np.where(inside, np.nan_to_num(values.v[:, column]), 0.0),
+                                              np.where(inside, values.e[:, column], 0.0)))
+                if name == "total":
+                    return total
+                return nm.div(total, Num(values.length.astype(np.float64), np.float64(0.0)), frame.zero,
+                              frame.unsure, active)
+            return listwise
+        raise Unsupported(f"function {name}()")
+
+    @staticmethod
+    def _band(table, value: Num, missing, unsure, active) -> Num:
+        bands, otherwise = table
+        n = len(active)
+        points = np.full(n, otherwise.v, dtype=np.float64)
+        errors = np.full(n, otherwise.e, dtype=np.float64)
+        assigned = np.zeros(n, dtype=bool) if missing is None else missing.copy()
+        for low, high, band_points in bands:
+            going = active & ~assigned
+            inside = np.ones(n, dtype=bool)
+            if low is not None:
+                inside &= nm.compare("ge", value, low, unsure, going).v != 0
+            if high is not None:
+                inside &= nm.compare("le", value, high, unsure, going & inside).v != 0
+            hit = inside & ~assigned
+            points[hit] = band_points.v
+            errors[hit] = band_points.e
+            assigned |= hit
+        return Num(points, errors)
+
+    def _mean_band(self, table, values, frame, active) -> Num:
+        if not isinstance(values, Positions):
+            raise Unsupported("mean_band() of a number")
+        n = frame.batch.n
+        total = Num(np.zeros(n), np.zeros(n))
+        for column in range(values.v.shape[1]):
+            inside = column < values.length
+            cell = values.v[:, column]
+            missing = np.isnan(cell)
+            value = Num(np.nan_to_num(cell), values.e[:, column])
+            points = self._band(table, value, missing, frame.unsure, active & inside)
+            total = nm.add(total, Num(np.where(inside, points.v, 0.0), np.where(inside, points.e, 0.0)))
+        return nm.div(total, Num(values.length.astype(np.float64), np.float64(0.0)), frame.zero, frame.unsure, active)
+
+
+def _unsupported(what):
+    raise Unsupported(what)
+
+
+_ZERO = nm.constant(0)
+_ONE = nm.constant(1)
+
+
+def as_fraction(value) -> Fraction:
+    return Fraction(value)

@@ -1,0 +1,113 @@
+"""Differential test (issue 12): the columnar scorer shows what the reference scorer shows.
+
+For every edition and profile, a bounded number of random valid bodies
+(seeded; ties, zero denominators and half cents drawn on purpose) and every
+demo cohort are scored by both; every node's shown value, the total, the
+grades and the rank must agree, cohort averages included. The benchmark
+script (benchmarks/simulate.py --differential) runs the same comparison on
+10,000 bodies per edition and profile.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+
+from bagalau import demo
+from bagalau.engine import catalog
+from bagalau.engine.cohort import CohortScorer, rank
+from bagalau.engine.inputs import read_document
+from bagalau.simulation.columnar import ColumnarCohort
+from bagalau.simulation.synthetic import random_bodies
+
+BODIES_PER_PAIR = 30
+
+PAIRS = [(edition, profile) for edition in catalog.definition_paths()
+         for profile in (list(catalog.methodology(edition).profiles) or [None])]
+
+
+def mismatches(edition: str, bodies, options=None) -> tuple[list[str], object]:
+    reference = CohortScorer(edition, options)
+    results = reference.score(bodies)
+    ranked = {entry.result.body_id: entry.rank for entry in rank(reference.scorer(None), results)}
+    columnar = ColumnarCohort(edition, options).score(bodies)
+    found = []
+    for index, result in enumerate(results):
+        scorer = reference.scorer(bodies[index].submission.profile)
+        units = columnar.units[index]
+        if set(units) != set(result.scores):
+            found.append(f"{result.body_id}: nodes {sorted(set(units) ^ set(result.scores))}")
+        for node_id, value in result.scores.items():
+            if node_id in units and columnar.shown(units[node_id]) != scorer.round(value):
+                found.append(f"{result.body_id} {node_id}: reference {scorer.round(value)}, "
+                             f"columnar {columnar.shown(units[node_id])} (exact {value})")
+        if columnar.shown(columnar.total_units[index]) != scorer.round(result.total):
+            found.append(f"{result.body_id} total")
+        if columnar.grades[index] != result.grades:
+            found.append(f"{result.body_id} grades")
+        if int(columnar.ranks[index]) != ranked[result.body_id]:
+            found.append(f"{result.body_id} rank")
+    return found, columnar
+
+
+def half_cents(edition: str, bodies) -> int:
+    """How many shown values of the cohort are exactly half a cent (3 × 148/480 = 0.925)."""
+    reference = CohortScorer(edition)
+    count = 0
+    for result in reference.score(bodies):
+        for value in [*result.scores.values(), result.total]:
+            scaled = Fraction(value) * 200
+            count += scaled.denominator == 1 and scaled.numerator % 2 == 1
+    return count
+
+
+@pytest.mark.parametrize("edition,profile", PAIRS, ids=[f"{e}-{p}" for e, p in PAIRS])
+def test_random_bodies_agree(edition, profile):
+    bodies = random_bodies(edition, profile, BODIES_PER_PAIR, seed=12)
+    assert len(bodies) >= BODIES_PER_PAIR // 2, "too few valid random bodies to test anything"
+    found, _ = mismatches(edition, bodies)
+    assert found == []
+
+
+@pytest.mark.parametrize("edition", demo.demo_methodologies())
+def test_demo_cohorts_agree(edition, tmp_path):
+    compiled = catalog.load(edition)
+    path = tmp_path / "cohort.json"
+    path.write_text(json.dumps(demo.cohort_document(compiled, demo.default_period(compiled.source)),
+                               ensure_ascii=False), encoding="utf-8")
+    reference = CohortScorer(edition)
+    bodies = [reference.validate(submission) for submission in read_document(path)]
+    found, _ = mismatches(edition, bodies)
+    assert found == []
+
+
+def test_half_cents_are_decided_exactly():
+    """The demo cohorts hold values exactly half a cent; they agree (above), and
+    the columnar scorer settles most of them itself rather than leaving them all
+    to the reference scorer."""
+    compiled = catalog.load("it-2012")
+    document = demo.cohort_document(compiled, demo.default_period(compiled.source))
+    reference = CohortScorer("it-2012")
+    from bagalau.engine.inputs import Submission
+    bodies = [reference.validate(Submission(b["id"], b["name"], b["inputs"])) for b in document["bodies"]]
+    assert half_cents("it-2012", bodies) > 0
+    found, columnar = mismatches("it-2012", bodies)
+    assert found == []
+
+
+def test_cohort_averages_agree():
+    """openness-2025: bodies with a secret budget take the average of the others."""
+    bodies = random_bodies("openness-2025", "central", BODIES_PER_PAIR, seed=5)
+    takers = [b for b in bodies if CohortScorer("openness-2025")._averaged_nodes(b, None)]
+    assert takers, "no body of the sample takes a cohort average"
+    found, _ = mismatches("openness-2025", bodies)
+    assert found == []
+
+
+@pytest.mark.parametrize("options", [{"A13": "zero"}, {"A32": "rescale"}])
+def test_other_readings_agree(options):
+    bodies = random_bodies("it-2012", None, BODIES_PER_PAIR, seed=7)
+    found, _ = mismatches("it-2012", bodies, options)
+    assert found == []
