@@ -77,6 +77,8 @@ def localized(value: Any, lang: str) -> tuple[str, str | None]:
     """(text, language it is in) of a name from an act: a mapping of languages
     to texts, or a plain string. Where the page's language is missing the
     Russian text is shown (and the caller says so): never a machine guess."""
+    if not isinstance(value, Mapping) and all(hasattr(value, code) for code in ("ru", "kk", "en")):
+        value = {code: getattr(value, code) for code in ("ru", "kk", "en")}        # engine.definition.Text
     if isinstance(value, Mapping):
         for candidate in (lang, "ru", "kk", "en"):
             text = value.get(candidate)
@@ -84,6 +86,15 @@ def localized(value: Any, lang: str) -> tuple[str, str | None]:
                 return str(text), candidate
         return "", None
     return ("" if value is None else str(value)), None
+
+
+KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def source_lang(text: str | None) -> str:
+    """The language of a sentence quoted from an act: Kazakh if it has a
+    letter only Kazakh uses, else Russian."""
+    return "kk" if text and KAZAKH_LETTERS & set(text) else "ru"
 
 
 class Filters:
@@ -140,14 +151,15 @@ class Filters:
     def role(self, role: str | None) -> str:
         return self.t.gettext(ROLE_NAMES.get(role or "public", ROLE_NAMES["public"]))
 
-    def text(self, value: Any) -> Markup:
+    def text(self, value: Any, note: bool = True) -> Markup:
         """A name from an act in the page's language; where it is only in
         Russian (an act without a Kazakh text) it is marked ``lang="ru"`` and
-        says so."""
+        says so (``note=False`` where the page says it once for all)."""
         text, lang = localized(value, self.lang)
         if lang is None or lang == self.lang:
             return escape(text)
-        note = self.t.gettext("(the act has no text in this language; shown in Russian)") if lang == "ru" else ""
+        note = self.t.gettext("(the act has no text in this language; shown in Russian)") \
+            if lang == "ru" and note else ""
         note_html = Markup(' <span class="lang-note">%s</span>') % note if note else Markup("")
         return Markup('<span lang="%s">%s</span>%s') % (lang, text, note_html)
 
@@ -161,6 +173,7 @@ def environment(lang: str, strict: bool) -> Environment:
     translator = i18n.translator(lang, strict)
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
     filters = Filters(lang, translator)
+    env.filters["source_lang"] = source_lang
     for name in ("number", "date", "datetime", "workdays", "deadline", "role", "text"):
         env.filters[name] = getattr(filters, name)
     env.globals["languages"] = [(code, i18n.NAMES[code]) for code in i18n.LANGUAGES]

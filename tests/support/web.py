@@ -3,7 +3,8 @@
 signed in per role, and real headless Chromium (Debian's ``chromium``,
 driven by Playwright through its executable path) with axe-core.
 
-Import them into a test module: ``from support.web import *``.
+Import them into a test module under ``tests/web``: ``from support.web import *``
+(``tests/web/conftest.py`` registers the once-per-process ``browser`` and demo store).
 
 * ``web_app``: a fresh copy of the demo store (SQLite; the demo is built once
   per test process and copied), strict translations (a message id without
@@ -51,8 +52,10 @@ USERS = {
 }
 ARTIFACTS = Path(os.environ.get("BAGALAU_WEB_ARTIFACTS") or Path(__file__).resolve().parent.parent / "web" / "artifacts")
 
-__all__ = ["PASSWORD", "USERS", "OWN_BODY", "ARTIFACTS", "demo_store_file", "web_url", "web_app", "client",
-           "signed_in", "client_as", "live_url", "browser", "page", "browser_login", "check_axe", "screenshot",
+# The process-wide fixtures (demo_store_file, browser) are not exported: tests/web/conftest.py
+# registers them once for the directory (a copy per module would start a second Playwright).
+__all__ = ["PASSWORD", "USERS", "OWN_BODY", "ARTIFACTS", "web_url", "web_app", "client",
+           "signed_in", "client_as", "live_url", "page", "browser_login", "check_axe", "screenshot",
            "form_login", "chromium_path"]
 
 _DEMO: dict[str, Path] = {}
@@ -198,7 +201,8 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)             # a busy 2-core machine
+    context.set_default_navigation_timeout(60000)
     page = context.new_page()
     yield page
     context.close()
@@ -230,10 +234,10 @@ def check_axe(page, what: str) -> None:
         pytest.fail("\n".join(lines))
 
 
-def screenshot(page, name: str) -> Path:
-    """A full-page PNG among the CI artefacts; prints where it is."""
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """A PNG (the full page, or what the window shows) among the CI artefacts; prints where it is."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     print(f"screenshot: {path}")
     return path

@@ -1,23 +1,26 @@
-"""The start page: for a reader without an account what is open to everyone,
-for a signed-in user their dashboard (``dashboard.py`` fills it)."""
+"""The start page: the dashboard of the signed-in reader (``dashboard.py``),
+or for a reader without an account the campaigns and what is open to all."""
 
 from __future__ import annotations
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from bagalau.api.auth import Authentication
+from bagalau.api.state import store_session
+from bagalau.i18n import N_
 
-from ..rendering import render
-from ..routing import page_router
+from ..rendering import render, today
+from ..routing import nav, page_router
 from ..session import viewer
+from . import dashboard
 
 router = page_router()
-
-# Extra blocks on the start page: functions (request, auth, session) -> (template, context) | None.
-# The dashboard registers itself here.
-START_PAGE: list = []
+nav("/", N_("Dashboard"), order=0)
 
 
 @router.get("/")
-def start(request: Request, auth: Authentication = Depends(viewer)):
-    return render(request, "home.html", {})
+def start(request: Request, auth: Authentication = Depends(viewer), session: Session = Depends(store_session)):
+    return render(request, "home.html", {"cards": dashboard.cards(session, auth.actor, today(request)),
+                                         "states": dashboard.STATE_NAMES,
+                                         "bodies": dashboard.body_names(session)})
