@@ -2,7 +2,8 @@
 # Create .venv (Python 3.11+) and install Bagalau with its test extras, the
 # PySpark engine (extra "spark", which needs Java 17: Debian's
 # openjdk-17-jre-headless, installed here when java is missing) and pandas for
-# the extracts benchmark (extra "bench"), and Debian's chromium for the web
+# the extracts benchmark (extra "bench"), the PostgreSQL driver and job queue
+# (extra "postgres": the store's tests run on PostgreSQL too), and Debian's chromium for the web
 # pages' browser tests. The embedded default needs none of them.
 # Idempotent: a second run only checks that everything is installed.
 set -euo pipefail
@@ -41,4 +42,4 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "warning: no chromium; the browser tests need it (apt-get install chromium)" >&2
   fi
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,spark,bench]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres,spark,bench]'

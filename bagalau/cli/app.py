@@ -7,13 +7,35 @@ and attach themselves to ``app``; ``bagalau.cli`` imports them all.
 from __future__ import annotations
 
 import sys
+from typing import Optional
 
 import typer
+from rich.markup import escape
 
-from bagalau.cli.console import err
+from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, err, out
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies.")
+
+
+def version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("bagalau")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"bagalau {version_text()}", highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(version: Optional[bool] = typer.Option(None, "--version", is_eager=True, callback=_show_version,
+                                                help="Print the version and exit.")) -> None:
+    """Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies."""
 
 
 def main() -> None:
@@ -27,19 +49,23 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         err.print("aborted")
-        sys.exit(130)
+        sys.exit(ABORTED)
     except typer.TyperException as exc:  # usage errors: show them as the tool's help would
         show = getattr(exc, "show", None)
         if show:
             show()
         else:
             err.print(f"error: {exc}")
-        sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(getattr(exc, "exit_code", BAD_INPUT))
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        from bagalau.store.database import MissingDriver
+        if isinstance(exc, MissingDriver):     # not a bug: something to install
+            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+            sys.exit(BAD_INPUT)
         if os.environ.get("BAGALAU_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc} "
+        err.print(f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
                   "(set BAGALAU_DEBUG=1 for the details, and please report it)", highlight=False)
-        sys.exit(3)
+        sys.exit(INTERNAL)
 
 

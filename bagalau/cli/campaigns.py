@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from bagalau import campaigns, store
 from bagalau.campaigns import accounts, registry
-from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.console import CONFLICT, err, fail, out, parse_pairs
 from bagalau.demo import campaign as demo_campaign
 from bagalau.engine.inputs import InputError
 from bagalau.store import anchoring, audit, migrations
@@ -62,7 +62,7 @@ def guarded(function):
         try:
             return function(*args, **kwargs)
         except campaigns.ConflictError as exc:
-            fail(f"conflict: {exc}", 3)
+            fail(f"conflict: {exc}", CONFLICT)
         except campaigns.CampaignError as exc:
             fail(str(exc))
         except registry.RegistryError as exc:

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 out = Console()
 err = Console(stderr=True)
 
+# Exit statuses of every command (README, "Exit statuses").
+OK = 0
+PROBLEMS = 1        # `check` or `audit verify` found problems in what it was asked to check
+BAD_INPUT = 2       # bad input, usage or a refused step: the message says what and where
+INTERNAL = 3        # an internal error (a bug): one line, BAGALAU_DEBUG=1 for the traceback
+CONFLICT = 4        # someone else changed the same record first; nothing was written: reload and retry
+ABORTED = 130       # interrupted (Ctrl-C)
+
 
 def fail(message: str, code: int = 2) -> None:
     """Print one clear error line and exit (status 2 unless said otherwise)."""
-    err.print(f"[red]error:[/] {message}", highlight=False)
+    err.print(f"[red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 

@@ -14,6 +14,7 @@ from .accounts import ApiToken, AuthSession, SetupToken
 from .database import (
                      database_url,
                      default_path,
+                     MissingDriver,
                      describe,
                      make_engine,
                      make_sessionmaker,
@@ -118,6 +119,7 @@ __all__ = [
     "default_path",
     "database_url",
     "make_engine",
+    "MissingDriver",
     "make_sessionmaker",
     "transaction",
     "describe",

@@ -32,13 +32,29 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
+class MissingDriver(RuntimeError):
+    """The URL names a database whose driver is not installed; the message says what to install."""
+
+
+POSTGRES_EXTRA = "pip install 'bagalau[postgres]'"
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = database_url(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except ImportError as exc:
+        if url.startswith("postgresql"):
+            raise MissingDriver(
+                f"the database {describe(url)} is PostgreSQL, but its driver is not installed "
+                f"({' '.join(str(exc).split())}); install it with {POSTGRES_EXTRA} "
+                "(the embedded SQLite store needs nothing)") from None
+        raise MissingDriver(f"the driver of the database {describe(url)} is not installed: "
+                            f"{' '.join(str(exc).split())}") from None
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, record):

@@ -77,9 +77,9 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
         raw = next(b for b in doc["bodies"] if b["id"] == code)["inputs"]
         path.write_text(json.dumps({"period": 2012, "body": code, "inputs": raw}), encoding="utf-8")
         assert "stored version 1" in bagalau(db_url, "submit", code, str(path), "--as", f"rep-{code}").output
-    # a correction without saying which version it corrects is a conflict, with exit 3
+    # a correction without saying which version it corrects is a conflict, with its own exit status 4
     result = bagalau(db_url, "submit", "akmola", str(tmp_path / "akmola.json"), "--as", "rep-akmola", ok=False)
-    assert result.exit_code == 3 and "latest submission is version 1" in result.output
+    assert result.exit_code == 4 and "latest submission is version 1" in result.output
     bagalau(db_url, "campaign", "advance", "--as", "eva")                     # → verification
     fact = bagalau(db_url, "verify", "add-fact", "akmola", "app2_g6", "0", "--document", "EDMS extract",
                    "--as", "eva").output
