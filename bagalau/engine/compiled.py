@@ -193,6 +193,10 @@ class CompiledMethodology:
         self.nodes: dict[str, CompiledNode] = {}
         self._collect_nodes(methodology.nodes, "nodes", None)
         self.checks = self._compile_checks()
+        self.required_when = {item.id: formula for item in self.inputs.values() if item.required_when is not None
+                              for formula in [self._compile(item.required_when.when,
+                                                            f"inputs.{item.id}.required_when.when")]
+                              if formula is not None}
         self.total_formula = self._compile(methodology.total_formula, "total_formula")
         self.order = self._evaluation_order()
         self.checklist_layouts = {c.node.id: self._checklist_layout(c.node.checklist)

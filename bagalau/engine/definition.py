@@ -122,6 +122,15 @@ class Source(Strict):
         return None if value is None else str(value)
 
 
+class RequiredWhen(Strict):
+    """An optional input that becomes required when a node needing it applies
+    (e.g. the licence counts of 3.3.1 for a licensor)."""
+
+    when: str = Field(description="a condition on the other inputs, e.g. 'is_licensor and not elicensing_planned'")
+    meaning: str = Field(description="why, in words: what makes the node apply")
+    paragraph: str | None = None
+
+
 class Input(Strict):
     id: str = Field(pattern=IDENTIFIER)
     name: Text
@@ -131,6 +140,7 @@ class Input(Strict):
     max: Decimal | None = None
     min_items: int | None = Field(None, description="for a list input: the fewest values accepted")
     required: bool = True
+    required_when: RequiredWhen | None = Field(None, description="for an optional input: when it is required")
     default: Decimal | bool | None = None
     source: Source
     paragraph: str | None = None

@@ -52,7 +52,8 @@ def _describe(item: Input) -> str:
     source = item.source
     where = source.form + (f" row {source.row}" if source.row else "") + (f" column {source.column}" if source.column else "")
     bounds = "" if item.min is None and item.max is None else f", range {item.min if item.min is not None else '…'}–{item.max if item.max is not None else '…'}"
-    optional = "" if item.required else ", optional"
+    optional = "" if item.required else (f", required when {item.required_when.meaning}" if item.required_when
+                                         else ", optional")
     return f"{where}: {item.name.get('ru')} ({item.type}{', ' + item.unit if item.unit else ''}{bounds}{optional})"
 
 
@@ -125,7 +126,9 @@ def _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no) -> None:
         name_cell(sheet, value.coordinate, XLSX_NAME_PREFIX + item.id)
         if item.type == "boolean":
             yes_no.add(value.coordinate)
-        hint = _TYPE_HINTS[item.type] + (f", {item.unit}" if item.unit else "") + ("" if item.required else ", необязательно")
+        hint = _TYPE_HINTS[item.type] + (f", {item.unit}" if item.unit else "") + (
+            "" if item.required else ", обязательно при условии / required when" if item.required_when
+            else ", необязательно")
         sheet.cell(row=row, column=5, value=hint)
         sheet.cell(row=row, column=6, value=item.id)
     for column, width in zip("ABCDEF", (10, 10, 80, 16, 28, 26)):

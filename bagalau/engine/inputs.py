@@ -351,6 +351,8 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
                 and not any(p.field == comment_id for p in problems):
             problems.append(Problem(submission.body_id, comment_id, submission.locations.get(comment_id, ""),
                                     "missing: entered points need a justification"))
+    if not problems:
+        problems += _required_when(compiled, submission, values)
     if problems:
         raise InputError(problems)
     check_problems = _run_checks(compiled, submission, values)
@@ -484,6 +486,37 @@ def _positions(raw) -> list[Decimal | None]:
             raise ValueError(f"a search position starts at 1, got {shown(item)} (leave empty or write 'not found')")
         positions.append(value)
     return positions
+
+
+def _is_blank(raw, definition: Input) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip() and definition.type != "positions")
+
+
+def _required_when(compiled: CompiledMethodology, submission: Submission, values) -> list[Problem]:
+    """Optional inputs that the body's other answers make required: when a
+    node applies, the counts it needs must be given (a default would score them)."""
+    problems: list[Problem] = []
+    if not compiled.required_when:
+        return problems
+    namespace = {**BASE_NAMESPACE, **compiled.parameters, **values}
+    namespace[CONTEXT_NAME] = EvaluationContext(compiled.bands, {})
+    for input_id, formula in compiled.required_when.items():
+        definition = compiled.inputs[input_id]
+        if not _is_blank(submission.raw.get(input_id), definition):
+            continue
+        if any(values.get(name) is None for name in formula.names & set(compiled.inputs)):
+            continue
+        namespace.update(formula.constants)
+        try:
+            needed = bool(eval(formula.code, namespace))
+        except (ZeroDenominator, ZeroDivisionError):
+            continue
+        if needed:
+            rule = definition.required_when
+            problems.append(Problem(submission.body_id, input_id, submission.locations.get(input_id, ""),
+                                    f"missing: {definition.name.get('en')} ({_source_text(definition)}) is required "
+                                    f"when {rule.meaning}" + (f" ({rule.paragraph})" if rule.paragraph else "")))
+    return problems
 
 
 def _run_checks(compiled: CompiledMethodology, submission: Submission, values) -> list[Problem]:

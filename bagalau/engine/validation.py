@@ -276,6 +276,13 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
     inputs_and_parameters = set(compiled.inputs) | set(compiled.parameters)
     for index, check in enumerate(compiled.checks):
         unknown_names(check.rule, f"checks[{index}].rule", allowed=inputs_and_parameters, scores=False)
+    for input_id, formula in compiled.required_when.items():
+        path = f"inputs.{input_id}.required_when.when"
+        unknown_names(formula, path, allowed=inputs_and_parameters, scores=False)
+        if compiled.inputs[input_id].required:
+            problems.append(Problem(path, "only an optional input (required: false) can be required when"))
+        if input_id in formula.names:
+            problems.append(Problem(path, f"the condition cannot use '{input_id}' itself"))
     group_scopes: dict[str, set[str]] = {}
     for key, penalty in m.penalties.items():
         if penalty.cap is not None and penalty.points is None and not penalty.amount_entered:

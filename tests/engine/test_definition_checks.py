@@ -84,6 +84,18 @@ def test_unknown_name_in_a_check_rule(broken):
     assert_problem(problems_of(broken), "checks[0].rule", "unknown name 'app2_g22'")
 
 
+def _input(data, input_id):
+    return next(item for item in data["inputs"] if item["id"] == input_id)
+
+
+def test_required_when_is_checked_like_a_rule(broken):
+    _input(broken, "app1_r2_3_1")["required_when"]["when"] = "is_licenser"
+    _input(broken, "wg_3_3_1_formed")["required"] = True
+    problems = problems_of(broken)
+    assert_problem(problems, "inputs.app1_r2_3_1.required_when.when", "unknown name 'is_licenser'")
+    assert_problem(problems, "inputs.wg_3_3_1_formed.required_when.when", "only an optional input")
+
+
 @pytest.mark.parametrize("formula,fragment", [
     ("weight * app2_g1.real", "'app2_g1.real' is not allowed (Attribute)"),
     ("weight * app2_g1.__class__", "is not allowed (Attribute)"),

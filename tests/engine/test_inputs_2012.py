@@ -28,6 +28,26 @@ def only(problems, field):
     return found[0]
 
 
+# --- inputs a node needs when it applies (issue 7, intake) -----------------------------
+
+def test_a_licensor_must_give_the_licence_counts_that_3_3_1_needs(compiled, score_body):
+    """§56: 3.3.1 is the share of licences formed in e-Licensing among those issued,
+    for a licensor. Left out, the counts defaulted to 0 and A13 gave the licensor
+    full points for nothing reported; now they are required when 3.3.1 applies."""
+    raw = full_raw()
+    del raw["app1_r2_3_1"], raw["wg_3_3_1_formed"]
+    problems = problems_for(compiled, raw)
+    assert {p.field for p in problems} == {"app1_r2_3_1", "wg_3_3_1_formed"}
+    assert "required when the body is a licensor" in only(problems, "app1_r2_3_1").reason
+    assert "§56" in only(problems, "app1_r2_3_1").reason
+    # not a licensor (3.3.1 redistributed) or e-licensing only planned: nothing needed
+    validate(compiled, Submission("akimat-1", None, {**raw, "is_licensor": False}))
+    validate(compiled, Submission("akimat-1", None, {**raw, "elicensing_planned": True}))
+    # a licensor that issued no licences says so with 0: A13 reads the empty share
+    counted = score_body(full_raw(app1_r2_3_1=0, wg_3_3_1_formed=0))
+    assert counted.scores["3.3.1"] == 4
+
+
 # --- field-level errors --------------------------------------------------------------
 
 def test_complete_baseline_is_valid(compiled):
