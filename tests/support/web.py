@@ -3,8 +3,9 @@
 signed in per role, and real headless Chromium (Debian's ``chromium``,
 driven by Playwright through its executable path) with axe-core.
 
-Import them into a test module under ``tests/web``: ``from support.web import *``
-(``tests/web/conftest.py`` registers the once-per-process ``browser`` and demo store).
+Import them into a test module: ``from support.web import *``. The demo store
+and the browser are made once per test process and shared by every module
+(no conftest of our own: it would shadow the top-level one).
 
 * ``web_app``: a fresh copy of the demo store (SQLite; the demo is built once
   per test process and copied), strict translations (a message id without
@@ -52,9 +53,7 @@ USERS = {
 }
 ARTIFACTS = Path(os.environ.get("BAGALAU_WEB_ARTIFACTS") or Path(__file__).resolve().parent.parent / "web" / "artifacts")
 
-# The process-wide fixtures (demo_store_file, browser) are not exported: tests/web/conftest.py
-# registers them once for the directory (a copy per module would start a second Playwright).
-__all__ = ["PASSWORD", "USERS", "OWN_BODY", "ARTIFACTS", "web_url", "web_app", "client",
+__all__ = ["PASSWORD", "USERS", "OWN_BODY", "ARTIFACTS", "demo_store_file", "browser", "web_url", "web_app", "client",
            "signed_in", "client_as", "live_url", "page", "browser_login", "check_axe", "screenshot",
            "form_login", "chromium_path"]
 
@@ -86,8 +85,17 @@ def _build_demo_store() -> Path:
 @pytest.fixture(scope="session")
 def demo_store_file():
     path = _build_demo_store()
-    yield path
-    shutil.rmtree(path.parent, ignore_errors=True)
+    yield path          # removed when the process ends (other modules share it)
+
+
+def _remove_demo_store() -> None:
+    if "file" in _DEMO:
+        shutil.rmtree(_DEMO["file"].parent, ignore_errors=True)
+
+
+import atexit  # noqa: E402
+
+atexit.register(_remove_demo_store)
 
 
 @pytest.fixture
@@ -181,21 +189,39 @@ def live_url(web_app):
     thread.join(timeout=10)
 
 
+_BROWSER: dict[str, object] = {}
+
+
+def _shared_browser():
+    """One Playwright and one Chromium per test process, closed when it exits."""
+    if "browser" not in _BROWSER:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                             args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        _BROWSER.update(playwright=playwright, browser=browser)
+
+        def close() -> None:
+            try:
+                browser.close()
+                playwright.stop()
+            except Exception:   # noqa: BLE001 - the process is ending anyway
+                pass
+        atexit.register(close)
+    return _BROWSER["browser"]
+
+
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
+    if chromium_path() is None:
         message = "no chromium: scripts/setup.sh installs Debian's chromium (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(message + " (CI must run the browser tests)")
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, headless=True,
-                                             args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
-        yield browser
-        browser.close()
+    return _shared_browser()
 
 
 @pytest.fixture
