@@ -70,6 +70,9 @@ def submit(session: Session, campaign: Campaign, body: str, report: Submission |
         report = read_submission(report, body)
     if report.body_id != body:
         raise CampaignError(f"the report is for body '{report.body_id}', not '{body}'")
+    if report.penalties:
+        raise CampaignError("a report carries no penalties: in a campaign they come from verification "
+                            "(unreliable facts, late and incomplete reports); leave 'penalties' out of the file")
     if report.period is not None and report.period != campaign.period:
         raise CampaignError(f"the report is for period {report.period}; the campaign's period is {campaign.period}")
     raw = jsonable(report.raw)

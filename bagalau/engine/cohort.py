@@ -93,9 +93,10 @@ class CohortScorer:
 
     def _score_one(self, body: ValidatedInputs, explain, period, penalties, overrides=None) -> BodyScore:
         submission = body.submission
+        applied = [*body.penalties, *penalties.get(submission.body_id, [])]  # the file's, then a campaign's
         result = self.scorer(submission.profile).score(
             submission.body_id, body.values, explain=explain, period=period or submission.period,
-            name=submission.name, penalties=penalties.get(submission.body_id), overrides=overrides)
+            name=submission.name, penalties=applied or None, overrides=overrides)
         result.profile = submission.profile or self.default_profile
         return result
 

@@ -42,10 +42,26 @@ def render_json(compiled: CompiledMethodology) -> bytes:
         "period": None,
         "bodies": [{"id": "", "name": "",
                     **({"profile": compiled.profile} if compiled.source.profiles else {}),
-                    "inputs": {key: None for key in compiled.inputs}}],
+                    "inputs": {key: None for key in compiled.inputs},
+                    **({"penalties": []} if m.penalties else {})}],
         "fields": {key: _describe(item) for key, item in compiled.inputs.items()},
+        **({"penalty_rules": {key: _describe_penalty(rule, compiled.top_level) for key, rule in m.penalties.items()}}
+           if m.penalties else {}),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _describe_penalty(rule, top_level: list[str]) -> str:
+    """How a penalty is written in a body's "penalties" list."""
+    if rule.replaces_value:
+        how = "the verified values go into the inputs; {\"count\": N} records the facts"
+    elif rule.amount_entered:
+        how = "{\"points\": P per occurrence, \"count\": N}"
+    else:
+        how = f"{{\"count\": N}} of {rule.points.normalize():f} points each, or {{\"points\": P}}" + (
+            f", at most {rule.cap.normalize():f}" if rule.cap is not None else "")
+    where = f", per direction: \"direction\" one of {', '.join(top_level)}" if rule.scope == "direction" else ""
+    return f"{rule.name.get('ru') or rule.name.get('en')} ({rule.paragraph}): {how}{where}"
 
 
 def _describe(item: Input) -> str:

@@ -22,6 +22,7 @@ from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Input, parse_yaml
 from bagalau.engine import limits
 from bagalau.engine.exact import decimal_text, exact
+from bagalau.engine.penalties import AppliedPenalty, read_penalties
 from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
 
 TRUE_WORDS = {"true", "yes", "1", "да", "иә", "ия", "y", "+"}
@@ -71,6 +72,8 @@ class Submission:
     origin: str = ""
     profile: str | None = None
     methodology: str | None = None     # the edition the file says it was filled for
+    penalties: Any = None              # penalties written in a score file (read at validation)
+    penalties_at: str = ""             # where they sit in the file
 
 
 @dataclass
@@ -78,6 +81,7 @@ class ValidatedInputs:
     submission: Submission
     values: dict[str, Any]
     warnings: list[Problem]
+    penalties: list[AppliedPenalty] = field(default_factory=list)
 
 
 # --- reading files ---------------------------------------------------------------
@@ -125,7 +129,7 @@ def read_document(path: Path) -> list[Submission]:
     if not isinstance(data, dict):
         raise InputError([Problem("-", "-", str(path), "the file must hold an object with 'bodies' or 'body'")])
     unknown = set(data) - {"methodology", "period", "bodies", "body", "inputs", "name", "fields", "synthetic",
-                           "profile"}
+                           "profile", "penalties", "penalty_rules"}
     if unknown:
         raise InputError([Problem("-", key, str(path), "unknown top-level key") for key in sorted(unknown)])
     period = _period(data.get("period"), path)
@@ -141,6 +145,8 @@ def read_document(path: Path) -> list[Submission]:
         return submissions
     if "body" in data:
         single = {"id": data["body"], "name": data.get("name"), "inputs": data.get("inputs")}
+        if "penalties" in data:
+            single["penalties"] = data["penalties"]
         if data.get("profile"):
             single["profile"] = data["profile"]
         return [_with_methodology(_submission(single, "", period, path), methodology)]
@@ -203,14 +209,15 @@ def _submission(entry, where: str, period, path: Path) -> Submission:
     inputs = entry.get("inputs")
     if not isinstance(inputs, dict):
         raise InputError([Problem(body_id, "inputs", f"{path}: {prefix}inputs", "missing or not an object")])
-    unknown = set(entry) - {"id", "name", "inputs", "kind", "note", "profile"}
+    unknown = set(entry) - {"id", "name", "inputs", "kind", "note", "profile", "penalties"}
     if unknown:
         raise InputError([Problem(body_id, key, f"{path}: {prefix}{key}", "unknown key") for key in sorted(unknown)])
     name = entry.get("name")
     return Submission(body_id=body_id, name=str(name) if name else None, raw=dict(inputs),
                       locations={key: f"{path}: {prefix}inputs.{key}" for key in inputs},
                       period=period, origin=str(path),
-                      profile=str(entry["profile"]) if entry.get("profile") else None)
+                      profile=str(entry["profile"]) if entry.get("profile") else None,
+                      penalties=entry.get("penalties"), penalties_at=f"{path}: {prefix}penalties")
 
 
 def read_xlsx(path: Path) -> Submission:
@@ -353,13 +360,20 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
                                     "missing: entered points need a justification"))
     if not problems:
         problems += _required_when(compiled, submission, values)
+    penalties: list[AppliedPenalty] = []
+    if submission.penalties is not None:
+        penalties, unread = read_penalties(compiled.methodology, compiled.top_level, submission.penalties)
+        problems += [Problem(submission.body_id, path, submission.penalties_at + path[len("penalties"):], reason)
+                     for path, reason in unread]
+        for penalty in penalties:
+            penalty.reference = f"{penalty.reference} ({submission.origin})" if submission.origin else penalty.reference
     if problems:
         raise InputError(problems)
     check_problems = _run_checks(compiled, submission, values)
     errors = [p for p in check_problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
-    return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"])
+    return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"], penalties)
 
 
 def _other_profile(compiled: CompiledMethodology, unknown: list[str]) -> tuple[str, list[str]] | None:

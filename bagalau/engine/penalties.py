@@ -27,6 +27,100 @@ class AppliedPenalty:
     amount: Decimal | None = None      # points per occurrence, for rules whose amount is entered
 
 
+PENALTY_KEYS = {"rule", "count", "points", "direction", "reference"}
+
+
+def read_penalties(methodology: Methodology, top_level: list[str], entries) -> tuple[list[AppliedPenalty], list[tuple[str, str]]]:
+    """Penalties written in a score file, as counts (or points) per rule and,
+    where the act caps them per direction, per direction: the applied
+    penalties, and (key path, reason) for every entry that cannot be read.
+
+    ``{"rule": "unreliable_fact", "direction": "QS", "count": 3}`` is three
+    facts; ``{"rule": "reporting", "direction": "2", "points": 1.5}`` is 1.5
+    points, i.e. as many occurrences as the rule's points per occurrence make
+    (150 hundredths). A rule whose amount is entered takes ``points`` per
+    occurrence and an optional ``count``."""
+    applied: list[AppliedPenalty] = []
+    problems: list[tuple[str, str]] = []
+    if not isinstance(entries, list):
+        return [], [("penalties", "must be a list of {rule, count or points, direction}")]
+    for index, entry in enumerate(entries):
+        where = f"penalties[{index}]"
+        if not isinstance(entry, dict):
+            problems.append((where, "must be an object {rule, count or points, direction}"))
+            continue
+        unknown = sorted(set(entry) - PENALTY_KEYS)
+        if unknown:
+            problems.append((f"{where}.{unknown[0]}", f"unknown key; a penalty takes {', '.join(sorted(PENALTY_KEYS))}"))
+            continue
+        rule_id = str(entry.get("rule") or "")
+        rule = methodology.penalties.get(rule_id)
+        if rule is None:
+            problems.append((f"{where}.rule", f"unknown penalty '{rule_id}'; this edition has: "
+                                              f"{', '.join(methodology.penalties) or 'none'}"))
+            continue
+        direction = entry.get("direction")
+        direction = None if direction is None else str(direction)
+        if rule.scope == "direction" and direction not in top_level:
+            problems.append((f"{where}.direction", f"'{rule_id}' is capped per direction ({rule.paragraph}); give "
+                                                   f"the direction, one of {', '.join(top_level)}"))
+            continue
+        if rule.scope == "total" and direction is not None:
+            problems.append((f"{where}.direction", f"'{rule_id}' is taken off the total ({rule.paragraph}), "
+                                                   "not off a direction; leave out 'direction'"))
+            continue
+        try:
+            count, amount = _count_and_amount(rule, entry)
+        except ValueError as exc:
+            problems.append((where, str(exc)))
+            continue
+        reference = str(entry.get("reference") or "score file")
+        applied.append(AppliedPenalty(rule=rule_id, count=count, node=direction, reference=reference, amount=amount))
+    return applied, problems
+
+
+def _count_and_amount(rule, entry: dict):
+    from bagalau.engine.exact import decimal_text
+    count, points = entry.get("count"), entry.get("points")
+    if rule.amount_entered:
+        if points is None:
+            raise ValueError("the act leaves the points of this penalty to the evaluator: give 'points' per occurrence")
+        amount = _number(points, "points")
+        return (_whole(count, "count") if count is not None else 1), amount
+    if (count is None) == (points is None):
+        raise ValueError("give either 'count' (occurrences) or 'points' (the points taken off)")
+    if count is not None:
+        return _whole(count, "count"), None
+    if rule.points is None:
+        raise ValueError(f"'{rule.name.get('en')}' takes no points ({rule.paragraph}): the verified values go into "
+                         "the inputs; give 'count' to record the facts")
+    value = exact(_number(points, "points"))
+    occurrences = value / exact(rule.points)
+    if occurrences != int(occurrences):
+        raise ValueError(f"{decimal_text(value)} points is not a whole number of occurrences of "
+                         f"{decimal_text(exact(rule.points))} points ({rule.paragraph})")
+    return int(occurrences), None
+
+
+def _number(value, what: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"'{what}' must be a number, got {value!r}")
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except Exception:  # noqa: BLE001 - any unreadable value is the same problem
+        raise ValueError(f"'{what}' must be a number, got {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"'{what}' must be a number of 0 or more, got {value!r}")
+    return number
+
+
+def _whole(value, what: str) -> int:
+    number = _number(value, what)
+    if number != number.to_integral_value():
+        raise ValueError(f"'{what}' must be a whole number, got {value!r}")
+    return int(number)
+
+
 class PenaltyError(ValueError):
     """A penalty that cannot be applied; ``node`` is the direction it names, or "-"."""
 

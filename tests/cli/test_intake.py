@@ -12,6 +12,8 @@ import pytest
 
 from bagalau import demo
 from bagalau.engine import catalog
+from decimal import Decimal
+from support.store import *  # noqa: F401,F403  (the factory fixture)
 
 CLI = [sys.executable, "-m", "bagalau.cli"]
 
@@ -82,3 +84,94 @@ def test_an_unknown_or_needless_profile_is_a_clear_error(tmp_path):
     assert result.returncode == 2 and "choose one of central, local" in result.stderr
     result = run("score", "it-2012", path, "--profile", "local")
     assert result.returncode == 2 and "has no profiles" in result.stderr
+
+
+# --- penalties in a score file --------------------------------------------------------
+
+MINI = Path(__file__).parent.parent / "data" / "mini-2020.yaml"
+
+
+def test_a_score_file_with_penalties_gives_the_campaign_totals(factory, tmp_path):
+    """The same bodies, inputs and facts scored in a campaign (a late report:
+    1.5 points off the total; six unreliable facts in direction 1: 6 × 0.2,
+    capped at 1) and from a score file with the penalties as counts."""
+    from bagalau import campaigns, store
+    from bagalau.campaigns import registry
+    from bagalau.engine.inputs import Submission
+    from datetime import date
+    from sqlalchemy import select
+    from support.campaign import step
+
+    with store.transaction(factory) as s:
+        registry.import_records(s, [
+            {"code": "wg", "kind": "central_body", "name_ru": "Evaluator"},
+            {"code": "min-a", "kind": "central_body", "name_ru": "Ministry A"},
+            {"code": "min-b", "kind": "central_body", "name_ru": "Ministry B"},
+            {"code": "obl-a", "kind": "oblast_akimat", "name_ru": "Oblast A"}], "t", "test")
+        campaigns.add_user(s, "ev", "evaluator", "wg")
+        for code in ("min-a", "min-b", "obl-a"):
+            campaigns.add_user(s, f"rep-{code}", "body", code)
+        campaign_id = campaigns.create_campaign(
+            s, name="mini", methodology_id=str(MINI), period=2021, evaluator="wg",
+            bodies=["min-a", "min-b", "obl-a"], actor="ev", settings={"submission_deadline": "2022-03-01"}).id
+    base = {"done": 9, "due": 10, "raw": 15, "bonus": 0, "budget_share": "0.5", "entered_2_2": 10,
+            "entered_2_2_comment": "points entered by the working group"}
+    inputs = {"min-a": base, "min-b": {**base, "done": 10}, "obl-a": {**base, "local_only": 20}}
+    step(factory, campaign_id, lambda s, c: campaigns.open_submissions(s, c, "ev"))
+    for code, raw in inputs.items():
+        step(factory, campaign_id, lambda s, c, code=code, raw=raw: campaigns.submit(
+            s, c, code, Submission(code, None, raw, period=2021), f"rep-{code}",
+            at=date(2022, 3 if code == "min-a" else 2, 20)))       # min-a is late
+    step(factory, campaign_id, lambda s, c: campaigns.close_submissions(s, c, "ev"))
+    for _ in range(6):
+        step(factory, campaign_id, lambda s, c: campaigns.add_fact(s, c, "min-b", "raw", None, "act", "ev"))
+    step(factory, campaign_id, lambda s, c: campaigns.run_scoring(s, c, "ev"))
+    with store.transaction(factory) as s:
+        run_ = s.execute(select(store.ScoringRun)).scalars().one()
+        in_campaign = {r.body_code: Decimal(r.total) for r in run_.results}
+    assert in_campaign["min-a"] < in_campaign["obl-a"]  # the late penalty was taken
+
+    penalties = {"min-a": [{"rule": "late", "count": 1}],
+                 "min-b": [{"rule": "unreliable_fact", "direction": "1", "count": 6}]}
+    profiles = {"min-a": "central", "min-b": "central", "obl-a": "local"}
+    path = tmp_path / "cohort.json"
+    path.write_text(json.dumps({"methodology": "mini-2020", "period": 2021, "bodies": [
+        {"id": code, "profile": profiles[code], "inputs": raw, **({"penalties": penalties[code]} if code in penalties else {})}
+        for code, raw in inputs.items()]}), encoding="utf-8")
+    result = run("score", MINI, path, "--json")
+    assert result.returncode == 0, result.stderr
+    from_file = {b["id"]: Decimal(b["exact"]["total"]) if "total" in b["exact"] else Decimal(b["total"])
+                 for b in json.loads(result.stdout)["bodies"]}
+    assert from_file == in_campaign
+    # the same penalty written in points: 1.2 points of 0.2 are six facts
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["bodies"][1]["penalties"] = [{"rule": "unreliable_fact", "direction": "1", "points": "1.2"}]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    again = json.loads(run("score", MINI, path, "--json").stdout)
+    assert {b["id"]: b["total"] for b in again["bodies"]} == {b["id"]: b["total"] for b in json.loads(result.stdout)["bodies"]}
+
+
+BAD_PENALTIES = [
+    ({"rule": "nope", "count": 1}, "unknown penalty 'nope'"),
+    ({"rule": "unreliable_fact", "count": 1}, "give the direction, one of 1, 2"),
+    ({"rule": "late", "direction": "1", "count": 1}, "leave out 'direction'"),
+    ({"rule": "late", "count": 1, "points": 1.5}, "either 'count'"),
+    ({"rule": "late", "count": -1}, "0 or more"),
+    ({"rule": "late", "count": 1.5}, "whole number"),
+    ({"rule": "late", "points": 2}, "not a whole number of occurrences of 1.5 points"),
+]
+
+
+def test_a_penalty_that_cannot_be_read_is_a_clear_error(tmp_path):
+    """One body per broken entry, all in one file: every problem names the body and the entry."""
+    raw = {"done": 9, "due": 10, "raw": 15, "bonus": 0, "entered_2_2": 10, "entered_2_2_comment": "entered"}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"profile": "central", "bodies": [
+        {"id": f"b{i}", "inputs": raw, "penalties": [entry]} for i, (entry, _) in enumerate(BAD_PENALTIES)]}),
+        encoding="utf-8")
+    result = run("score", MINI, path)
+    assert result.returncode == 2
+    text = " ".join(result.stderr.split())
+    assert f"{len(BAD_PENALTIES)} input problem(s)" in text, result.stderr
+    for i, (_, fragment) in enumerate(BAD_PENALTIES):
+        assert f"body 'b{i}', field 'penalties[0]" in text and fragment in text, fragment
