@@ -337,7 +337,7 @@ def test_para96_99_penalties_come_off_the_total():
 
 
 def test_inputs_are_profile_specific_and_checked():
-    with pytest.raises(InputError, match="unknown field"):
+    with pytest.raises(InputError, match=r"\(app1_t2_r1\) belong to profile .central., but the body is read as .local."):
         validate("local", perfect("local", app1_t2_r1=True))
     with pytest.raises(InputError, match="app1_t1_implemented"):
         validate("central", perfect("central", app1_t1_implemented=6))
