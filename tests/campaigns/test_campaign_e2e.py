@@ -64,7 +64,8 @@ def test_campaign_2012_end_to_end(engine, factory, tmp_path):
         assert {d.key: (d.due, d.paragraph) for d in c.deadlines} == {
             "submission": (date(2013, 3, 1), "campaign setting (2012 §5–6, A21)"),
             "conclusions": (date(2013, 6, 1), "§9"), "corrected_conclusions": (date(2013, 6, 15), "§10"),
-            "akim_report": (date(2013, 7, 25), "§11")}
+            "akim_report": (date(2013, 7, 25), "§11"),
+            "reverification": (None, "§104")}  # five working days after the appeal is considered
 
     # 2. submissions: 15 as JSON-shaped reports, one through the XLSX template, one late; then a correction
     target, other = choose_facts(doc)
