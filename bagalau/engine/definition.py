@@ -404,6 +404,10 @@ class Methodology(Strict):
     total_aggregate_option: str | None = None
     grades: list[Grade] = []
     grades_apply_to: list[str] = Field(["total"], description="'total' and/or top-level node ids")
+    penalty_floor: Decimal | None = Field(
+        None, description="lowest score a top-level direction keeps after its direction-scope penalties "
+                          "(never above its score before them); none: no floor")
+    penalty_floor_reading: str | None = Field(None, description="the reading that sets penalty_floor")
     base: str | None = Field(None, description="for an amending act: the edition it amends")
     lineage: list[str] = Field([], description="filled when resolved: base editions, oldest first")
 

@@ -135,6 +135,7 @@ class Scorer:
         except PenaltyError as exc:
             raise ScoringError(body_id, exc.node, exc.reason) from None
         outcomes: dict[str, _NodeOutcome] = {}
+        taken: dict[str, Exact] = {}       # direction penalties actually taken, after the floor
         for node_id, compiled in self._ordered:
             if context.notes:
                 context.notes = []
@@ -157,8 +158,7 @@ class Scorer:
                 raise ScoringError(body_id, node_id, f"cannot evaluate: {exc}") from None
             if node_id in direction_penalties:
                 amount, notes = direction_penalties[node_id]
-                outcome.score -= amount
-                outcome.notes.extend(notes)
+                taken[node_id] = self._take_direction_penalty(outcome, amount, notes)
             if self.round_nodes:
                 outcome.score = round_exact(outcome.score, self.places, self.rounding_mode)
             scores[node_id] = outcome.score
@@ -167,7 +167,7 @@ class Scorer:
                 outcomes[node_id] = outcome
         before_penalties = self._total(namespace, scores)
         total = before_penalties - total_penalty
-        penalty = total_penalty + sum(amount for amount, _ in direction_penalties.values())
+        penalty = total_penalty + sum(taken.values())
         grades = self._grades(total, scores)
         explanation = None
         if explain:
@@ -177,6 +177,25 @@ class Scorer:
             explanation["grades"] = grades
         return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name,
                          penalty=penalty, grades=grades)
+
+    def _take_direction_penalty(self, outcome: _NodeOutcome, amount: Exact, notes: list[dict]) -> Exact:
+        """Take a direction's penalties off its score, down to the edition's
+        penalty floor (never above the score before them); the amount taken."""
+        before = outcome.score
+        outcome.score = before - amount
+        outcome.notes.extend(notes)
+        floor = self.methodology.penalty_floor
+        if floor is not None and outcome.score < floor:
+            floor = min(exact(floor), before)
+            outcome.score = floor
+            reading = self.methodology.penalty_floor_reading
+            outcome.notes.append({
+                "code": "penalty_floor",
+                "text": f"penalties of {_text(amount)} would take {_text(before)} to {_text(before - amount)}; "
+                        f"floored at {_text(floor)}, so {_text(before - floor)} taken"
+                        + (f" (reading {reading})" if reading else ""),
+                "nominal": _text(amount), "taken": _text(before - floor)})
+        return before - outcome.score
 
     def _grades(self, total: Exact, scores: dict[str, Exact]) -> dict[str, dict]:
         """The act's grade bands, on the rounded value (a 89.996 reads as 90.00)."""

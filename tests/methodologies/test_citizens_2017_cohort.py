@@ -261,3 +261,45 @@ def test_late_services_cannot_exceed_services_rendered():
     cohort = CohortScorer(EDITION)
     with pytest.raises(InputError):
         cohort.validate(Submission("b", "B", perfect_raw("local", qs2_a=30, qs2_b=20), profile="local"))
+
+
+# --- the direction floor after the §15 penalty (issue 7, rule 2; reading A31) ----------
+
+def _weak_openness(profile: str) -> dict:
+    """Nothing posted, no search positions, no navigation: OP earns 2.45 points."""
+    raw = perfect_raw(profile)
+    for key, value in list(raw.items()):
+        if key.startswith(("app12", "op2", "app15", "app16")) and value is True:
+            raw[key] = False
+        if key.startswith("app12") and key.endswith("answered_pct"):
+            raw[key] = 0
+    raw.update(op21_search_positions=[None] * 6, op21_navigation_pct=0)
+    return raw
+
+
+def test_direction_is_floored_at_0_after_the_paragraph_15_penalty():
+    """§15: "За представление государственным органом недостоверной отчетной
+    информации предусматривается вычитание 0,2 штрафных баллов за каждый
+    зафиксированный факт. Сумма вычитаемых штрафных баллов … по каждому направлению
+    оценки не превышает 5 баллов." Reading A31: the direction is floored at 0
+    (the act grades on 0–100, §18). A body whose OP earns 2.45 points and has 25
+    recorded facts loses 2.45, not 5; before the floor OP came out at −2.55."""
+    raw = _weak_openness("local")
+    before = score(raw, "local")
+    assert before.scores["OP"] == F("2.45")
+    result = score(raw, "local", explain=True,
+                   penalties=[AppliedPenalty("unreliable_fact", 25, "OP", "facts 1–25")])
+    assert result.scores["OP"] == 0
+    assert result.penalty == F("2.45")
+    assert result.total == (result.scores["QS"] + 0 + result.scores["CA"]) / 3
+    entry = node(result.explanation, "OP")
+    assert entry["score"] == "0.00"
+    floor_notes = [n for n in entry["notes"] if n["code"] == "penalty_floor"]
+    assert len(floor_notes) == 1 and "A31" in floor_notes[0]["text"]
+    assert floor_notes[0]["nominal"] == "5" and floor_notes[0]["taken"] == "2.45"
+
+
+def test_direction_above_the_penalty_loses_the_whole_penalty():
+    """A direction with more than the penalty keeps the act's subtraction (§15): 100 − 5 = 95."""
+    result = score(perfect_raw("local"), "local", penalties=[AppliedPenalty("unreliable_fact", 30, "QS", "App 1")])
+    assert result.scores["QS"] == 95 and result.penalty == 5
