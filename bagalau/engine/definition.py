@@ -255,6 +255,14 @@ class CohortAverage(Strict):
     paragraph: str | None = None
 
 
+class LowerOption(Strict):
+    """A node's floor chosen by an option: ``lower`` maps each of the option's
+    choices to the floor it sets (e.g. floor: 0, none: -100)."""
+
+    option: str
+    lower: dict[str, Decimal]
+
+
 class Grade(Strict):
     """A band of the total (e.g. 90–100 'high'), applied as low <= score < high."""
 
@@ -301,6 +309,9 @@ class Node(Strict):
     derived_id: bool = Field(False, description="the act does not number this node; the id is ours")
     variables: dict[str, str] = Field({}, description="named intermediate values (the act's a, b, s …), "
                                                       "evaluated in order before the formula and shown in the explanation")
+    explain: str | None = Field(
+        None, description="a sentence added to the node's explanation; {name} is replaced by the value of the "
+                          "named variable (e.g. the penalty the act sets and the amount taken after a cap)")
     formula: str | dict[str, str] | None = Field(
         None, description="the rule; or a mapping profile -> rule where the act words it per profile")
     aggregate: Literal["sum", "mean"] = "sum"
@@ -312,6 +323,8 @@ class Node(Strict):
     deductions: list[Deduction] = []
     checklist: ChecklistRule | None = None
     lower: Decimal | None = Field(None, description="floor; defaults to min(0, max)")
+    lower_option: "LowerOption | None" = Field(
+        None, description="an option whose chosen value sets the floor in place of `lower`")
     upper: Decimal | None = Field(None, description="cap; defaults to max(0, max)")
     readings: list[str] = []
     form_rows: dict[str, str] = Field({}, description="the row numbers of this node in the act's forms")
@@ -404,6 +417,9 @@ class Methodology(Strict):
     total_aggregate_option: str | None = None
     grades: list[Grade] = []
     grades_apply_to: list[str] = Field(["total"], description="'total' and/or top-level node ids")
+    min_total_option: str | None = Field(
+        None, description="option that decides whether min_total floors the total: its value 'none' leaves the "
+                          "total unfloored, any other value floors it; without it min_total always floors the total")
     penalty_floor: Decimal | None = Field(
         None, description="lowest score a top-level direction keeps after its direction-scope penalties "
                           "(never above its score before them); none: no floor")

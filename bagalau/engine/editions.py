@@ -21,7 +21,7 @@ from bagalau.engine.definition import Methodology, read_yaml
 OVERLAY_KEYS = {"schema_version", "id", "family", "edition", "base", "act", "changes", "readings", "options",
                 "note"}
 SETTABLE_FIELDS = {"rounding", "total", "max_total", "min_total", "total_formula", "total_aggregate",
-                   "total_aggregate_option", "grades", "penalty_floor", "penalty_floor_reading", "grades_apply_to", "profiles", "schedule", "penalties",
+                   "total_aggregate_option", "grades", "min_total_option", "penalty_floor", "penalty_floor_reading", "grades_apply_to", "profiles", "schedule", "penalties",
                    "forms"}
 _COLLECTIONS = {  # op suffix -> (top-level key, keyed by)
     "parameter": ("parameters", "mapping"), "checklist": ("checklists", "mapping"), "band": ("bands", "mapping"),

@@ -85,6 +85,14 @@ class Scorer:
             self.base_namespace.update(check.rule.constants)
         if compiled.total_formula:
             self.base_namespace.update(compiled.total_formula.constants)
+        self._lower_overrides = {}
+        for node_id, compiled_node in compiled.nodes.items():
+            rule = compiled_node.node.lower_option
+            if rule is not None:
+                self._lower_overrides[node_id] = (exact(rule.lower[self.options[rule.option]]), rule.option)
+        floor_option = self.methodology.min_total_option
+        self.total_floor = (None if floor_option and self.options.get(floor_option) == "none"
+                            else exact(self.methodology.min_total))
         self.writer = ExplanationWriter(compiled, self.options, self.round, self._aggregate_mode)
 
     def _resolve_options(self, chosen: dict[str, str]) -> dict[str, str]:
@@ -167,6 +175,9 @@ class Scorer:
                 outcomes[node_id] = outcome
         before_penalties = self._total(namespace, scores)
         total = before_penalties - total_penalty
+        unfloored = total
+        if self.total_floor is not None and total < self.total_floor:
+            total = self.total_floor
         penalty = total_penalty + sum(taken.values())
         grades = self._grades(total, scores)
         explanation = None
@@ -174,6 +185,12 @@ class Scorer:
             explanation = self.writer.explanation(body_id, name, total, outcomes, weights, period)
             explanation["total_before_penalties"] = _text(before_penalties)
             explanation["penalties"] = penalty_lines
+            if total != unfloored:
+                option = self.methodology.min_total_option
+                explanation["total_floor"] = {
+                    "code": "total_floor", "min_total": _text(self.total_floor), "unfloored": _text(unfloored),
+                    "option": option, "text": f"total {_text(unfloored)} raised to min_total {_text(self.total_floor)}"
+                    + (f" (option {option} = {self.options[option]})" if option else "")}
             explanation["grades"] = grades
         return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name,
                          penalty=penalty, grades=grades)
@@ -290,6 +307,9 @@ class Scorer:
                 outcome = self._zero_denominator(compiled, weight, exc)
             else:
                 outcome = _NodeOutcome(_number(value, compiled.formula.source))
+                if explain and node.explain:
+                    outcome.notes.append({"code": "explained", "text": node.explain.format(
+                        **{name: _text(namespace[name]) for name, _ in compiled.variables})})
         else:
             outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
         if explain and compiled.formula is not None:
@@ -303,6 +323,8 @@ class Scorer:
         if compiled.deduction_counts:
             self._apply_deductions(compiled, namespace, outcome, weight)
         low, high = compiled.bounds if weight == compiled.maximum else self._bounds(compiled, weight)
+        if node.id in self._lower_overrides:
+            low = self._lower_overrides[node.id][0]
         score = outcome.score
         if score > high or score < low or not score:
             self._apply_bounds(outcome, low, high)

@@ -241,6 +241,23 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
                 problems.append(Problem(f"{path}.readings", f"reading {reading} is not listed under readings"))
         if node.aggregate_option:
             _aggregate_option(m, node.aggregate_option, f"{path}.aggregate_option", problems)
+        if node.explain:
+            import string
+            try:
+                wanted = {field for _, field, _, _ in string.Formatter().parse(node.explain) if field}
+            except ValueError as exc:
+                problems.append(Problem(f"{path}.explain", f"not a valid sentence template: {exc}"))
+            else:
+                unknown = sorted(wanted - set(node.variables))
+                if unknown:
+                    problems.append(Problem(f"{path}.explain", f"names {', '.join(unknown)}, which are not "
+                                                               f"variables of node {node_id}"))
+        if node.lower_option:
+            where = f"{path}.lower_option"
+            if node.lower_option.option not in m.options:
+                problems.append(Problem(where, f"unknown option '{node.lower_option.option}'"))
+            elif set(node.lower_option.lower) != set(m.options[node.lower_option.option].choices):
+                problems.append(Problem(where, f"give a floor for each choice of option '{node.lower_option.option}'"))
         if node.cohort_average:
             for attribute in ("when", "over"):
                 try:
@@ -266,6 +283,11 @@ def _semantic_problems(compiled: CompiledMethodology) -> list[Problem]:
     unknown_names(compiled.total_formula, "total_formula", allowed=known - {"weight"})
     if m.total_aggregate_option:
         _aggregate_option(m, m.total_aggregate_option, "total_aggregate_option", problems)
+    if m.min_total_option:
+        if m.min_total_option not in m.options:
+            problems.append(Problem("min_total_option", f"unknown option '{m.min_total_option}'"))
+        elif "none" not in m.options[m.min_total_option].choices:
+            problems.append(Problem("min_total_option", f"option '{m.min_total_option}' must offer 'none' (no floor)"))
     for target in m.grades_apply_to:
         if target != "total" and target not in compiled.top_level:
             problems.append(Problem("grades_apply_to", f"'{target}' is neither 'total' nor a top-level node"))

@@ -49,6 +49,21 @@ def test_show_provenance_lists_reconstructed_rules_and_options():
     assert "reconstructed" in result.stdout and "A13" in result.stdout and "app6_w_1_13" in result.stdout
 
 
+@pytest.mark.parametrize("edition,profile,options", [
+    ("citizens-2017", "central", ["P66"]),          # issue 7 rule 5
+    ("ict-2015", "central", ["X7"]),                # rule 3
+    ("ict-2015-2022", "local", ["X7"]),
+    ("orgdev-2020", "central", ["P24"]),            # rule 3
+    ("orgdev-2023", "local", ["A23", "P24"]),       # rules 6 and 3
+])
+def test_show_provenance_lists_the_options_of_issue_7(edition, profile, options):
+    result = run("show", edition, "--provenance", "--profile", profile, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout[result.stdout.index("Options"):]
+    for option in options:
+        assert f"│ {option} " in table, option
+
+
 def test_check_accepts_the_shipped_definition_and_rejects_a_broken_one(tmp_path):
     assert run("check", catalog.resolve_path("it-2012")).returncode == 0
     broken = tmp_path / "broken.yaml"

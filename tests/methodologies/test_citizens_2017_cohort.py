@@ -303,3 +303,22 @@ def test_direction_above_the_penalty_loses_the_whole_penalty():
     """A direction with more than the penalty keeps the act's subtraction (§15): 100 − 5 = 95."""
     result = score(perfect_raw("local"), "local", penalties=[AppliedPenalty("unreliable_fact", 30, "QS", "App 1")])
     assert result.scores["QS"] == 95 and result.penalty == 5
+
+
+# --- §66 with no service types (issue 7, rule 5; reading P66) ----------------------------------
+
+NO_SERVICES = {"qs7_v_z": 0, **{f"qs7_v_r{row}_services": 0 for row in range(1, 7)},
+               **{f"qs7_v_r{row}_ratio": 0 for row in range(1, 6)}}
+
+
+@pytest.mark.parametrize("options,expected", [({}, 20), ({"P66": "zero"}, 0)])
+def test_para66_no_service_types_in_the_register_scores_the_maximum(options, expected):
+    """§66: V = Σa/z, "z – общее количество видов государственных услуг, оказываемых
+    государственным органом в соответствии с Реестром". With z = 0 there is nothing to
+    assess; where that happens the act gives the maximum (§81: "присваивается максимальный
+    балл весового значения соответствующего параметра"), so V = 20 (reading P66);
+    option P66 = zero gives 0."""
+    result = score(perfect_raw("central", **NO_SERVICES), "central", options=options, explain=True)
+    assert result.scores["QS.7.V"] == expected
+    notes = node(result.explanation, "QS.7.V")["notes"]
+    assert any(n["code"] == "zero_denominator" and "P66" in n["text"] for n in notes)

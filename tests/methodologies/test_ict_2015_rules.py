@@ -356,3 +356,42 @@ def test_reconstructed_formulas_are_provisional_in_explanations():
     for node_id in ("2", "4.2", "4.3", "1.2-t1"):
         assert "provisional" in note_codes(node(result.explanation, node_id)), node_id
     assert "provisional" not in note_codes(node(result.explanation, "5.1"))
+
+
+# --- the final score's floor (issue 7, rule 3; spec X-07, option X7) ----------------------------
+
+def _weak_local_body() -> dict:
+    """A local body that earns 2.2 points (criterion 1 only): nothing met, nothing automated."""
+    raw = perfect("local")
+    for key, value in list(raw.items()):
+        if value is True:
+            raw[key] = False
+    for key in ("app1_t1_implemented", "app1_t3_full", "wg_4_1_dis", "app1_t4_r1", "app1_t4_r3",
+                "wg_5_3_1_complete", "wg_5_3_3_archived", "wg_5_3_4_documents", "wg_5_3_5_active",
+                "app1_t2_r5", "app1_t2_r4", "wg_5_5_2_answered", "app4_2_2_within"):
+        raw[key] = 0
+    raw.update(app4_1_1_positions=[None] * 6, app1_t1_has_dis=True)
+    return raw
+
+
+REPORT_PENALTIES = [AppliedPenalty("late", 1), AppliedPenalty("incomplete", 1), AppliedPenalty("unreliable_fact", 30)]
+
+
+@pytest.mark.parametrize("edition", ["ict-2015", "ict-2015-2021", "ict-2015-2022"])
+def test_para95_penalties_beyond_the_criteria_leave_the_final_score_at_0(edition):
+    """§95: "Есепті ақпарат уақтылы емес, толық емес немесе дұрыс емес ұсынылған жағдайда,
+    осы бағыт бойынша айыппұл балдары ОМО және ЖАО-ның қорытынды бағасынан шегеріледі."
+    The act states no floor; the spec's X-07 recommends "Floor N_final at 0", and the
+    edition declares min_total 0. 2.2 − (1.5 + 2 + 5) = −6.3 → 0 by default (option X7)."""
+    result = score("local", _weak_local_body(), edition=edition, penalties=REPORT_PENALTIES, explain=True)
+    assert result.explanation["total_before_penalties"] == "2.2"
+    assert result.total == 0 and result.explanation["total"] == "0.00"
+    floor = result.explanation["total_floor"]
+    assert floor["unfloored"] == "-6.3" and floor["min_total"] == "0" and floor["option"] == "X7"
+
+
+def test_x7_none_leaves_the_final_score_below_0():
+    """Option X7 = none: §95 literal, the penalties come off with no floor."""
+    result = score("local", _weak_local_body(), options={"X7": "none"}, penalties=REPORT_PENALTIES, explain=True)
+    assert result.total == F("-6.3") and result.explanation["total"] == "-6.30"
+    assert "total_floor" not in result.explanation

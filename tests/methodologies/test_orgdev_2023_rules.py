@@ -533,3 +533,36 @@ def test_penalty_must_name_a_direction():
     from bagalau.engine.scoring import ScoringError
     with pytest.raises(ScoringError, match="capped per direction"):
         score(penalties=[AppliedPenalty("reporting", 10, None)])
+
+
+# --- issue 7, rules 6 and 7 ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("options,it,total", [({}, -30, 70), ({"A23": "floor"}, 0, 100)])
+def test_para81_it_direction_is_not_floored_unless_option_a23(options, it, total):
+    """п. 81: "I = A + B + C + E + L + J + F + H – D" — a plain formula with no lower bound;
+    where the act floors it says so in words (п. 40(1): "со знаком минус, государственному
+    органу присваивается 0 баллов", for N1 alone). A = 0 and D = −100 with the other criteria
+    at their maxima (70) give I = −30 (reading A23); option A23 = floor keeps the earlier 0.
+    The total HR + IT = 100 − 30 stays above min_total."""
+    result = score(options=options, explain=True, **{"IT.1": 0, "IT.9": -100})
+    assert result.scores["IT"] == it and result.total == total
+    notes = explanation_node(result.explanation, "IT")["notes"]
+    assert any(n["code"] == "floor_applied" for n in notes) is (it == 0)
+
+
+def test_para40_2_explanation_shows_the_penalty_set_and_the_amount_taken():
+    """п. 40(2): "9-184 часов 1 штрафной балл; свыше 184 часов 2 штрафных балла". s = 200 h
+    sets 2 points; with N1 = 0 (1 h/day of overtime) and N2 = 5 × 0.25 = 1.25, option A3 =
+    before takes at most N1 + N2 = 1.25. The explanation shows both: 2 set, 1.25 taken."""
+    result = score(explain=True, pass_m=22900, pass_p=20000, survey_i1="0.25", survey_i2="0.25",
+                   survey_i3="0.25", survey_i4="0.25")
+    entry = explanation_node(result.explanation, "HR.2.1.3")
+    assert entry["score"] == "-1.25"
+    assert entry["parameters"]["weekend_penalty_set"] == "2"
+    assert entry["parameters"]["weekend_penalty_taken"] == "1.25"
+    explained = next(n["text"] for n in entry["notes"] if n["code"] == "explained")
+    assert "sets 2 penalty point(s)" in explained and "1.25 taken" in explained
+    after = score(options={"A3": "after"}, explain=True, pass_m=22900, pass_p=20000, survey_i1="0.25",
+                  survey_i2="0.25", survey_i3="0.25", survey_i4="0.25")
+    entry = explanation_node(after.explanation, "HR.2.1.3")
+    assert entry["score"] == "-2.00" and entry["parameters"]["weekend_penalty_taken"] == "2"

@@ -217,3 +217,30 @@ def test_show_provenance_lists_options_and_reconstructions():
     assert result.exit_code == 0, result.output
     for text in ("HR.1.3", "reconstructed", "entered", "IT.2", "A3", "before", "A5"):
         assert text in result.output
+
+
+# --- min_total as a floor (issue 7, rule 3; option P24) -----------------------------------------
+
+def _orgdev_2020_zero_body():
+    from bagalau.engine.inputs import Submission
+    compiled = catalog.load("orgdev-2020", "central")
+    raw = {key: ("entered at 0 for the test" if key.endswith("_comment") else 0) for key in compiled.inputs}
+    return Submission("b1", "Body", raw, profile="central")
+
+
+@pytest.mark.parametrize("options,total,floored", [({}, 0, True), ({"P24": "none"}, -5, False)])
+def test_orgdev_2020_total_is_floored_at_min_total_after_the_paragraph_24_penalties(options, total, floored):
+    """п. 24 (2023 wording): "Общая сумма всех вычитаемых за представление/размещение
+    недостоверной, неполной, несвоевременной информации штрафных баллов составляет не более
+    10 баллов по каждому направлению оценки." The penalties come off a direction after its
+    bounds; the edition declares min_total 0, so HR 0 − 5 and IT 0 give a total of 0 by
+    default (option P24 = floor), and −5 with P24 = none."""
+    from bagalau.engine.cohort import CohortScorer
+    from bagalau.engine.scoring import AppliedPenalty
+    cohort = CohortScorer("orgdev-2020", options)
+    body = cohort.validate(_orgdev_2020_zero_body())
+    result = cohort.score([body], explain=True, penalties={"b1": [AppliedPenalty("reporting", 500, node="HR")]})[0]
+    assert result.scores["HR"] == -5 and result.total == total
+    assert ("total_floor" in result.explanation) is floored
+    if floored:
+        assert result.explanation["total_floor"]["unfloored"] == "-5"
