@@ -310,7 +310,7 @@ def test_options_and_their_defaults():
     options = compiled("central").methodology.options
     assert {key: option.default for key, option in options.items()} == {
         "A1": "mean", "A4": "after", "A11": "full", "A15": "recipients", "A16": "full", "A24": "per_n",
-        "A26": "links", "A28": "rescale", "P81": "separate"}
+        "A26": "links", "A28": "rescale", "P66": "full", "P81": "separate"}
 
 
 def test_edition_in_force():
