@@ -200,9 +200,9 @@ def test_diff_lists_added_deleted_and_restated_nodes():
     assert any(c.kind == "wording" and c.id == "IT.2" and "Умных" in c.after for c in changes)
     # nodes that keep their base rule are not reported as formula changes
     assert not {"HR.1.1", "HR.1.2", "HR.1.4", "HR.2.2", "HR.3.2", "IT.1", "IT.3", "IT.4", "IT.7", "IT.9"} & kinds["formula"]
-    # the penalty cap of п. 24 and the three options
+    # the penalty cap of п. 24 and the options
     assert {c.id for c in changes if c.area == "penalty"} == {"reporting"}
-    assert by_kind(changes, "option")["added"] == {"A3", "A4", "A5"}
+    assert by_kind(changes, "option")["added"] == {"A3", "A4", "A5", "A23"}   # A23: issue 7 rule 6
 
 
 def test_diff_command_on_the_resolved_trees():
