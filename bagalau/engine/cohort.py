@@ -73,6 +73,13 @@ class CohortScorer:
             for node_id in needs[body_id]:
                 overrides.update(self._average(node_id, body, bodies, own, touched, period, averages))
             results[body_id] = self._score_one(body, explain, period, penalties, overrides)
+            if explain:   # which nodes took an average, and over which bodies (e.g. p.67 part 3)
+                nodes = self.scorer(body.submission.profile).compiled.nodes
+                results[body_id].explanation["cohort_averages"] = [
+                    {"node": node_id, "name": nodes[node_id].node.name.model_dump(exclude_none=True),
+                     "paragraph": nodes[node_id].node.cohort_average.paragraph or nodes[node_id].node.paragraph,
+                     "bodies": [source["id"] for source in overrides[node_id][1]["bodies"]]}
+                    for node_id in needs[body_id]]
         return [results[body.submission.body_id] for body in bodies]
 
     def _subtrees(self, body: ValidatedInputs, node_ids: list[str]) -> set[str]:

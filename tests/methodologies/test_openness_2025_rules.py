@@ -522,3 +522,40 @@ def test_tv01_consolidated_statements_period_is_documented():
     reporting = assessed_in - 1                        # the period the campaign scores
     assert (reporting - 1, reporting) == (2020, 2021)  # statements for, placed in
     assert any(r.id == "A22" for r in m.readings)
+
+
+# --- p.67 part 3: only the rows a secret-budget body is not assessed on (issue 7, rule 4) -------
+
+def test_p67_secret_budget_body_keeps_its_own_points_on_the_rows_it_is_assessed_on():
+    """p.67 part 3: "В случае, если информация по бюджету государственного органа является
+    секретной или имеет гриф "ограниченного распространения", присваивается средний балл
+    полученных оценок всех государственных органов по тем индикаторам, по которым
+    государственный орган не оценивается." The body says it is assessed on rows 1 and 10:
+    they keep its own points (2.7 and 1); every other row takes the average of c1–c3; the
+    explanation names the averaged rows and the bodies averaged over."""
+    secret = full_raw(budget_secret=True, budget_assessed_t2_1=True, budget_assessed_t2_10=True,
+                      **{"T2.1.1.kk": 0, "T2.10.kk": "0.5", "T2.10.ru": "0.5"})
+    results = score([*central_cohort(), ("secret", "central", secret)])
+    body = results["secret"]
+    assert body.scores["T2.1"] == F(27, 10) and body.scores["T2.10"] == 1          # its own points
+    for row in ("T2.1", "T2.10"):
+        assert find(body.explanation["nodes"], row)["status"] == "scored"
+    others = [results[b] for b in ("c1", "c2", "c3")]
+    for row in ("T2.5", "T2.11"):                                                  # averaged
+        assert exact(body.scores[row], sum(F(r.scores[row]) for r in others) / 3), row
+    averaged = {entry["node"]: entry for entry in body.explanation["cohort_averages"]}
+    assert set(averaged) == {f"T2.{row}" for row in range(1, 12)} - {"T2.1", "T2.10"}
+    assert all(entry["bodies"] == ["c1", "c2", "c3"] for entry in averaged.values())
+    assert averaged["T2.2"]["paragraph"].startswith("p.67 part 3")
+
+
+def test_p67_a_secret_budget_body_assessed_on_a_row_feeds_the_average_there():
+    """'средний балл полученных оценок всех государственных органов': a secret-budget body
+    assessed on row 10 (its own 1 point) counts in another secret body's average on it."""
+    assessed = full_raw(budget_secret=True, budget_assessed_t2_10=True, **{"T2.10.kk": "0.5", "T2.10.ru": "0.5"})
+    results = score([*central_cohort(), ("assessed", "central", assessed),
+                     ("secret", "central", full_raw(budget_secret=True))])
+    note = next(n for n in find(results["secret"].explanation["nodes"], "T2.10")["notes"]
+                if n["code"] == "cohort_average")
+    assert [b["id"] for b in note["bodies"]] == ["c1", "c2", "c3", "assessed"]
+    assert exact(results["secret"].scores["T2.10"], F(3 + F(3, 2) + 0 + 1, 4))
