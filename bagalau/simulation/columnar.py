@@ -205,6 +205,8 @@ class ColumnarEdition:
                                        self.expressions.compile(count.source),
                                        None if cap is None else self.expressions.compile(cap.source)))
         program.lower = None if c.lower is None else nm.constant(c.lower)
+        if node.id in self.reference._lower_overrides:     # a floor chosen by an option (lower_option)
+            program.lower = nm.constant(self.reference._lower_overrides[node.id][0])
         program.upper = None if c.upper is None else nm.constant(c.upper)
         if c.not_applicable is not None:
             program.na_when = self.expressions.compile(c.not_applicable.source)
@@ -288,6 +290,8 @@ class ColumnarEdition:
             total = _sum([scores[t] for t in self.top_level], n)
             if self.total_mode == "mean" and self.top_level:
                 total = nm.div(total, nm.constant(len(self.top_level)), frame.zero, unsure, None)
+        if self.reference.total_floor is not None:          # min_total floors the total (min_total_option)
+            total = nm.maximum(_full(total, n), nm.constant(self.reference.total_floor))
         return scores, _full(total, n), unsure
 
     def _ancestors(self, node_id):

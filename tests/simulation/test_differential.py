@@ -111,3 +111,22 @@ def test_other_readings_agree(options):
     bodies = random_bodies("it-2012", None, BODIES_PER_PAIR, seed=7)
     found, _ = mismatches("it-2012", bodies, options)
     assert found == []
+
+
+def test_columnar_mirrors_the_floors_of_issue_7():
+    """orgdev-2023 п. 81 (A23 = none: I below 0, D = −100) and the total's min_total floor
+    (P24 = floor) under option choices both ways: the columnar scorer shows what the
+    reference shows (issue 7, rules 3 and 6)."""
+    from bagalau.engine.inputs import Submission
+    import sys
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "methodologies"))
+    from test_orgdev_2023_rules import base_raw
+
+    for options in ({}, {"A23": "floor"}, {"P24": "none"}, {"A23": "floor", "P24": "none"}):
+        cohort = CohortScorer("orgdev-2023", options)
+        bodies = [cohort.validate(Submission(f"b{i}", None, base_raw(profile, **overrides), profile=profile))
+                  for i, (profile, overrides) in enumerate([
+                      ("central", {"IT.1": 0, "IT.9": -100}), ("local", {"IT.1": 0, "IT.9": -100}),
+                      ("central", {"IT.9": -100, "IT.1": 0, "HR.1.1": 0, "HR.1.2": 0}), ("central", {})])]
+        found, _ = mismatches("orgdev-2023", bodies, options)
+        assert found == [], (options, found)
