@@ -70,6 +70,8 @@ def main() -> int:
             entry[0].refused += outcome.refused
             entry[0].mismatches += outcome.mismatches
             entry[1] += seconds
+            print(f"  {edition}/{profile or '-'}: {entry[0].bodies:,} bodies, {len(entry[0].mismatches)} mismatches "
+                  f"({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
     wall = time.perf_counter() - started
     print(f"{'edition/profile':<28}{'bodies':>9}{'values':>12}{'mismatches':>12}{'refused':>9}{'cpu s':>9}{'bodies/s':>10}")
     all_bodies = all_values = all_mismatches = 0
