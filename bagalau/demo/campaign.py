@@ -24,7 +24,7 @@ from bagalau import campaigns
 from bagalau.engine import catalog
 from bagalau import demo
 from bagalau.campaigns import registry
-from bagalau.demo.regions import REGIONS_2012
+from bagalau.demo.regions import REGION_NAMES_KK, REGIONS_2012
 from bagalau.engine.cohort import CohortScorer
 from bagalau.engine.inputs import Submission
 from bagalau.store import Campaign, transaction
@@ -49,10 +49,12 @@ def representative(body: str) -> str:
 def registry_records() -> list[dict[str, str]]:
     rows = [{"code": EVALUATOR_BODY, "kind": "central_body", "parent": "",
              "name_ru": "Рабочая группа по оценке применения ИТ (демо, синтетическая)",
+             "name_kk": "АТ қолдануды бағалау жөніндегі жұмыс тобы (демо, синтетикалық)",
              "name_en": "Working group on the IT-application evaluation (demo, synthetic)", "synthetic": "yes"}]
     for code, name_ru, name_en in REGIONS_2012:
         rows.append({"code": code, "kind": "city_akimat" if code in CITY_AKIMATS else "oblast_akimat",
-                     "parent": "", "name_ru": name_ru, "name_en": name_en, "synthetic": ""})
+                     "parent": "", "name_ru": name_ru, "name_kk": REGION_NAMES_KK[code], "name_en": name_en,
+                     "synthetic": ""})
     return rows
 
 

@@ -41,3 +41,24 @@ CENTRAL_BODIES: list[tuple[str, str, str]] = [
     ("min-interior", "Министерство внутренних дел", "Ministry of Internal Affairs"),
     ("min-economy", "Министерство национальной экономики", "Ministry of National Economy"),
 ]
+
+# The same akimats' names in Kazakh (the state language), for the registry's name_kk.
+REGION_NAMES_KK: dict[str, str] = {
+    "akmola": "Ақмола облысының әкімдігі",
+    "aktobe": "Ақтөбе облысының әкімдігі",
+    "almaty-oblast": "Алматы облысының әкімдігі",
+    "atyrau": "Атырау облысының әкімдігі",
+    "east-kazakhstan": "Шығыс Қазақстан облысының әкімдігі",
+    "zhambyl": "Жамбыл облысының әкімдігі",
+    "west-kazakhstan": "Батыс Қазақстан облысының әкімдігі",
+    "karaganda": "Қарағанды облысының әкімдігі",
+    "kostanay": "Қостанай облысының әкімдігі",
+    "kyzylorda": "Қызылорда облысының әкімдігі",
+    "mangystau": "Маңғыстау облысының әкімдігі",
+    "pavlodar": "Павлодар облысының әкімдігі",
+    "north-kazakhstan": "Солтүстік Қазақстан облысының әкімдігі",
+    "south-kazakhstan": "Оңтүстік Қазақстан облысының әкімдігі",
+    "astana": "Астана қаласының әкімдігі",
+    "almaty": "Алматы қаласының әкімдігі",
+    "shymkent": "Шымкент қаласының әкімдігі",
+}

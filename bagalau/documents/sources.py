@@ -156,3 +156,107 @@ def rating_data(session: Session, campaign: Campaign) -> RatingData:
                       title=methodology.act.title.model_dump(exclude_none=True),
                       period=campaign.period, final=final, run=run.number, run_hash=run_hash(run), nodes=nodes,
                       top=top, rows=body_rows, grades=grades, maximum=format(methodology.max_total, "f"))
+
+
+@dataclass
+class BodyData:
+    """One body's document: what its conclusion, act or table shows."""
+    campaign: str
+    campaign_id: int
+    methodology: str
+    edition_title: dict[str, str]
+    period: int
+    evaluator: dict[str, str | None]
+    run: int
+    run_hash: str
+    kind: str                        # final | draft
+    body: str
+    names: dict[str, str | None]
+    profile: str | None
+    total: str
+    penalty: str
+    rank: int | None
+    grade: dict[str, str] | None
+    scores: dict[str, str]
+    nodes: dict[str, NodeInfo]
+    top: list[str]
+    penalties: list[dict]
+    verification: list[dict]
+    flags: list[dict]
+    post_audit: list[dict]
+    objections: list[dict]
+    reconstructed: list[dict]        # provisional rules used: {"node", "paragraph", "readings": [{id, reading}]}
+    sent: str | None                 # the date the conclusion was sent (draft or final)
+
+
+def _readings(methodology) -> dict[str, str]:
+    return {r.id: r.reading for r in methodology.readings}
+
+
+def body_data(session: Session, campaign: Campaign, body: str, run_number: int | None = None) -> BodyData:
+    """A body's document data from the document run (or from run ``run_number``: a document
+    from an earlier run is a draft)."""
+    from bagalau.store.models import CampaignBody, Decision, Objection
+    final_run, final = document_run(session, campaign)
+    run = final_run
+    if run_number is not None and run_number != final_run.number:
+        run = session.execute(select(ScoringRun).where(ScoringRun.campaign_id == campaign.id,
+                                                       ScoringRun.number == run_number)).scalar_one_or_none()
+        if run is None:
+            raise campaigns.CampaignError(f"campaign '{campaign.name}' has no scoring run {run_number}")
+        final = False
+    member = session.get(CampaignBody, (campaign.id, body))
+    if member is None:
+        raise campaigns.CampaignError(f"'{body}' is not evaluated in campaign '{campaign.name}'; its bodies: "
+                                      + ", ".join(sorted(m.body_code for m in campaign.bodies)))
+    result = next(r for r in run.results if r.body_code == body)
+    methodology = _methodology(campaign.methodology_id)
+    readings = _readings(methodology)
+    nodes, top = nodes_of(result.explanation)
+    conclusion = session.execute(select(Conclusion).where(Conclusion.campaign_id == campaign.id,
+                                                          Conclusion.body_code == body, Conclusion.run_id == run.id)
+                                 .order_by(Conclusion.id.desc()).limit(1)).scalar_one_or_none()
+    rank = conclusion.rank if conclusion is not None and conclusion.kind == "final" else None
+    if rank is None and final:
+        rows, _ = campaigns.rating(session, campaign)
+        rank = next((r.rank for r in rows if r.body == body), None)
+    reconstructed = []
+
+    def walk(entry: dict) -> None:
+        if entry.get("provenance", "verbatim") != "verbatim":
+            reconstructed.append({"node": entry["id"], "paragraph": entry.get("paragraph"),
+                                  "readings": [{"id": r, "reading": readings.get(r, "")}
+                                               for r in entry.get("readings") or []]})
+        for child in entry.get("children") or []:
+            walk(child)
+    for entry in result.explanation.get("nodes", []):
+        walk(entry)
+    objections = []
+    for objection in session.execute(select(Objection).where(Objection.campaign_id == campaign.id,
+                                                             Objection.body_code == body)
+                                     .order_by(Objection.id)).scalars():
+        decision = session.execute(select(Decision).where(Decision.objection_id == objection.id)).scalar_one_or_none()
+        objections.append({"id": objection.id, "text": objection.text, "contested": list(objection.contested or []),
+                           "documents": list(objection.documents or []), "filed": objection.filed_at.date().isoformat(),
+                           "outcome": decision.outcome if decision else None,
+                           "reasoning": decision.reasoning if decision else None,
+                           "decided": decision.decided_at.date().isoformat() if decision else None})
+    evaluator = session.get(Body, campaign.evaluator_code)
+    body_row = session.get(Body, body)
+    post_audit = (conclusion.content.get("post_audit_results") if conclusion is not None
+                  else campaigns.post_audit_results(session, campaign, body)) or []
+    return BodyData(
+        campaign=campaign.name, campaign_id=campaign.id, methodology=campaign.methodology_id,
+        edition_title=methodology.act.title.model_dump(exclude_none=True), period=campaign.period,
+        evaluator={"kk": evaluator.name_kk, "ru": evaluator.name_ru, "en": evaluator.name_en},
+        run=run.number, run_hash=run_hash(run), kind="final" if final else "draft", body=body,
+        names={"kk": body_row.name_kk, "ru": body_row.name_ru, "en": body_row.name_en},
+        profile=member.profile, total=result.total_rounded, penalty=display(result.penalty), rank=rank,
+        grade=(result.explanation.get("grades") or {}).get("total"),
+        scores={k: display(v) for k, v in result.scores.items()}, nodes=nodes, top=top,
+        penalties=list(result.explanation.get("penalties") or []),
+        verification=list(result.explanation.get("verification") or []), flags=list(member.flags or []),
+        post_audit=[{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item.items()}
+                    for item in post_audit],
+        objections=objections, reconstructed=reconstructed,
+        sent=conclusion.sent_at.date().isoformat() if conclusion is not None else None)

@@ -18,7 +18,6 @@ from bagalau import campaigns, store
 from bagalau.documents import charts, ratings
 from bagalau.documents.sources import rating_data
 from support.cli import bagalau
-from support.documents import demo_store  # noqa: F401  (fixture)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "open-data.md"
 
@@ -96,7 +95,7 @@ def test_charts_are_svg_with_every_body(demo_store):
         for chart in (charts.totals_chart(data, lang), charts.breakdown_chart(data, lang)):
             root = ElementTree.fromstring(chart)
             texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
-            assert all(row.names["ru"][:30] in texts for row in data.rows)
+            assert all(row.names[lang][:30] in texts for row in data.rows)
         assert "Жалпы балл" in charts.totals_chart(data, "kk")
     bars = ElementTree.fromstring(charts.totals_chart(data, "ru")).findall("{http://www.w3.org/2000/svg}rect")
     widths = [float(b.get("width")) for b in bars]
@@ -111,7 +110,7 @@ def test_cli_writes_the_rating_files(demo_store, tmp_path):
                          "-o", str(target))
         assert target.exists() and "wrote" in result.output
     assert (tmp_path / "rating-breakdown.svg").exists()
-    bad = bagalau(demo_store.url, "documents", name, "--format", "docx", ok=False)
+    bad = bagalau(demo_store.url, "documents", name, "--form", "rating", "--format", "docx", ok=False)
     assert bad.exit_code == 2 and "--format for the rating must be one of" in bad.output
     assert not list(Path.cwd().glob("*rating*.docx"))
     missing = bagalau(demo_store.url, "documents", "no-such-campaign", ok=False)

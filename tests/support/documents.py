@@ -1,6 +1,6 @@
 """A demo campaign (2012, 17 regions, final) in one SQLite store for the document tests.
 
-Import the fixture into a test module: ``from support.documents import demo_store``
+The top-level conftest imports the fixture, so that one store serves every module
 (a conftest.py in tests/documents would shadow the top-level one)."""
 
 from __future__ import annotations

@@ -1,0 +1,225 @@
+"""The acts' forms as data: ``forms/<edition>/<form>.yaml`` holds a form's rows, columns
+and wording in Kazakh and Russian (``forms/common.yaml`` the wording all forms share);
+this module fills a form from a body's data into a document model (title, blocks,
+footnotes, footer) that ``render`` lays out as PDF (Typst) and DOCX (docxtpl).
+
+Block kinds a form file can use: ``scores`` (printed rows, each the value of a scored
+node, and the total), ``analysis`` (a line per printed row), ``findings`` (unreliable
+facts, report flags, penalties), ``objections`` (the disagreement table),
+``nodes`` (every scored node under some roots, with maxima), ``free_text`` (blank
+lines), ``post_audit`` (§112), ``signatures``, ``annex`` (a new page with a title
+and a node table per section) and ``paragraph``. A methodologist changes wording,
+rows and order in the YAML; nothing here holds a rule of an act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .sources import LANGUAGES, BodyData, text
+
+FORMS = Path(__file__).resolve().parent / "forms"
+VERIFY_PREFIX = "bagalau-document/1"
+
+
+class FormError(ValueError):
+    """A form that does not exist for the edition, or a form file that cannot be used."""
+
+
+@lru_cache(maxsize=None)
+def _read(path: str) -> dict:
+    with open(path, encoding="utf-8") as stream:
+        return yaml.safe_load(stream)
+
+
+def common() -> dict:
+    return _read(str(FORMS / "common.yaml"))
+
+
+def _edition_folder(methodology: str) -> Path | None:
+    folder = FORMS / methodology
+    if folder.is_dir():
+        return folder
+    # an amending edition (ict-2015-2021) uses its base's forms unless it has its own
+    for candidate in sorted(FORMS.iterdir(), key=lambda p: -len(p.name)):
+        if candidate.is_dir() and methodology.startswith(candidate.name + "-"):
+            return candidate
+    return None
+
+
+def available(methodology: str) -> list[str]:
+    """The forms this edition has, by name."""
+    folder = _edition_folder(methodology)
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder else []
+
+
+def form(methodology: str, name: str) -> dict:
+    folder = _edition_folder(methodology)
+    path = folder / f"{name}.yaml" if folder else None
+    if path is None or not path.exists():
+        forms = available(methodology)
+        raise FormError(f"no form '{name}' for {methodology}; its forms: {', '.join(forms) or 'none yet'}")
+    return _read(str(path))
+
+
+def verification_line(data: BodyData, form_name: str, lang: str) -> str:
+    """The machine-readable line in every document's footer, read back by ``documents verify``."""
+    return (f"{VERIFY_PREFIX} campaign={data.campaign_id} run={data.run} hash={data.run_hash} body={data.body} "
+            f"form={form_name} lang={lang} kind={data.kind}")
+
+
+def _fill(template: str, **values) -> str:
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError) as exc:
+        raise FormError(f"the wording '{template}' names an unknown field {exc}") from None
+
+
+def _value(value) -> str:
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    return "" if value is None else str(value)
+
+
+def build(data: BodyData, form_name: str, lang: str) -> dict:
+    """The document model of ``form_name`` for this body, in ``lang``."""
+    if lang not in LANGUAGES:
+        raise FormError(f"language must be one of {', '.join(LANGUAGES)}, got '{lang}'")
+    spec = form(data.methodology, form_name)
+    words = common()[lang]
+    fallback = [False]
+
+    def node_name(node_id: str) -> str:
+        info = data.nodes.get(node_id)
+        if info is None:
+            return node_id
+        if lang not in info.name:
+            fallback[0] = True
+        return text(info.name, lang)
+
+    def score(node_id: str) -> str:
+        return data.scores.get(node_id, "—")
+
+    def node_max(node_id: str) -> str:
+        info = data.nodes.get(node_id)
+        if info is None:
+            return ""
+        return info.max
+
+    blocks: list[dict] = []
+    for block in spec.get("blocks", []):
+        kind = block["kind"]
+        heading = text(block.get("heading"), lang) if block.get("heading") else None
+        if heading:
+            blocks.append({"type": "heading", "text": heading})
+        if kind == "scores":
+            rows = [[row["n"], text(row["label"], lang) if row.get("label") else node_name(row["node"]),
+                     score(row["node"])] for row in block["rows"]]
+            rows.append(["", words["total"], data.total])
+            blocks.append({"type": "table", "columns": block["columns"][lang], "widths": [1, 8, 3], "rows": rows,
+                           "total": True, "numeric": [2]})
+            if data.rank is not None:
+                blocks.append({"type": "paragraph", "text": _fill(words["rank"], rank=data.rank)})
+            if data.grade:
+                blocks.append({"type": "paragraph", "text": _fill(words["grade"], grade=text(data.grade, lang))})
+        elif kind == "analysis":
+            for row in block.get("rows") or next(b["rows"] for b in spec["blocks"] if b["kind"] == "scores"):
+                label = text(row["label"], lang) if row.get("label") else node_name(row["node"])
+                blocks.append({"type": "paragraph", "text": _fill(text(block["item"], lang), n=row["n"],
+                                                                  label=label, score=score(row["node"]),
+                                                                  max=node_max(row["node"]))})
+        elif kind == "findings":
+            lines = [_fill(words["fact"], input=f["input"], reported=_value(f["reported"]),
+                           verified=_value(f["verified"]), document=f["document"], paragraph=f.get("paragraph") or "")
+                     for f in data.verification]
+            lines += [_fill(words["flag"], kind=f.get("kind", ""), detail=f.get("detail", "")) for f in data.flags]
+            lines += [_fill(words["penalty"], name=text(p.get("name"), lang) or p["rule"], count=p.get("count", ""),
+                            amount=p.get("amount", ""), paragraph=p.get("paragraph") or "") for p in data.penalties]
+            lines.append(f"{words['penalty_total']}: {data.penalty}")
+            blocks += [{"type": "paragraph", "text": line} for line in lines]
+        elif kind == "objections":
+            outcome = {"accepted": words["outcome_accepted"], "rejected": words["outcome_rejected"],
+                       None: words["outcome_none"]}
+            rows = [[str(n), o["text"], ", ".join(o["contested"]) or "—", outcome.get(o["outcome"], o["outcome"]),
+                     o["reasoning"] or ""] for n, o in enumerate(data.objections, start=1)]
+            if rows:
+                blocks.append({"type": "table", "columns": block["columns"][lang], "widths": [1, 6, 3, 3, 6],
+                               "rows": rows, "total": False, "numeric": []})
+            else:
+                blocks.append({"type": "paragraph", "text": text(block["empty"], lang)})
+        elif kind == "nodes":
+            blocks.append(_node_table(data, block.get("roots") or data.top, block, lang, words, node_name))
+        elif kind == "free_text":
+            blocks.append({"type": "lines", "count": int(block.get("lines", 4))})
+        elif kind == "post_audit":
+            rows = [[str(n), a.get("action", ""), a.get("responsible", ""), str(a.get("deadline", "")),
+                     a.get("status", ""), a.get("note") or ""] for n, a in enumerate(data.post_audit, start=1)]
+            if rows:
+                blocks.append({"type": "table", "columns": block["columns"][lang], "widths": [1, 6, 4, 3, 3, 4],
+                               "rows": rows, "total": False, "numeric": []})
+            else:
+                blocks.append({"type": "paragraph", "text": text(block["empty"], lang)})
+        elif kind == "paragraph":
+            blocks.append({"type": "paragraph", "text": _fill(text(block["text"], lang), **_fields(data, lang))})
+        elif kind == "signatures":
+            blocks.append({"type": "signatures", "roles": block["roles"][lang], "sign": words["sign"],
+                           "signatory": words["signatory"], "date": words["date"]})
+        elif kind == "annex":
+            blocks.append({"type": "pagebreak"})
+            blocks.append({"type": "title", "text": text(block["title"], lang)})
+            for number, section in enumerate(block["sections"], start=1):
+                blocks.append({"type": "heading", "text": f"{number}. {text(section['title'], lang)}"})
+                blocks.append(_node_table(data, [section["node"]], block, lang, words, node_name))
+        else:
+            raise FormError(f"form {data.methodology}/{form_name}: unknown block kind '{kind}'")
+    footnotes = []
+    for item in data.reconstructed:
+        readings = "; ".join(f"{r['id']}: {r['reading']}" for r in item["readings"])
+        footnotes.append(f"{item['node']} ({item['paragraph'] or ''}) — {words['reconstructed']}{readings}")
+    if fallback[0]:
+        footnotes.append(words["names_note"])
+    name = data.names.get(lang) or data.names.get("ru") or data.body
+    return {
+        "lang": lang, "form_label": words["form"], "act_form": spec.get("act_form", ""),
+        "title": text(spec["title"], lang), "body": name, "body_caption": words["body_caption"],
+        "period": _fill(words["period"], period=data.period), "period_caption": words["period_caption"],
+        "draft": data.kind != "final", "draft_label": words["draft"], "draft_note": words["draft_note"],
+        "blocks": blocks, "footnotes": footnotes,
+        "footer": _fill(words["footer"], campaign=data.campaign, campaign_id=data.campaign_id, run=data.run,
+                        kind=words["final"] if data.kind == "final" else words["draft"], run_hash=data.run_hash),
+        "verification": verification_line(data, form_name, lang),
+    }
+
+
+def _fields(data: BodyData, lang: str) -> dict:
+    return {"body": data.names.get(lang) or data.names.get("ru") or data.body, "period": data.period,
+            "total": data.total, "penalty": data.penalty, "campaign": data.campaign,
+            "evaluator": data.evaluator.get(lang) or data.evaluator.get("ru") or ""}
+
+
+def _node_table(data: BodyData, roots: list[str], block: dict, lang: str, words: dict, node_name) -> dict:
+    rows = []
+
+    def visit(node_id: str) -> None:
+        info = data.nodes.get(node_id)
+        if info is None:
+            return
+        rows.append([node_id, node_name(node_id), info.max, data.scores.get(node_id, "—")])
+        for child in info.children:
+            visit(child)
+    for root in roots:
+        visit(root)
+    columns = block.get("columns", {}).get(lang) or [words["number"], words["name"], words["max"], words["score"]]
+    return {"type": "table", "columns": columns, "widths": [2, 12, 2.5, 2.5], "rows": rows, "total": False,
+            "numeric": [2, 3]}
+
+
+def model_fields(data: BodyData) -> dict:
+    """The body data as plain JSON (for a debug dump and the tests)."""
+    return asdict(data)
