@@ -32,7 +32,7 @@ from bagalau.engine.definition import read_yaml
 from bagalau.engine.inputs import Submission, validate
 from bagalau.engine.scoring import Scorer
 from bagalau.engine.validation import check_data, check_file
-from support.documents import demo_store  # noqa: E402,F401  (session fixture of tests/documents)
+from support.documents import demo_store, edition_store  # noqa: E402,F401  (session fixtures of tests/documents)
 
 DEFINITION = Path(__file__).resolve().parent.parent / "bagalau" / "methodologies" / "it-2012.yaml"
 

@@ -6,7 +6,8 @@
 * ``bagalau documents CAMPAIGN --all``: every body's documents, each form of the
   edition (or ``--form``), both languages (or ``--lang``), PDF and DOCX (or
   ``--format``), on every core, with a progress bar;
-* ``bagalau documents CAMPAIGN --form rating --format xlsx|csv|json|svg``: the rating;
+* ``bagalau documents CAMPAIGN --form rating --format xlsx|csv|json|svg|pdf``: the rating
+  (pdf: the report with its charts);
 * ``bagalau documents verify FILE``: the document against the store and the audit
   chain (exit 0: the final one, or the current draft; 1: rejected; 2: unreadable).
 
@@ -27,12 +28,12 @@ from typer.core import TyperGroup
 from bagalau import campaigns, store
 from bagalau.cli.campaigns import DATABASE, guarded, open_store
 from bagalau.cli.console import err, fail, out
-from bagalau.documents import batch, charts, forms, make, ratings, render
+from bagalau.documents import batch, charts, forms, make, ratings, render, report
 from bagalau.documents.files import write_atomic
 from bagalau.documents.sources import LANGUAGES, body_data, rating_data
 from bagalau.documents.verify import UnreadableDocument, verify
 
-RATING_FORMATS = ("xlsx", "csv", "json", "svg")
+RATING_FORMATS = ("xlsx", "csv", "json", "svg", "pdf")
 
 
 class DocumentsGroup(TyperGroup):
@@ -61,6 +62,8 @@ def _rating(c, data, lang: str, fmt: str, output: Optional[Path]) -> list[Path]:
         return [write_atomic(output or Path(f"{stem}.csv"), ratings.csv_bytes(data))]
     if fmt == "json":
         return [write_atomic(output or Path(f"{stem}.json"), ratings.json_bytes(data))]
+    if fmt == "pdf":
+        return [write_atomic(output or Path(f"{stem}-{lang}.pdf"), report.pdf(data, lang))]
     base = output or Path(f"{stem}-{lang}.svg")
     return [write_atomic(base, charts.totals_chart(data, lang).encode()),
             write_atomic(base.with_name(base.stem + "-breakdown.svg"), charts.breakdown_chart(data, lang).encode())]

@@ -1,4 +1,4 @@
-"""Every document of a campaign at once, on every core: the data is read from the store
+"""Every document of a campaign at once (each form for the bodies it is made for), on every core: the data is read from the store
 in this process, and the layout (the slow part) runs in a process pool."""
 
 from __future__ import annotations
@@ -32,9 +32,12 @@ def _run(job: Job) -> tuple[Path, int]:
 
 def jobs_for(bodies: Iterable[BodyData], forms: list[str], langs: list[str], formats: list[str],
              folder: Path) -> list[Job]:
+    from . import forms as templates
     return [Job(data, form_name, lang, fmt,
                 Path(folder) / make.file_name(data.campaign, data.body, form_name, lang, fmt, data.kind, data.run))
-            for data in bodies for form_name in forms for lang in langs for fmt in formats]
+            for data in bodies for form_name in forms
+            if templates.applies(templates.form(data.methodology, form_name), data)
+            for lang in langs for fmt in formats]
 
 
 def run(jobs: list[Job], workers: int | None = None, done: Callable[[Path], None] = lambda path: None) -> list[Path]:

@@ -4,7 +4,8 @@ this module fills a form from a body's data into a document model (title, blocks
 footnotes, footer) that ``render`` lays out as PDF (Typst) and DOCX (docxtpl).
 
 Block kinds a form file can use: ``scores`` (printed rows, each the value of a scored
-node, and the total), ``analysis`` (a line per printed row), ``findings`` (unreliable
+node, and the total, or a direction's score before and after its penalty),
+``penalty_rows`` (points deducted per penalty rule, and their total), ``analysis`` (a line per printed row), ``findings`` (unreliable
 facts, report flags, penalties), ``objections`` (the disagreement table),
 ``nodes`` (every scored node under some roots, with maxima), ``free_text`` (blank
 lines), ``post_audit`` (§112), ``signatures``, ``annex`` (a new page with a title
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from .sources import LANGUAGES, BodyData, text
+from decimal import Decimal
+
+from .sources import LANGUAGES, BodyData, display, text
 
 FORMS = Path(__file__).resolve().parent / "forms"
 VERIFY_PREFIX = "bagalau-document/1"
@@ -66,6 +69,11 @@ def form(methodology: str, name: str) -> dict:
     return _read(str(path))
 
 
+def applies(spec: dict, data: BodyData) -> bool:
+    """Whether a form is made for this body (a form may name the profiles it is for)."""
+    return not spec.get("profiles") or data.profile in spec["profiles"]
+
+
 def verification_line(data: BodyData, form_name: str, lang: str) -> str:
     """The machine-readable line in every document's footer, read back by ``documents verify``."""
     return (f"{VERIFY_PREFIX} campaign={data.campaign_id} run={data.run} hash={data.run_hash} body={data.body} "
@@ -92,8 +100,12 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
     if lang not in LANGUAGES:
         raise FormError(f"language must be one of {', '.join(LANGUAGES)}, got '{lang}'")
     spec = form(data.methodology, form_name)
+    if not applies(spec, data):
+        raise FormError(f"form {form_name} ({spec.get('act_form')}) is for {', '.join(spec['profiles'])} bodies; "
+                        f"{data.body} is {data.profile}")
     words = common()[lang]
     fallback = [False]
+    shown: set[str] = set()          # the nodes whose value the document prints
 
     def node_name(node_id: str) -> str:
         info = data.nodes.get(node_id)
@@ -104,6 +116,7 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
         return text(info.name, lang)
 
     def score(node_id: str) -> str:
+        shown.add(node_id)
         return data.scores.get(node_id, "—")
 
     def node_max(node_id: str) -> str:
@@ -119,17 +132,42 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
         if heading:
             blocks.append({"type": "heading", "text": heading})
         if kind == "scores":
+            present = [row for row in block["rows"] if row["node"] in data.nodes]     # rows of another profile go
             rows = [[row["n"], text(row["label"], lang) if row.get("label") else node_name(row["node"]),
-                     score(row["node"])] for row in block["rows"]]
-            rows.append(["", words["total"], data.total])
+                     score(row["node"])] for row in present]
+            totals = block.get("totals")
+            if totals:
+                direction = block["direction"]
+                deduction = data.direction_penalties.get(direction, "0")
+                after = data.exact.get(direction)
+                if "before" in totals:
+                    rows.append(["", text(totals["before"], lang),
+                                 display(Decimal(after) + Decimal(deduction)) if after is not None else "—"])
+                if "deduction" in totals:
+                    rows.append(["", text(totals["deduction"], lang), display(deduction)])
+                rows.append(["", text(totals["after"], lang), score(direction)])
+            elif not block.get("no_total"):
+                label = text(block["total_label"], lang) if block.get("total_label") else words["total"]
+                rows.append(["", label, data.total])
             blocks.append({"type": "table", "columns": block["columns"][lang], "widths": [1, 8, 3], "rows": rows,
-                           "total": True, "numeric": [2]})
-            if data.rank is not None:
+                           "total": not block.get("no_total"), "numeric": [2]})
+            if data.rank is not None and not totals:
                 blocks.append({"type": "paragraph", "text": _fill(words["rank"], rank=data.rank)})
-            if data.grade:
+            if data.grade and not totals:
                 blocks.append({"type": "paragraph", "text": _fill(words["grade"], grade=text(data.grade, lang))})
+        elif kind == "penalty_rows":
+            rows = []
+            for row in block["rows"]:
+                amount = sum((Decimal(str(p.get("amount") or 0)) for p in data.penalties if p.get("rule") == row["rule"]),
+                             Decimal(0))
+                rows.append([row["n"], text(row["label"], lang), display(amount)])
+            rows.append(["", text(block["total"], lang), data.penalty])
+            blocks.append({"type": "table", "columns": block["columns"][lang], "widths": [1, 9, 3], "rows": rows,
+                           "total": True, "numeric": [2]})
         elif kind == "analysis":
             for row in block.get("rows") or next(b["rows"] for b in spec["blocks"] if b["kind"] == "scores"):
+                if row["node"] not in data.nodes:
+                    continue
                 label = text(row["label"], lang) if row.get("label") else node_name(row["node"])
                 blocks.append({"type": "paragraph", "text": _fill(text(block["item"], lang), n=row["n"],
                                                                   label=label, score=score(row["node"]),
@@ -154,7 +192,7 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
             else:
                 blocks.append({"type": "paragraph", "text": text(block["empty"], lang)})
         elif kind == "nodes":
-            blocks.append(_node_table(data, block.get("roots") or data.top, block, lang, words, node_name))
+            blocks.append(_node_table(data, block.get("roots") or data.top, block, lang, words, node_name, score))
         elif kind == "free_text":
             blocks.append({"type": "lines", "count": int(block.get("lines", 4))})
         elif kind == "post_audit":
@@ -174,12 +212,15 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
             blocks.append({"type": "pagebreak"})
             blocks.append({"type": "title", "text": text(block["title"], lang)})
             for number, section in enumerate(block["sections"], start=1):
-                blocks.append({"type": "heading", "text": f"{number}. {text(section['title'], lang)}"})
-                blocks.append(_node_table(data, [section["node"]], block, lang, words, node_name))
+                title = text(section["title"], lang) if section.get("title") else node_name(section["node"])
+                blocks.append({"type": "heading", "text": f"{number}. {title}"})
+                blocks.append(_node_table(data, [section["node"]], block, lang, words, node_name, score))
         else:
             raise FormError(f"form {data.methodology}/{form_name}: unknown block kind '{kind}'")
     footnotes = []
     for item in data.reconstructed:
+        if item["node"] not in shown:          # only the provisional rules whose values this document prints
+            continue
         readings = "; ".join(f"{r['id']}: {r['reading']}" for r in item["readings"])
         footnotes.append(f"{item['node']} ({item['paragraph'] or ''}) — {words['reconstructed']}{readings}")
     if fallback[0]:
@@ -203,14 +244,14 @@ def _fields(data: BodyData, lang: str) -> dict:
             "evaluator": data.evaluator.get(lang) or data.evaluator.get("ru") or ""}
 
 
-def _node_table(data: BodyData, roots: list[str], block: dict, lang: str, words: dict, node_name) -> dict:
+def _node_table(data: BodyData, roots: list[str], block: dict, lang: str, words: dict, node_name, score) -> dict:
     rows = []
 
     def visit(node_id: str) -> None:
         info = data.nodes.get(node_id)
         if info is None:
             return
-        rows.append([node_id, node_name(node_id), info.max, data.scores.get(node_id, "—")])
+        rows.append([node_id, node_name(node_id), info.max, score(node_id)])
         for child in info.children:
             visit(child)
     for root in roots:

@@ -187,6 +187,8 @@ class BodyData:
     objections: list[dict]
     reconstructed: list[dict]        # provisional rules used: {"node", "paragraph", "readings": [{id, reading}]}
     sent: str | None                 # the date the conclusion was sent (draft or final)
+    exact: dict[str, str] = field(default_factory=dict)                # node id -> exact stored score
+    direction_penalties: dict[str, str] = field(default_factory=dict)  # direction -> points taken off it
 
 
 def _readings(methodology) -> dict[str, str]:
@@ -259,4 +261,14 @@ def body_data(session: Session, campaign: Campaign, body: str, run_number: int |
         post_audit=[{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item.items()}
                     for item in post_audit],
         objections=objections, reconstructed=reconstructed,
-        sent=conclusion.sent_at.date().isoformat() if conclusion is not None else None)
+        sent=conclusion.sent_at.date().isoformat() if conclusion is not None else None,
+        exact=dict(result.scores), direction_penalties=_direction_penalties(result.explanation.get("penalties") or []))
+
+
+def _direction_penalties(lines: list[dict]) -> dict[str, str]:
+    """Points taken off each direction (the explanation's penalty lines, cap lines included)."""
+    amounts: dict[str, Decimal] = {}
+    for line in lines:
+        if line.get("node"):
+            amounts[line["node"]] = amounts.get(line["node"], Decimal(0)) + Decimal(str(line.get("amount") or 0))
+    return {node: format(amount, "f") for node, amount in amounts.items()}

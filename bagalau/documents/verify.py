@@ -132,6 +132,8 @@ def verify(session: Session, path: Path, expected: Campaign | None = None) -> Ve
         verdict.reasons.append("the run has no entry in the audit chain" if entry is None else str(chain))
         return verdict
     import json
+    if found["form"] == "rating":
+        return _verify_rating(session, campaign, run, content, text, verdict)
     recorded = json.loads(entry.payload).get("totals", {}).get(found["body"])
     data = body_data(session, campaign, found["body"], number)
     if recorded != data.total:
@@ -171,4 +173,26 @@ def verify(session: Session, path: Path, expected: Campaign | None = None) -> Ve
     else:
         verdict.status = "superseded draft"
         verdict.reasons.append(f"a draft from run {number}; the latest run is {final_run.number}")
+    return verdict
+
+
+def _verify_rating(session: Session, campaign: Campaign, run: ScoringRun, content: bytes, text: str,
+                   verdict: Verdict) -> Verdict:
+    """The PDF rating report: made from the document run (the final one, else the latest)."""
+    from . import report
+    from .sources import rating_data
+    data = rating_data(session, campaign)
+    found = verdict.fields
+    if data.run != run.number:
+        verdict.status = "superseded draft" if found["kind"] == "draft" else "altered"
+        verdict.reasons.append(f"a rating from run {run.number}; the campaign's rating is now from run {data.run}")
+        return verdict
+    expected = report.pdf(data, found["lang"])
+    if expected != content and _normal(document_text(expected, "pdf")) != _normal(text):
+        verdict.status = "altered"
+        verdict.reasons.append(f"its text differs from the rating the store makes from run {run.number}")
+        return verdict
+    verdict.status = "final" if data.final else "current draft"
+    verdict.reasons.append(f"the {'final' if data.final else 'provisional'} rating of '{campaign.name}', run "
+                           f"{run.number}, content hash and audit chain checked")
     return verdict

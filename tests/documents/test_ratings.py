@@ -115,3 +115,27 @@ def test_cli_writes_the_rating_files(demo_store, tmp_path):
     assert not list(Path.cwd().glob("*rating*.docx"))
     missing = bagalau(demo_store.url, "documents", "no-such-campaign", ok=False)
     assert missing.exit_code == 2 and "unknown campaign" in missing.output
+
+
+def test_rating_report_pdf_has_the_table_and_charts_and_verifies(demo_store, tmp_path):
+    from pypdf import PdfReader
+
+    from bagalau.documents import report
+    from bagalau.documents.verify import verify
+    data = _data(demo_store)
+    for lang, head in (("kk", "Жалпы балл"), ("ru", "Итоговый балл")):
+        path = tmp_path / f"rating-{lang}.pdf"
+        path.write_bytes(report.pdf(data, lang))
+        reader = PdfReader(path)
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        assert head in text and f"hash={data.run_hash}" in text and "form=rating" in text
+        for row in data.rows:
+            assert row.names[lang][:25] in text and row.total in text
+        assert len(reader.pages) >= 2                       # the charts follow the table
+        with store.transaction(demo_store.factory) as s:
+            assert verify(s, path).status == "final"
+    forged = tmp_path / "forged.pdf"
+    data.rows[0].total = "99.99"
+    forged.write_bytes(report.pdf(data, "ru"))
+    with store.transaction(demo_store.factory) as s:
+        assert verify(s, forged).status == "altered"
