@@ -40,15 +40,42 @@ def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
     if demo and database is None and not os.environ.get(store.ENV_URL):
         from bagalau.demo.accounts import ensure_demo
         credentials = Path(url.removeprefix("sqlite:///")).parent / "demo-accounts.txt"
-        names = ensure_demo(store.make_sessionmaker(engine), credentials, say=out.print)
-        out.print(f"[bold yellow]synthetic demo store[/]: {len(names)} demo accounts, e.g. "
-                  f"'Administrator (demo)', '{names[0]}'; their password is in {credentials}")
+        factory = store.make_sessionmaker(engine)
+        names = ensure_demo(factory, credentials, say=out.print)
+        _print_demo_logins(factory, names, credentials)
     engine.dispose()
     os.environ[store.ENV_URL] = url
     if evidence_dir is not None:
         os.environ["BAGALAU_EVIDENCE_DIR"] = str(evidence_dir)
     os.environ.setdefault("BAGALAU_PUBLIC_URL", public_url or f"http://{host}:{port}")
-    out.print(f"Bagalau API on http://{host}:{port}/api/v1 (OpenAPI: /api/openapi.json, reader: /api/docs); "
-              f"store {store.describe(url)}")
+    out.print(f"Bagalau on [bold]http://{host}:{port}/[/] (web pages in Kazakh, Russian and English); API on "
+              f"http://{host}:{port}/api/v1 (OpenAPI: /api/openapi.json, reader: /api/docs); "
+              f"store {store.describe(url)}", highlight=False)
     uvicorn.run("bagalau.api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, log_level="info")
+
+
+def _print_demo_logins(factory, names: list[str], credentials: Path) -> None:
+    """The demo accounts a visitor can sign in with, one per role (all share one password)."""
+    from sqlalchemy import select
+
+    from bagalau.demo.accounts import demo_password
+    from bagalau.store import User, transaction
+
+    with transaction(factory) as s:
+        users = [(u.name, u.role, u.body_code) for u in s.execute(select(User).order_by(User.role, User.name))
+                 .scalars() if u.name in names]
+    shown, per_role = [], {}
+    for name, role, body in users:
+        per_role.setdefault(role, []).append((name, body))
+    for role in ("administrator", "methodologist", "evaluator", "commission", "body", "observer"):
+        for name, body in per_role.get(role, [])[:2]:
+            shown.append(f"  {role:<14} {name}")
+        more = len(per_role.get(role, [])) - 2
+        if more > 0:
+            shown.append(f"  {'':<14} … and {more} more {role} account(s)")
+    out.print(f"[bold yellow]synthetic demo store[/]: sign in with any of these {len(names)} demo accounts",
+              highlight=False)
+    out.print("\n".join(shown), highlight=False, markup=False)
+    out.print(f"  password (every demo account): {demo_password(credentials)}   (kept in {credentials})",
+              highlight=False, markup=False)

@@ -1,6 +1,6 @@
 """Sign-in for the synthetic demo store that ``bagalau serve`` starts on.
 
-The demo campaign's users (all synthetic, ``(demo)`` in their names) get one
+The demo campaign's users (all synthetic, ``(demo)`` or ``(demo evaluator)`` in their names) get one
 random password, made when the demo store is first seeded, printed once and
 kept in ``demo-accounts.txt`` (mode 0600) beside the store, so it can be looked
 up again. An administrator account is added for the demo too. Only users
@@ -36,7 +36,7 @@ def ensure_demo(factory: sessionmaker[Session], credentials: Path, say=print) ->
     with transaction(factory) as s:
         campaigns.add_user(s, ADMINISTRATOR, "administrator")
         campaigns.add_user(s, OBSERVER, "observer")
-        users = [u for u in s.execute(select(User).order_by(User.name)).scalars() if "(demo)" in u.name]
+        users = [u for u in s.execute(select(User).order_by(User.name)).scalars() if "(demo" in u.name]
         needing = [u for u in users if not u.password_hash]
         if needing:
             password = _demo_password(credentials)
@@ -44,6 +44,11 @@ def ensure_demo(factory: sessionmaker[Session], credentials: Path, say=print) ->
                 accounts.set_password(s, user, password, "demo")
         names = [u.name for u in users]
     return names
+
+
+def demo_password(credentials: Path) -> str:
+    """The demo accounts' password (made on first use, kept in ``credentials``)."""
+    return _demo_password(credentials)
 
 
 def _demo_password(credentials: Path) -> str:
@@ -55,6 +60,6 @@ def _demo_password(credentials: Path) -> str:
     credentials.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write("Synthetic demo store of Bagalau: every account whose name ends in (demo)\n"
+        handle.write("Synthetic demo store of Bagalau: every account whose name ends in (demo) or (demo evaluator)\n"
                      f"password: {password}\n")
     return password

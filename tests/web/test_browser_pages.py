@@ -27,3 +27,14 @@ def test_dashboards(page, live_url, role):
     assert page.get_attribute("html", "lang") == lang
     check_axe(page, f"dashboard of the {role} ({lang})")
     screenshot(page, f"dashboard-{role}-{lang}")
+
+
+def test_audit_pages(page, live_url):
+    browser_login(page, live_url, USERS["administrator"], lang="kk")
+    page.goto(f"{live_url}/audit?action=campaign.state")
+    check_axe(page, "audit log (kk)")
+    screenshot(page, "audit-kk-top", full_page=False)
+    page.click("table.audit details summary >> nth=0")          # a payload opens by pointer or keyboard
+    page.goto(f"{live_url}/audit/verify")
+    check_axe(page, "verify (kk)")
+    screenshot(page, "audit-verify-kk")
