@@ -94,3 +94,28 @@ def test_htmx_is_served_from_the_package(client):
     response = client.get("/static/htmx.min.js")
     assert response.status_code == 200 and 'version:"2.' in response.text
     assert "https://" not in client.get("/login").text.split("<body")[0]      # no CDN in the head
+
+
+def test_setup_link_page_sets_the_first_password(client, web_app):
+    from bagalau import campaigns, store
+    from bagalau.campaigns import accounts
+
+    with store.transaction(web_app.state.sessions) as s:
+        user = campaigns.add_user(s, "New officer", "body", OWN_BODY)
+        secret = accounts.create_setup_token(s, user, "test")
+    client.cookies.set("bagalau_lang", "ru")
+    page = client.get("/setup")
+    assert page.status_code == 200 and "Установите пароль" in page.text and "location.hash" in page.text
+    short = client.post("/setup", data={"token": secret, "new_password": "short", "repeat_password": "short"})
+    assert short.status_code == 422 and "не менее 12 символов" in short.text
+    wrong = client.post("/setup", data={"token": "not-a-token", "new_password": "a long new password",
+                                        "repeat_password": "a long new password"})
+    assert wrong.status_code == 422 and "неизвестна, уже использована или истекла" in wrong.text
+    done = client.post("/setup", data={"token": secret, "new_password": "a long new password",
+                                       "repeat_password": "a long new password"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/login?ready=1"
+    assert "Пароль установлен" in client.get("/login?ready=1").text
+    form_login(client, "New officer", "a long new password")
+    again = client.post("/setup", data={"token": secret, "new_password": "another long password",
+                                        "repeat_password": "another long password"})
+    assert again.status_code == 422                      # one-time

@@ -39,8 +39,8 @@ def _cross_site(request: Request) -> bool:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/", auth: Authentication = Depends(viewer)):
-    return render(request, "login.html", {"next": safe_next(next), "name": "", "error": None})
+def login_form(request: Request, next: str = "/", ready: int = 0, auth: Authentication = Depends(viewer)):
+    return render(request, "login.html", {"next": safe_next(next), "name": "", "error": None, "ready": bool(ready)})
 
 
 @router.post("/login")
@@ -49,7 +49,7 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
     target = safe_next(next)
 
     def again(message: str, status: int, headers: dict | None = None):
-        return render(request, "login.html", {"next": target, "name": name, "error": message},
+        return render(request, "login.html", {"next": target, "name": name, "error": message, "ready": False},
                       status_code=status, headers=headers)
 
     if _cross_site(request):
@@ -144,3 +144,40 @@ def choose_language(code: str, request: Request, next: str = "/"):
     if code in i18n.LANGUAGES:
         response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, path="/", samesite="lax", httponly=False)
     return response
+
+
+@router.get("/setup")
+def setup_form(request: Request, auth: Authentication = Depends(viewer)):
+    """The page of a one-time setup link (``/setup#<token>``): the token stays in
+    the fragment, which browsers never send; a line of script copies it into the
+    form, or the reader pastes it."""
+    return render(request, "setup.html", {"errors": {}, "token": ""})
+
+
+@router.post("/setup")
+def setup(request: Request, token: str = Form(""), new_password: str = Form(""), repeat_password: str = Form(""),
+          session: Session = Depends(store_session)):
+    errors: dict[str, str] = {}
+    if not token.strip():
+        errors["token"] = tr(request, "The setup link's code is missing: open the whole link, or paste the code.")
+    if len(new_password) < accounts.MIN_PASSWORD:
+        errors["new_password"] = tr(request, "The new password needs at least %(n)s characters.",
+                                    n=accounts.MIN_PASSWORD)
+    elif len(new_password) > accounts.MAX_PASSWORD:
+        errors["new_password"] = tr(request, "The new password may have at most %(n)s characters.",
+                                    n=accounts.MAX_PASSWORD)
+    if new_password != repeat_password:
+        errors["repeat_password"] = tr(request, "The two new passwords differ.")
+    if not errors:
+        try:
+            request.app.state.login_limiter.hit(_client(request), "setup")
+            accounts.use_setup_token(session, token.strip()[:200], new_password)
+        except ProblemError:
+            errors["token"] = tr(request, "Too many sign-in attempts. Wait a minute and try again.")
+        except accounts.AuthError:
+            errors["token"] = tr(request, "This setup link is unknown, used or expired; ask an administrator for a "
+                                          "new one.")
+        else:
+            session.commit()
+            return RedirectResponse("/login?ready=1", status_code=303)
+    return render(request, "setup.html", {"errors": errors, "token": token}, status_code=422)
