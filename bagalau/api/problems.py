@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -132,6 +132,11 @@ def install(app: FastAPI) -> None:
     async def _race(request: Request, exc: Exception):
         return problem(request, 409, "someone else changed the same record at the same time; nothing was written — "
                                      "reload and try again", "conflict")
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError):
+        return problem(request, 422, "a value cannot be stored as given (out of range, or a character the "
+                                     "database refuses); nothing was written", "invalid-value")
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError):

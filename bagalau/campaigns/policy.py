@@ -225,7 +225,9 @@ def _out_of_scope(session: Session, actor: Actor, scope: Scope, permission: Perm
     if campaign is None or body is None:
         return f"{actor.name} may {permission.doing} only as a member of a body's commission", False
     if not sits_on_commission(session, actor, campaign, body):
-        return f"{actor.name} is not a member of the commission for '{body}'", permission.body_data
+        # plain 403: the member is the evaluator's staff, not another body (only bodies are kept from
+        # learning what other bodies have)
+        return f"{actor.name} is not a member of the commission for '{body}'", False
     conflict = evaluated_by(session, campaign, body).get(actor.name)
     if conflict:
         return _section_107(actor.name, body, conflict), False

@@ -176,8 +176,13 @@ async def submit_file(request: Request, file: UploadFile = File(description="the
                       campaign: str = campaign_param(), body: str = body_param(),
                       auth: Authentication = Depends(signed_in), session: Session = Depends(store_session)):
     """A new version from the act's XLSX form or a JSON input file."""
+    await run_in_threadpool(_may_submit, session, auth, campaign, body)       # before the file is read
     report = await read_report(request, file, body)
     return await run_in_threadpool(_store, session, auth, campaign, body, report, expected_version, reason, True)
+
+
+def _may_submit(session: Session, auth: Authentication, campaign: str, body: str) -> None:
+    policy.check(session, auth.actor, "submission.write", campaign=load(session, campaign), body=body)
 
 
 async def read_report(request: Request, file: UploadFile, body: str) -> Submission:
