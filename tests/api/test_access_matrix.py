@@ -26,15 +26,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bagalau import campaigns, store
-from bagalau.campaigns import evidence
-from support.api import V1, ensure_user, make_app, token_for
-from support.campaign import COMMISSION, EVALUATOR, METHODOLOGIST, TWO, _claimed, at, build, finished, raw_inputs, \
-    representative, step
+from support.api import V1, make_app
+from support.api_world import OTHER, OWN, PDF, ROLES, open_campaign, users
+from support.campaign import COMMISSION, finished
 from support.store import *  # noqa: F401,F403
 
-ROLES = ("administrator", "methodologist", "evaluator", "outsider", "commission", "body", "observer", "public")
-OWN, OTHER = TWO
-PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @dataclass
@@ -115,35 +111,6 @@ def expected(letters: str | tuple[str, str], role: int, own: bool) -> str:
 
 def outcome(status: int) -> str:
     return {401: "1", 403: "3", 404: "4"}.get(status, "A" if status < 500 else f"5xx:{status}")
-
-
-def users(factory) -> dict[str, dict[str, str]]:
-    ensure_user(factory, "admin", "administrator")
-    ensure_user(factory, "outsider", "evaluator")           # an evaluator of no campaign here
-    ensure_user(factory, "observer", "observer")
-    names = {"administrator": "admin", "methodologist": METHODOLOGIST, "evaluator": EVALUATOR,
-             "outsider": "outsider", "commission": COMMISSION[0], "body": representative(OWN),
-             "observer": "observer"}
-    headers = {role: {"Authorization": f"Bearer {token_for(factory, name)}"} for role, name in names.items()}
-    headers["public"] = {}
-    return headers
-
-
-def open_campaign(factory) -> dict:
-    """Two bodies, a fact on each (own's with an evidence file), scored, drafts sent, own objected,
-    its commission appointed: the campaign is in state 'commission'."""
-    campaign_id, doc = build(factory, codes=TWO)
-    facts = [step(factory, campaign_id, lambda s, c, body=body: campaigns.add_fact(
-        s, c, body, _claimed(raw_inputs(doc, body)), False, "act", EVALUATOR, at=at(4, 10))).id for body in TWO]
-    file_id = step(factory, campaign_id, lambda s, c: evidence.attach(
-        s, c, PDF, "application/pdf", "act.pdf", EVALUATOR, fact_id=facts[0], at=at(4, 11))).id
-    step(factory, campaign_id, lambda s, c: campaigns.run_scoring(s, c, EVALUATOR, at=at(5, 20)))
-    step(factory, campaign_id, lambda s, c: campaigns.send_draft_conclusions(s, c, EVALUATOR, at=at(5, 31)))
-    objection = step(factory, campaign_id, lambda s, c: campaigns.file_objection(
-        s, c, OWN, "objection", ["plan"], representative(OWN), at=at(6, 3))).id
-    step(factory, campaign_id, lambda s, c: campaigns.appoint_commission(s, c, OWN, [COMMISSION[0]], EVALUATOR,
-                                                                          at=at(6, 4)))
-    return {"c": campaign_id, "o": objection, "f": facts[0], "e": file_id, "a": 0}
 
 
 def run_matrix(client: TestClient, headers, ids: dict, state: str) -> list[str]:

@@ -3,7 +3,6 @@ from a one-time setup link, and changing one's password."""
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
@@ -15,6 +14,7 @@ from bagalau.store.models import User
 
 from ..auth import Authentication, authenticate, clear_session_cookie, set_session_cookie, signed_in
 from ..problems import ProblemError
+from ..schemas import Moment
 from ..state import store_session
 
 router = APIRouter(prefix="/auth", tags=["authentication"])
@@ -31,7 +31,7 @@ class SessionInfo(BaseModel):
     body: str | None = None
     via: str = Field(description="session, token or none")
     csrf_token: str | None = Field(None, description="send it as X-CSRF-Token with unsafe methods")
-    expires_at: datetime | None = None
+    expires_at: Moment | None = None
 
 
 class Setup(BaseModel):

@@ -6,7 +6,7 @@ facts or changes inputs rescores as a new run."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -22,6 +22,7 @@ from bagalau.store.models import Commission, Objection, ScoringRun
 
 from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError
+from ..schemas import Moment
 from ..state import store_session
 from ..uploads import EVIDENCE_TYPES, read_upload, safe_name
 from .common import body_param, body_query, campaign_param, effective, id_param, load
@@ -38,7 +39,7 @@ class DecisionInfo(BaseModel):
     removed_facts: list[int]
     input_changes: dict[str, Any]
     decided_by: str
-    decided_at: datetime
+    decided_at: Moment
     reverification_due: date | None
     run: int | None = Field(None, description="the rescore this decision made, if it changed anything")
 
@@ -50,7 +51,7 @@ class ObjectionInfo(BaseModel):
     documents: list[Any]
     contested: list[Any]
     filed_by: str
-    filed_at: datetime
+    filed_at: Moment
     deadline: date
     status: str = Field(description="filed, accepted or rejected")
     evidence: list[int]
@@ -68,7 +69,7 @@ class CommissionInfo(BaseModel):
     body: str
     members: list[str]
     appointed_by: str
-    appointed_at: datetime
+    appointed_at: Moment
 
 
 class DecisionRequest(BaseModel):

@@ -4,7 +4,7 @@ results go into its conclusions (§112)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends
@@ -17,6 +17,7 @@ from bagalau.campaigns import policy
 from bagalau.store.models import ImprovementPlan
 
 from ..auth import Authentication, authenticate, signed_in
+from ..schemas import Moment
 from ..state import store_session
 from .common import body_param, campaign_param, effective, id_param, load
 
@@ -47,7 +48,7 @@ class PlanInfo(BaseModel):
     id: int
     body: str
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: Moment
     actions: list[ActionInfo]
 
 

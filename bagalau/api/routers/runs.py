@@ -8,7 +8,7 @@ are published, to everyone, as the final rating is."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +24,7 @@ from bagalau.store.models import Conclusion, Job, RunResult, ScoringRun
 
 from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError
+from ..schemas import Moment
 from ..state import store_session
 from .common import body_param, campaign_param, effective, id_param, load
 from .verification import readable
@@ -40,9 +41,9 @@ class JobInfo(BaseModel):
     result: dict[str, Any] | None
     error: str | None
     created_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: Moment
+    started_at: Moment | None
+    finished_at: Moment | None
 
 
 class ScoringRequest(BaseModel):
@@ -53,7 +54,7 @@ class RunInfo(BaseModel):
     number: int
     reason: str
     created_by: str
-    created_at: datetime
+    created_at: Moment
     content_hash: str
     decision: int | None
     facts: int
@@ -79,7 +80,7 @@ class ConclusionInfo(BaseModel):
     total: str
     rank: int | None
     grade: Any = None
-    sent_at: datetime
+    sent_at: Moment
     objection_deadline: date | None
     content: dict[str, Any]
 

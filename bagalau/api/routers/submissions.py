@@ -7,7 +7,6 @@ submits. Another body's reports are "not found" to a body officer."""
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ from bagalau.store.models import Body, SubmissionVersion
 
 from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError
+from ..schemas import Moment
 from ..state import store_session
 from ..uploads import safe_name, sniff
 from .common import XLSX, attachment, body_param, campaign_param, load
@@ -38,7 +38,7 @@ class VersionInfo(BaseModel):
     body: str
     version: int
     submitted_by: str
-    submitted_at: datetime
+    submitted_at: Moment
     origin: str | None
     reason: str | None
     changes: list[dict[str, Any]] = Field(description="field, from, to; a first version: first, fields")
@@ -68,7 +68,7 @@ class DraftInfo(BaseModel):
     based_on_version: int
     origin: str | None
     saved_by: str | None
-    saved_at: datetime | None
+    saved_at: Moment | None
     values: dict[str, Any]
     problems: list[FieldNote] = Field([], description="what submitting the draft would find (errors refuse it)")
 

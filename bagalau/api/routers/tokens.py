@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
@@ -15,6 +14,7 @@ from bagalau.store.models import User
 
 from ..auth import Authentication, signed_in
 from ..problems import ProblemError
+from ..schemas import Moment
 from ..state import store_session
 
 router = APIRouter(prefix="/tokens", tags=["authentication"])
@@ -30,10 +30,10 @@ class TokenInfo(BaseModel):
     user: str
     name: str
     prefix: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    last_used_at: datetime | None
+    created_at: Moment
+    expires_at: Moment
+    revoked_at: Moment | None
+    last_used_at: Moment | None
 
 
 class NewToken(TokenInfo):

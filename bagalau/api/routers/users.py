@@ -3,7 +3,6 @@ one-time setup link."""
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -15,6 +14,7 @@ from bagalau.campaigns import accounts, policy
 from bagalau.store.models import ROLES, User
 
 from ..auth import Authentication, signed_in
+from ..schemas import Moment
 from ..state import store_session
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -26,7 +26,7 @@ class UserInfo(BaseModel):
     body: str | None
     active: bool
     has_password: bool
-    locked_until: datetime | None
+    locked_until: Moment | None
 
 
 class NewUser(BaseModel):

@@ -11,7 +11,7 @@ the rows that name it are committed."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -27,6 +27,7 @@ from bagalau.store.models import Fact
 
 from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError
+from ..schemas import Moment
 from ..state import store_session
 from ..uploads import EVIDENCE_TYPES, read_upload, safe_name
 from .common import attachment, body_query, campaign_param, effective, id_param, load
@@ -46,7 +47,7 @@ class FactInfo(BaseModel):
     document: str
     note: str | None
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: Moment
     active: bool
     evidence: list[int] = Field(description="ids of the attached evidence files")
 
@@ -109,7 +110,7 @@ class EvidenceInfo(BaseModel):
     size: int | None
     media_type: str
     uploaded_by: str
-    uploaded_at: datetime
+    uploaded_at: Moment
 
 
 def readable(session: Session, auth: Authentication, action: str, c, body: str | None) -> set[str] | None:
