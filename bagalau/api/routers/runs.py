@@ -178,6 +178,7 @@ def get_run(campaign: str = campaign_param(), number: int = id_param("run"),
 
 
 def _explanation(session: Session, auth: Authentication, campaign: str, body: str, number: int | None) -> dict:
+    """The stored explanation, sent as it is stored (JSON already: no re-encoding of a large tree)."""
     c = load(session, campaign)
     policy.check(session, auth.actor, "explanation.read", campaign=c, body=body)
     if number is None:
@@ -199,14 +200,14 @@ def explanation(campaign: str = campaign_param(), body: str = body_param(),
                 auth: Authentication = Depends(authenticate), session: Session = Depends(store_session)):
     """The body's explanation in the latest run: every node's score, formula, inputs, paragraphs, penalties
     and verification (JSON)."""
-    return _explanation(session, auth, campaign, body, None)
+    return JSONResponse(_explanation(session, auth, campaign, body, None))
 
 
 @router.get("/runs/{number}/explanations/{body}", response_model=dict[str, Any])
 def run_explanation(campaign: str = campaign_param(), number: int = id_param("run"), body: str = body_param(),
                     auth: Authentication = Depends(authenticate), session: Session = Depends(store_session)):
     """The body's explanation in one run."""
-    return _explanation(session, auth, campaign, body, number)
+    return JSONResponse(_explanation(session, auth, campaign, body, number))
 
 
 # --- conclusions and the rating ----------------------------------------------------------------
