@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from math import ceil
+from math import ceil, gcd
 
 import numpy as np
 
@@ -56,32 +56,57 @@ class Batch:
             unsure |= active & missing
         return self.numbers[input_id]
 
+    def count_true(self, input_ids, unsure, active) -> np.ndarray:
+        """How many of the yes/no inputs are yes, per body."""
+        count = np.zeros(self.n, dtype=np.int64)
+        for input_id in input_ids:
+            count += self.column(input_id, unsure, active).n != 0
+        return count
+
     def column_or_missing(self, input_id):
         return self.numbers[input_id], self.missing.get(input_id)
 
     def period_column(self, unsure, active):
         if self.period is None:
             unsure |= active
-            return Num(np.zeros(self.n), np.float64(0.0))
-        unknown = np.isnan(self.period)
-        unsure |= active & unknown
-        return Num(np.nan_to_num(self.period), np.float64(0.0))
+            return nm.ZERO
+        unsure |= active & (self.period < 0)
+        return nm.integers(self.period)
 
     def take(self, indices: np.ndarray) -> "Batch":
-        def cut(num: Num) -> Num:
-            return Num(num.v[indices] if np.ndim(num.v) else num.v, num.e[indices] if np.ndim(num.e) else num.e,
-                       num.boolean)
-        return Batch(len(indices), {k: cut(v) for k, v in self.numbers.items()},
+        """The bodies at ``indices`` (repeats allowed) as a batch of their own."""
+        return Batch(len(indices), {k: _take(v, indices) for k, v in self.numbers.items()},
                      {k: v[indices] for k, v in self.missing.items()},
-                     {k: Positions(v.v[indices], v.e[indices], v.length[indices]) for k, v in self.lists.items()},
+                     {k: Positions(_take(v.values, indices), v.present[indices], v.inside[indices], v.length[indices])
+                      for k, v in self.lists.items()},
                      None if self.period is None else self.period[indices])
 
 
-def _is_dyadic_exact(value) -> bool:
-    if type(value) is int:
-        return abs(value) < 2 ** 53
-    denominator = value.denominator
-    return denominator & (denominator - 1) == 0 and abs(value.numerator) < 2 ** 53
+def _take(num: Num, indices) -> Num:
+    return Num(num.n[indices], num.d[indices] if isinstance(num.d, np.ndarray) else num.d, num.nb, num.db,
+               num.lo, num.hi, num.boolean)
+
+
+def exact_column(values: list, shape=None) -> Num:
+    """Exact numbers (int or Fraction, None for absent = 0) as one int64 column over their
+    common denominator. Raises ``Unsupported`` where int64 cannot hold them."""
+    denominator = 1
+    for value in values:
+        if value is not None and type(value) is not int:
+            d = value.denominator
+            denominator = denominator * d // gcd(denominator, d)
+    if denominator >= nm.LIMIT:
+        raise Unsupported("an input whose denominators do not fit in int64")
+    if denominator == 1:
+        numerators = [0 if value is None else int(value) for value in values]
+    else:
+        numerators = [0 if value is None else int(value * denominator) for value in values]
+    if numerators and max(map(abs, numerators)) >= nm.LIMIT:
+        raise Unsupported("an input too large for int64 columns")
+    array = np.array(numerators, dtype=np.int64)
+    if shape is not None:
+        array = array.reshape(shape)
+    return nm.scaled(array, denominator)
 
 
 def batch_from_values(compiled: CompiledMethodology, values: list[dict], periods: list[int | None]) -> Batch:
@@ -94,25 +119,25 @@ def batch_from_values(compiled: CompiledMethodology, values: list[dict], periods
         column = [body.get(input_id) for body in values]
         if definition.type in ("positions", "decimals"):
             width = max((len(items) for items in column if items), default=0) or 1
-            v = np.full((n, width), np.nan)
-            e = np.zeros((n, width))
+            cells = [None] * (n * width)
+            present = np.zeros((n, width), dtype=bool)
             length = np.zeros(n, dtype=np.int64)
             for row, items in enumerate(column):
                 items = items or []
                 length[row] = len(items)
                 for position, item in enumerate(items):
                     if item is not None:
-                        v[row, position] = float(item)
-                        e[row, position] = 0.0 if _is_dyadic_exact(item) else abs(float(item)) * nm.EPS * nm.WIDEN
-            lists[input_id] = Positions(v, e, length)
+                        cells[row * width + position] = item
+                        present[row, position] = True
+            inside = np.arange(width)[None, :] < length[:, None]
+            lists[input_id] = Positions(exact_column(cells, (n, width)), present, inside, length)
             continue
         absent = np.fromiter((value is None for value in column), dtype=bool, count=n)
-        v = np.fromiter((0.0 if value is None else float(value) for value in column), dtype=np.float64, count=n)
-        exact_mask = np.fromiter((value is None or _is_dyadic_exact(value) for value in column), dtype=bool, count=n)
-        numbers[input_id] = Num(v, nm.float_bound(v, exact_mask), definition.type == "boolean")
+        numbers[input_id] = exact_column(column)
+        numbers[input_id].boolean = definition.type == "boolean"
         if absent.any():
             missing[input_id] = absent
-    period = np.array([np.nan if p is None else float(p) for p in periods], dtype=np.float64)
+    period = np.array([-1 if p is None else int(p) for p in periods], dtype=np.int64)
     return Batch(n, numbers, missing, lists, period)
 
 
@@ -226,8 +251,8 @@ class ColumnarEdition:
             for key, formula in formulas.items():
                 frame.zero[:] = False
                 value = formula(frame, everyone)
-                result[key] = nm.truth(value, unsure, everyone) if isinstance(value, Num) else \
-                    np.full(batch.n, bool(value.value))
+                result[key] = np.broadcast_to(nm.truth(value, unsure, everyone), (batch.n,)) \
+                    if isinstance(value, Num) else np.full(batch.n, bool(value.value))
                 unsure |= frame.zero
         return result, unsure
 
@@ -257,7 +282,7 @@ class ColumnarEdition:
                 not_applicable[member] = not_applicable.get(member, nobody) | condition
             if program.na_then == "redistribute":
                 share = nm.constant(Fraction(program.maximum_exact) / len(program.na_to))
-                moved = Num(np.where(condition, share.v, 0.0), np.where(condition, share.e, 0.0))
+                moved = nm.where(condition, share, nm.ZERO)
                 for target in program.na_to:
                     weights[target] = nm.add(weights[target], moved)
                     donor_side, target_side = self._ancestors(node_id), self._ancestors(target)
@@ -278,9 +303,9 @@ class ColumnarEdition:
             if na.any():
                 rule_then = self.compiled.nodes[node_id].node.not_applicable
                 na_value = program.maximum if rule_then is not None and rule_then.then == "full" else nm.constant(0)
-                value = nm.where(na, _broadcast(na_value, n), value)
+                value = nm.where(na, na_value, value)
             if override is not None:
-                value = nm.where(override[0], _broadcast(override[1], n), value)
+                value = nm.where(override[0], override[1], value)
             scores[node_id] = _full(value, n)
         if self.total_formula is not None:
             frame.zero[:] = False
@@ -324,7 +349,7 @@ class ColumnarEdition:
                     unsure |= zero
                 else:
                     replacement = weight if program.zero_rule == "full" else nm.constant(0)
-                    value = nm.where(zero, _broadcast(replacement, n), _full(value, n))
+                    value = nm.where(zero, replacement, value)
         else:
             children = [frame.scores[child] for child in program.children]
             if program.aggregate == "sum" or not children:
@@ -332,11 +357,11 @@ class ColumnarEdition:
             else:
                 counted = [~not_applicable.get(child, nobody) | program.counted_when_na[child]
                            for child in program.children]
-                total = _sum([Num(np.where(m, s.v, 0.0), np.where(m, s.e, 0.0)) for m, s in zip(counted, children)], n)
-                count = np.sum(counted, axis=0).astype(np.float64)
+                total = _sum([nm.where(m, s, nm.ZERO) for m, s in zip(counted, children)], n)
+                count = np.sum(np.broadcast_to(counted, (len(counted), n)), axis=0).astype(np.int64)
                 none = count == 0
-                mean = nm.div(total, Num(np.where(none, 1.0, count), np.float64(0.0)), frame.zero, unsure, None)
-                value = Num(np.where(none, 0.0, mean.v), np.where(none, 0.0, mean.e))
+                mean = nm.div(total, nm.integers(np.where(none, 1, count)), frame.zero, unsure, None)
+                value = nm.where(none, nm.ZERO, mean)
         for per_unit, floor, count_formula, cap_formula in program.deductions:
             frame.zero[:] = False
             amount = nm.mul(per_unit, self._number(count_formula(frame, active)))
@@ -370,37 +395,29 @@ class ColumnarEdition:
                         Fraction(s.weight) for bit, s in enumerate(conditional) if code >> bit & 1)
                     factors[int(code)] = whole / share if share else Fraction(1)
                 codes = applying
-                rescale = Num(np.zeros(n), np.zeros(n))
-                is_one = np.zeros(n, dtype=bool)
-                for code, factor in factors.items():
-                    where = codes == code
-                    constant = nm.constant(factor)
-                    rescale.v[where] = constant.v
-                    rescale.e[where] = constant.e
-                    is_one[where] = factor == 1
-                program_is_one = is_one
+                chosen = [codes == code for code in factors]
+                rescale = nm.select(chosen, [nm.constant(f) for f in factors.values()], nm.ONE, (n,))
+                program_is_one = np.zeros(n, dtype=bool)
+                for mask, factor in zip(chosen, factors.values()):
+                    if factor == 1:
+                        program_is_one |= mask
             else:
                 program_is_one = np.ones(n, dtype=bool)
         else:
             program_is_one = np.ones(n, dtype=bool)
-        total = Num(np.zeros(n), np.zeros(n))
+        total = nm.ZERO
         for version, sections in layout.items():
             for section in sections:
                 section_weight = nm.mul(nm.constant(section.weight), rescale)
-                items = np.zeros(n)
-                for item_id in section.item_ids:
-                    column = batch.column(item_id, frame.unsure, active)
-                    items += column.v != 0
+                items = batch.count_true(section.item_ids, frame.unsure, active)
                 defects = batch.column(section.defects_id, frame.unsure, active)
-                earned = nm.div(nm.mul(section_weight, Num(items, np.float64(0.0))),
-                                nm.constant(len(section.item_ids)), frame.zero, frame.unsure, None)
+                earned = nm.mul(section_weight, nm.mul(nm.integers(items), nm.constant(Fraction(1, len(section.item_ids)))))
                 deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, section_weight))
                 score = nm.maximum(nm.sub(earned, deduction), nm.constant(0))
                 if section.conditional:
                     applies = self._applies(batch, section.applies_id, frame, active)
-                    counted_full = Num(np.where(program_is_one, _full(section_weight, n).v, 0.0),
-                                       np.where(program_is_one, _full(section_weight, n).e, 0.0))
-                    score = nm.where(applies, _full(score, n), counted_full)
+                    counted_full = nm.where(program_is_one, section_weight, nm.ZERO)
+                    score = nm.where(applies, score, counted_full)
                 total = nm.add(total, score)
         factor = self._number(scale(frame, active))
         return nm.mul(factor, total)
@@ -411,11 +428,13 @@ class ColumnarEdition:
         if column is None:
             return np.ones(batch.n, dtype=bool)
         missing = batch.missing.get(applies_id)
-        value = column.v != 0
+        value = column.n != 0
         return value if missing is None else value | missing     # an absent flag reads as "applies"
 
-    def display(self, value: Num):
-        return nm.rounded(value, self.places)
+    def display(self, value: Num, n: int):
+        """Each body's shown value in 10⁻ᵖ units, and which bodies it is proven for."""
+        units, decided = nm.rounded(value, self.places)
+        return np.broadcast_to(units, (n,)), decided
 
     def grades_of(self, units: int) -> dict | None:
         for name, low, high in self.grades:
@@ -424,21 +443,39 @@ class ColumnarEdition:
         return None
 
 
-def _broadcast(value: Num, n: int) -> Num:
-    return Num(np.broadcast_to(value.v, (n,)), np.broadcast_to(value.e, (n,)), value.boolean)
-
-
 def _full(value: Num, n: int) -> Num:
-    if np.ndim(value.v) == 1 and np.ndim(value.e) == 1:
+    """The value as columns of n bodies (a constant repeated)."""
+    if value.exact:
+        if np.ndim(value.n) == 1:
+            return value
+        return nm.Num(np.full(n, value.n, dtype=np.int64), value.d, value.nb, value.db, value.lo, value.hi,
+                      value.boolean)
+    if np.ndim(value.f) == 1:
         return value
-    return Num(np.broadcast_to(value.v, (n,)).copy(), np.broadcast_to(value.e, (n,)).copy(), value.boolean)
+    return nm.Num(None, lo=value.lo, hi=value.hi, f=np.full(n, value.f), e=value.e, terms=value.terms)
 
 
 def _sum(values: list[Num], n: int) -> Num:
-    total = Num(np.zeros(n), np.zeros(n))
+    total = nm.ZERO
     for value in values:
         total = nm.add(total, value)
     return total
+
+
+def _mean(column: Num, sources: np.ndarray) -> Fraction | None:
+    """The exact mean of a column over the bodies in ``sources``."""
+    if not column.exact:
+        return None
+    count = int(sources.sum())
+    numerators = np.broadcast_to(column.n, sources.shape)[sources]
+    if not isinstance(column.d, np.ndarray):
+        return Fraction(sum(int(x) for x in numerators), column.d * count) if column.nb * count >= nm.LIMIT \
+            else Fraction(int(numerators.sum()), column.d * count)
+    denominators = column.d[sources]
+    total = Fraction(0)
+    for d in np.unique(denominators):
+        total += Fraction(sum(int(x) for x in numerators[denominators == d]), int(d))
+    return total / count
 
 
 # --- a cohort ------------------------------------------------------------------------
@@ -532,10 +569,10 @@ class ColumnarCohort:
             node_units = {}
             decided = ~unsure
             for node_id, value in scores.items():
-                rounded, ok = edition.display(value)
+                rounded, ok = edition.display(value, len(indices))
                 node_units[node_id] = rounded
                 decided &= ok
-            total_rounded, ok = edition.display(total)
+            total_rounded, ok = edition.display(total, len(indices))
             decided &= ok
             for position, index in enumerate(indices):
                 if not decided[position] or penalised[index]:
@@ -602,16 +639,12 @@ class ColumnarCohort:
             if count == 0:
                 return "no body qualifies for a cohort average"
             for member in edition.programs[node_id].subtree:
-                column = own_scores[member]
-                values = column.v[sources]
-                # the bound of a float sum of `count` terms, plus the terms' own bounds
-                total_v = float(np.sum(values))
-                total_e = (float(np.sum(column.e[sources])) + count * nm.EPS * float(np.sum(np.abs(values)))) * nm.WIDEN
-                mean = nm.div(Num(np.float64(total_v), np.float64(total_e)), nm.constant(count),
-                              np.zeros(1, dtype=bool), np.zeros(1, dtype=bool), None)
+                mean = _mean(own_scores[member], sources)
+                if mean is None:
+                    return "a cohort average over values that are not exact columns"
                 if member in overrides:
                     return "overlapping cohort averages"
-                overrides[member] = (mask, Num(np.float64(mean.v), np.float64(mean.e)))
+                overrides[member] = (mask, nm.constant(mean))
         scores, total, unsure = edition.evaluate(batch, overrides)
         return scores, total, unsure, takers
 

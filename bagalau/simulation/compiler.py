@@ -1,11 +1,11 @@
-"""A resolved edition compiled to column programs (see ``numeric`` for the arithmetic).
+"""A resolved edition compiled to column programs (see ``numeric`` for the exact arithmetic).
 
 Each formula of the definition becomes a tree of closures over columns:
 ``fn(frame, active) -> Num | Text | Positions``. ``active`` is the mask of
 bodies for which the expression is really evaluated (an ``if`` evaluates
-each branch for its own bodies); decisions that cannot be made from the
-error bounds, zero denominators and absent optional inputs are recorded
-for active bodies only. Options, the profile and constant tests are folded
+each branch for its own bodies); zero denominators, absent optional inputs and
+decisions a float column's error bound cannot make are recorded for active
+bodies only. Options, the profile and constant tests are folded
 when compiling, so a formula like ``… if option_A4 == 'floor' else …`` costs
 nothing per body.
 
@@ -84,7 +84,7 @@ class ExpressionCompiler:
     def _Constant(self, node, variables):
         value = node.value
         if isinstance(value, bool):
-            return Num(np.float64(float(value)), np.float64(0.0), True)
+            return nm.boolean_constant(value)
         if isinstance(value, int):
             return nm.constant(value)
         if isinstance(value, float):
@@ -128,8 +128,7 @@ class ExpressionCompiler:
 
             def negation(frame, active):
                 value = self._number(operand(frame, active))
-                truth = nm.truth(value, frame.unsure, active)
-                return Num((~truth).astype(np.float64), np.float64(0.0), True)
+                return nm.boolean(~nm.truth(value, frame.unsure, active))
             return negation
         raise Unsupported("unary operator")
 
@@ -171,24 +170,19 @@ class ExpressionCompiler:
         if all(isinstance(o, Text) for o in operands):
             result = all(_TEXT_COMPARE[op](a.value, b.value) if op in _TEXT_COMPARE else _unsupported("text order")
                          for op, a, b in zip(ops, operands, operands[1:]))
-            return Num(np.float64(float(result)), np.float64(0.0), True)
+            return nm.boolean_constant(result)
         if any(isinstance(o, Text) for o in operands):
             if len(ops) == 1 and ops[0] in ("eq", "ne") and all(isinstance(o, (Text, Num)) for o in operands):
                 # a text constant is never equal to a number
-                return Num(np.float64(float(ops[0] == "ne")), np.float64(0.0), True)
+                return nm.boolean_constant(ops[0] == "ne")
             raise Unsupported("text compared with a value")
 
         def comparison(frame, active):
             values = [self._number(self._call(o, frame, active)) for o in operands]
-            result = nm.compare(ops[0], values[0], values[1], frame.unsure, active)
-            if len(ops) == 1:
-                return result
-            going = active & (result.v != 0)
+            result = nm.compare_mask(ops[0], values[0], values[1], frame.unsure, active)
             for op, a, b in zip(ops[1:], values[1:], values[2:]):
-                step = nm.compare(op, a, b, frame.unsure, going)
-                result = Num(result.v * step.v, np.float64(0.0), True)
-                going = going & (step.v != 0)
-            return result
+                result = result & nm.compare_mask(op, a, b, frame.unsure, active & result)
+            return nm.boolean_constant(result) if isinstance(result, (bool, np.bool_)) else nm.boolean(result)
         return comparison
 
     def _BoolOp(self, node, variables):
@@ -214,8 +208,8 @@ class ExpressionCompiler:
 
     def _IfExp(self, node, variables):
         test = self._node(node.test, variables)
-        if isinstance(test, Num) and np.ndim(test.v) == 0 and test.e == 0:
-            return self._node(node.body if test.v != 0 else node.orelse, variables)
+        if isinstance(test, Num) and test.exact and np.ndim(test.n) == 0:
+            return self._node(node.body if test.n != 0 else node.orelse, variables)
         if isinstance(test, Text):
             return self._node(node.body if test.value else node.orelse, variables)
         body, orelse = self._node(node.body, variables), self._node(node.orelse, variables)
@@ -273,7 +267,7 @@ class ExpressionCompiler:
             return extreme
         if name == "abs":
             (argument,) = args
-            return lambda frame, active: (lambda a: Num(np.abs(a.v), a.e))(self._number(self._call(argument, frame, active)))
+            return lambda frame, active: nm.absolute(self._number(self._call(argument, frame, active)))
         if name in ("count", "total", "mean"):
             (argument,) = args
 
@@ -282,63 +276,45 @@ class ExpressionCompiler:
                 if not isinstance(values, Positions):
                     raise Unsupported(f"{name}() of a number")
                 if name == "count":
-                    return Num(values.length.astype(np.float64), np.float64(0.0))
-                if np.any(active & np.isnan(values.v).any(axis=1)):
-                    frame.unsure |= active & np.isnan(values.v).any(axis=1)
-                total = Num(np.zeros(frame.batch.n), np.zeros(frame.batch.n))
-                for column in range(values.v.shape[1]):
-                    inside = column < values.length
-                    total = nm.add(total, Num(np.where(inside, np.nan_to_num(values.v[:, column]), 0.0),
-                                              np.where(inside, values.e[:, column], 0.0)))
+                    return nm.integers(values.length)
+                frame.unsure |= active & (values.inside & ~values.present).any(axis=1)
+                total = nm.total(values.values, values.present)
                 if name == "total":
                     return total
-                return nm.div(total, Num(values.length.astype(np.float64), np.float64(0.0)), frame.zero,
-                              frame.unsure, active)
+                return nm.div(total, nm.integers(values.length), frame.zero, frame.unsure, active)
             return listwise
         raise Unsupported(f"function {name}()")
 
     @staticmethod
     def _band(table, value: Num, missing, unsure, active) -> Num:
+        """The points of the first band holding the value (the otherwise points for
+        an absent value or none), chosen with one np.select over the bands."""
         bands, otherwise = table
-        n = len(active)
-        points = np.full(n, otherwise.v, dtype=np.float64)
-        errors = np.full(n, otherwise.e, dtype=np.float64)
-        assigned = np.zeros(n, dtype=bool) if missing is None else missing.copy()
+        conditions, points = [], []
+        if missing is not None:
+            conditions.append(missing)
+            points.append(otherwise)
         for low, high, band_points in bands:
-            going = active & ~assigned
-            inside = np.ones(n, dtype=bool)
+            inside = True
             if low is not None:
-                inside &= nm.compare("ge", value, low, unsure, going).v != 0
+                inside = nm.compare_mask("ge", value, low, unsure, active)
             if high is not None:
-                inside &= nm.compare("le", value, high, unsure, going & inside).v != 0
-            hit = inside & ~assigned
-            points[hit] = band_points.v
-            errors[hit] = band_points.e
-            assigned |= hit
-        return Num(points, errors)
+                inside = inside & nm.compare_mask("le", value, high, unsure, active)
+            conditions.append(inside)
+            points.append(band_points)
+        return nm.select(conditions, points, otherwise, np.shape(value.n if value.exact else value.f))
 
     def _mean_band(self, table, values, frame, active) -> Num:
         if not isinstance(values, Positions):
             raise Unsupported("mean_band() of a number")
-        n = frame.batch.n
-        total = Num(np.zeros(n), np.zeros(n))
-        for column in range(values.v.shape[1]):
-            inside = column < values.length
-            cell = values.v[:, column]
-            missing = np.isnan(cell)
-            value = Num(np.nan_to_num(cell), values.e[:, column])
-            points = self._band(table, value, missing, frame.unsure, active & inside)
-            total = nm.add(total, Num(np.where(inside, points.v, 0.0), np.where(inside, points.e, 0.0)))
-        return nm.div(total, Num(values.length.astype(np.float64), np.float64(0.0)), frame.zero, frame.unsure, active)
+        points = self._band(table, values.values, ~values.present, frame.unsure, None)
+        total = nm.total(points, values.inside)
+        return nm.div(total, nm.integers(values.length), frame.zero, frame.unsure, active)
 
 
 def _unsupported(what):
     raise Unsupported(what)
 
 
-_ZERO = nm.constant(0)
-_ONE = nm.constant(1)
-
-
-def as_fraction(value) -> Fraction:
-    return Fraction(value)
+_ZERO = nm.ZERO
+_ONE = nm.ONE

@@ -1,41 +1,74 @@
-"""Columns of numbers with a proven error bound: the arithmetic of the columnar scorer.
+"""Exact columns of rationals: the arithmetic of the columnar scorer.
 
-A column is a float64 value per body (``v``) and an upper bound of the
-distance from that value to the exact rational the reference scorer computes
-(``e``). Every operation computes its float64 result, the exact rounding
-error of that one operation (Knuth's TwoSum, Dekker's TwoProduct, the exact
-remainder of a division), and propagates the operands' bounds, then widens
-the bound by a factor (1 + 2⁻⁴⁰) that covers the rounding of the bound's own
-arithmetic. A value whose bound is 0 is exactly the rational (an integer
-input, 3/4, 0.125 × 8 …), so ties between exact values are decided exactly.
+A column holds, per body, the exact rational the reference scorer computes
+as an int64 numerator over a denominator — one Python int shared by the
+column where the divisors are constants (an input in cents is n/100, a
+weight of ½ is n/2), an int64 column where a body's own count divides
+(``share``). Before every operation the result's bound is worked out from
+the operands' bounds (``nb``, ``db``: the largest numerator and denominator
+the column can hold); if it could pass 2⁶², the result is computed in
+float64 instead, with an absolute error bound ``e`` (a scalar for the
+column) that every later operation carries. Decisions on such a column — a
+comparison, a truth test, the rounding of a shown value — are taken only
+where the bound proves them; the other bodies are marked *unsure* and are
+scored again exactly (``rounded`` sums a float column's exact terms in
+rationals itself; anything else goes to the reference scorer).
 
-Where a decision is discontinuous — a comparison, a truth test, a zero
-denominator, the rounding of a shown value — and the bound does not decide
-it, the body is marked *unsure* (or, for a shown value, *undecided*) and the
-caller recomputes it with the reference scorer. Continuous operations (min,
-max, clamps) need no decision: their result's bound is the larger operand
-bound.
+Each column also carries a static interval ``lo``..``hi`` of its values
+(from the data and the constants), so that a clamp the interval already
+satisfies costs nothing.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from math import gcd, inf
 
 import numpy as np
 
-EPS = 2.0 ** -53                 # unit round-off of float64
-WIDEN = 1.0 + 2.0 ** -40         # covers the rounding of the error bounds' own arithmetic
-SPLIT = 134217729.0              # 2**27 + 1, Veltkamp's splitter
+LIMIT = 2 ** 62                 # numerators and denominators stay below this in int64
+U = 2.0 ** -52                  # twice float64's unit round-off: the slack of one float operation
 
 
 class Num:
-    """A numeric column (or a constant broadcast to one): value and error bound.
+    """A numeric column, or a constant broadcast to one.
+
+    Exact: ``n`` (int64 array or int) over ``d`` (int > 0, or int64 array > 0).
+    Float: ``n`` is None, ``f`` the float64 values, ``e`` their error bound and
+    ``terms`` the exact columns whose sum the value is (when it is one).
     ``boolean`` marks 0/1 values from comparisons and yes/no inputs."""
 
-    __slots__ = ("v", "e", "boolean")
+    __slots__ = ("n", "d", "nb", "db", "f", "e", "lo", "hi", "boolean", "terms")
 
-    def __init__(self, v, e=0.0, boolean: bool = False):
-        self.v, self.e, self.boolean = v, e, boolean
+    def __init__(self, n=None, d=1, nb=0, db=1, lo=-inf, hi=inf, boolean=False, f=None, e=0.0, terms=None):
+        self.n, self.d, self.nb, self.db = n, d, nb, db
+        self.lo, self.hi, self.boolean = lo, hi, boolean
+        self.f, self.e, self.terms = f, e, terms
+
+    @property
+    def exact(self) -> bool:
+        return self.n is not None
+
+    @property
+    def magnitude(self) -> float:
+        return float(max(abs(self.lo), abs(self.hi)))
+
+    def floats(self):
+        """The values as float64 (for the float path)."""
+        if self.f is None:
+            self.f = self.n / self.d if isinstance(self.d, np.ndarray) or self.d != 1 else self.n * 1.0
+        return self.f
+
+    def float_error(self) -> float:
+        if self.n is None:
+            return self.e
+        return 4 * U * _finite(self.magnitude, self.nb)
+
+    def fraction(self, index: int) -> Fraction:
+        """One body's exact value (exact columns only)."""
+        n = self.n[index] if isinstance(self.n, np.ndarray) and self.n.ndim else self.n
+        d = self.d[index] if isinstance(self.d, np.ndarray) and self.d.ndim else self.d
+        return Fraction(int(n), int(d))
 
 
 class Text:
@@ -48,47 +81,118 @@ class Text:
 
 
 class Positions:
-    """A list input per body, padded: ``v`` (n × width) with NaN where a
-    position is empty ("not found"), ``e`` its bounds, and each body's length."""
+    """A list input per body, padded to a matrix: ``values`` (a Num over n × width
+    arrays), ``present`` where a position holds a value (not "not found", not padding),
+    ``inside`` where it is within the body's list, and each body's length."""
 
-    __slots__ = ("v", "e", "length")
+    __slots__ = ("values", "present", "inside", "length")
 
-    def __init__(self, v, e, length):
-        self.v, self.e, self.length = v, e, length
+    def __init__(self, values: Num, present, inside, length):
+        self.values, self.present, self.inside, self.length = values, present, inside, length
+
+
+def _finite(magnitude: float, fallback: int) -> float:
+    return magnitude if magnitude != inf else float(fallback)
 
 
 def constant(value) -> Num:
-    """An exact number (int or Fraction) as a column constant with its conversion bound."""
     value = Fraction(value)
-    f = float(value)
-    return Num(np.float64(f), np.float64(0.0 if Fraction(f) == value else abs(f) * EPS * WIDEN))
+    n, d = value.numerator, value.denominator
+    if abs(n) >= LIMIT or d >= LIMIT:
+        f = float(value)
+        return Num(None, lo=value, hi=value, f=np.float64(f), e=abs(f) * U)
+    return Num(n, d, abs(n), d, value, value)
 
 
-def float_bound(values: np.ndarray, exact_mask) -> np.ndarray:
-    """The bound of numbers converted to float64 by correct rounding: 0 where exact."""
-    return np.where(exact_mask, 0.0, np.abs(values) * EPS * WIDEN)
+ZERO = constant(0)
+ONE = constant(1)
 
 
-def _two_product_error(a, b, p):
-    """The exact error a·b − fl(a·b) (Dekker/Veltkamp; no FMA needed)."""
-    c = SPLIT * a
-    ah = c - (c - a)
-    al = a - ah
-    d = SPLIT * b
-    bh = d - (d - b)
-    bl = b - bh
-    return ((ah * bh - p) + ah * bl + al * bh) + al * bl
+def integers(values: np.ndarray, boolean: bool = False) -> Num:
+    """An int64 column of whole numbers (bounds from the data)."""
+    if len(values):
+        low, high = int(values.min()), int(values.max())
+    else:
+        low = high = 0
+    return Num(values, 1, max(abs(low), abs(high)), 1, Fraction(low), Fraction(high), boolean)
 
+
+def scaled(values: np.ndarray, denominator: int) -> Num:
+    """An int64 column of numerators over one denominator (decimals in cents …)."""
+    column = integers(values)
+    if denominator == 1:
+        return column
+    g = gcd(denominator, *([] if not len(values) else [int(np.gcd.reduce(values.ravel()))]))
+    if g > 1:
+        values, denominator = values // g, denominator // g
+        column = integers(values)
+    return Num(values, denominator, column.nb, denominator, column.lo / denominator, column.hi / denominator)
+
+
+def boolean(mask) -> Num:
+    return Num(np.asarray(mask, dtype=np.int64), 1, 1, 1, Fraction(0), Fraction(1), True)
+
+
+def boolean_constant(value: bool) -> Num:
+    result = constant(int(value))
+    result.boolean = True
+    return result
+
+
+# --- intervals ---------------------------------------------------------------------
+
+def _interval_mul(a: Num, b: Num):
+    products = []
+    for x in (a.lo, a.hi):
+        for y in (b.lo, b.hi):
+            if x == 0 or y == 0:
+                products.append(Fraction(0))
+            else:
+                products.append(x * y)
+    return min(products), max(products)
+
+
+# --- the float path --------------------------------------------------------------------
+
+def _float_result(f, e, lo, hi, terms=None) -> Num:
+    return Num(None, lo=lo, hi=hi, f=f, e=e, terms=terms)
+
+
+def _terms(a: Num):
+    if a.n is not None:
+        return [a]
+    return a.terms
+
+
+# --- arithmetic ------------------------------------------------------------------------
 
 def add(a: Num, b: Num) -> Num:
-    s = a.v + b.v
-    t = s - a.v
-    r = (a.v - (s - t)) + (b.v - t)
-    return Num(s, (a.e + b.e + np.abs(r)) * WIDEN)
+    lo, hi = a.lo + b.lo, a.hi + b.hi
+    if a.n is not None and b.n is not None:
+        if not isinstance(a.d, np.ndarray) and not isinstance(b.d, np.ndarray):
+            d = a.d * b.d // gcd(a.d, b.d)
+            ka, kb = d // a.d, d // b.d
+            nb = a.nb * ka + b.nb * kb
+            if nb < LIMIT and d < LIMIT:
+                return Num((a.n if ka == 1 else a.n * ka) + (b.n if kb == 1 else b.n * kb), d, nb, d, lo, hi)
+        else:
+            nb = a.nb * b.db + b.nb * a.db
+            db = a.db * b.db
+            if nb < LIMIT and db < LIMIT:
+                if a.d is b.d:
+                    return Num(a.n + b.n, a.d, a.nb + b.nb, a.db, lo, hi)
+                return Num(a.n * b.d + b.n * a.d, a.d * b.d, nb, db, lo, hi)
+    ta, tb = _terms(a), _terms(b)
+    terms = None if ta is None or tb is None else ta + tb
+    magnitude = _finite(max(abs(lo), abs(hi)), a.nb + b.nb)
+    return _float_result(a.floats() + b.floats(), a.float_error() + b.float_error() + U * magnitude, lo, hi, terms)
 
 
 def negate(a: Num) -> Num:
-    return Num(-a.v, a.e)
+    if a.n is not None:
+        return Num(-a.n, a.d, a.nb, a.db, -a.hi, -a.lo, False)
+    terms = None if a.terms is None else [negate(t) for t in a.terms]
+    return _float_result(-a.f, a.e, -a.hi, -a.lo, terms)
 
 
 def sub(a: Num, b: Num) -> Num:
@@ -96,101 +200,268 @@ def sub(a: Num, b: Num) -> Num:
 
 
 def mul(a: Num, b: Num) -> Num:
-    p = a.v * b.v
-    r = _two_product_error(a.v, b.v, p)
-    e = np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e + np.abs(r)
-    return Num(p, e * WIDEN)
+    lo, hi = _interval_mul(a, b)
+    if a.n is not None and b.n is not None:
+        if not isinstance(a.n, np.ndarray) and not isinstance(a.d, np.ndarray):
+            a, b = b, a
+        if not isinstance(b.n, np.ndarray) and not isinstance(b.d, np.ndarray):
+            # a column times a constant p/q: cancel q against a's shared denominator
+            p, q = b.n, b.d
+            if p == 0:
+                return Num(a.n * 0, 1, 0, 1, lo, hi, a.boolean and b.boolean)
+            if not isinstance(a.d, np.ndarray):
+                g = gcd(abs(p), a.d)
+                p, d = p // g, a.d // g * q
+                nb = a.nb * abs(p)
+                if nb < LIMIT and d < LIMIT:
+                    return Num(a.n if p == 1 else a.n * p, d, nb, d, lo, hi)
+            else:
+                nb, db = a.nb * abs(p), a.db * q
+                if nb < LIMIT and db < LIMIT:
+                    return Num(a.n if p == 1 else a.n * p, a.d if q == 1 else a.d * q, nb, db, lo, hi)
+        else:
+            nb, db = a.nb * b.nb, a.db * b.db
+            if nb < LIMIT and db < LIMIT:
+                return Num(a.n * b.n, a.d * b.d if (isinstance(a.d, np.ndarray) or isinstance(b.d, np.ndarray)
+                                                  or a.d * b.d != 1) else 1, nb, db, lo, hi,
+                           a.boolean and b.boolean)
+    ma, mb = _finite(a.magnitude, a.nb), _finite(b.magnitude, b.nb)
+    ea, eb = a.float_error(), b.float_error()
+    return _float_result(a.floats() * b.floats(), ma * eb + mb * ea + ea * eb + U * ma * mb, lo, hi)
 
 
-def div(a: Num, b: Num, zero, unsure, active):
-    """a / b where b is not 0. Bodies (``active``) whose denominator is 0 are
-    added to ``zero``; those whose denominator may or may not be 0 to ``unsure``.
-    The result for them is a placeholder."""
-    bv = b.v
-    exact_zero = (bv == 0) & (b.e == 0)
-    maybe_zero = (np.abs(bv) <= b.e) & ~exact_zero
+def div(a: Num, b: Num, zero, unsure, active) -> Num:
+    """a / b where b is not 0. Bodies (``active``) whose denominator is 0 are added to
+    ``zero`` (and those where a float column cannot tell, to ``unsure``); the result
+    for them is a placeholder."""
+    if b.n is not None and not isinstance(b.n, np.ndarray):
+        if b.n == 0:
+            if active is not None:
+                zero |= active
+            return mul(a, ZERO)
+        return mul(a, constant(Fraction(b.d, b.n)))
+    low, high = -inf, inf
+    if b.lo > 0 or b.hi < 0:
+        candidates = [x / y for x in (a.lo, a.hi) for y in (b.lo, b.hi) if abs(x) != inf and abs(y) != inf]
+        if len(candidates) == 4:
+            low, high = min(candidates), max(candidates)
+    if a.n is not None and b.n is not None:
+        is_zero = b.n == 0
+        if active is not None:
+            zero |= active & is_zero
+        nb, db = a.nb * b.db, a.db * b.nb
+        if nb < LIMIT and db < LIMIT:
+            magnitude = np.where(is_zero, 1, np.abs(b.n))
+            n = a.n * b.d if (isinstance(b.d, np.ndarray) or b.d != 1) else a.n
+            n = np.where(b.n < 0, -n, n)
+            d = magnitude if (not isinstance(a.d, np.ndarray) and a.d == 1) else magnitude * a.d
+            return Num(n, d, nb, db, low, high)
+    fb = b.floats()
+    eb = b.float_error()
+    exact_zero = fb == 0 if b.n is None else (b.n == 0)
+    maybe = (np.abs(fb) <= eb * (1 + U)) & ~exact_zero
     if active is not None:
         zero |= active & exact_zero
-        unsure |= active & maybe_zero
-    safe = np.where(exact_zero | maybe_zero, 1.0, bv)
-    q = a.v / safe
-    p = q * safe
-    r = (a.v - p) - _two_product_error(q, safe, p)
-    quotient_error = np.abs(r) / np.abs(safe)
-    margin = np.abs(safe) - b.e
-    margin = np.where(margin > 0, margin, 1.0)
-    propagated = (a.e + (np.abs(q) + quotient_error) * b.e) / margin
-    return Num(q, (quotient_error + propagated) * WIDEN * WIDEN)
+        unsure |= active & maybe
+    safe = np.where(exact_zero | maybe, 1.0, fb)
+    q = a.floats() / safe
+    margin = np.maximum(np.abs(safe) - eb, np.abs(safe) * 0.5)
+    errors = (a.float_error() + np.abs(q) * eb) / margin + U * np.abs(q)
+    bound = float(np.max(errors)) if np.ndim(errors) and errors.size else float(errors)
+    if low == -inf:
+        top = float(np.max(np.abs(q))) if np.ndim(q) and q.size else abs(float(q))
+        low, high = Fraction(-top - bound - 1), Fraction(top + bound + 1)
+    return _float_result(q, bound * (1 + U), low, high)
+
+
+def _cross(a: Num, b: Num):
+    """Numerators to compare a with b: a.n·b.d and b.n·a.d (None if they could overflow)."""
+    if not isinstance(a.d, np.ndarray) and not isinstance(b.d, np.ndarray):
+        if a.d == b.d:
+            return a.n, b.n
+        g = gcd(a.d, b.d)
+        ka, kb = b.d // g, a.d // g
+        if a.nb * ka < LIMIT and b.nb * kb < LIMIT:
+            return (a.n if ka == 1 else a.n * ka), (b.n if kb == 1 else b.n * kb)
+        return None
+    if a.nb * b.db < LIMIT and b.nb * a.db < LIMIT:
+        return a.n * b.d, b.n * a.d
+    return None
+
+
+_OPS = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
+        "eq": np.equal, "ne": np.not_equal}
+
+
+def _static(op, a: Num, b: Num):
+    """The comparison's answer for every body, when the intervals settle it."""
+    if op in ("lt", "ge"):
+        if a.hi < b.lo:
+            return op == "lt"
+        if a.lo >= b.hi:
+            return op == "ge"
+    if op in ("le", "gt"):
+        if a.hi <= b.lo:
+            return op == "le"
+        if a.lo > b.hi:
+            return op == "gt"
+    return None
+
+
+def compare_mask(op: str, a: Num, b: Num, unsure, active):
+    """a <op> b per body as a bool array (or a Python bool when the intervals settle it)."""
+    settled = _static(op, a, b)
+    if settled is not None:
+        return np.bool_(settled)
+    if a.n is not None and b.n is not None:
+        pair = _cross(a, b)
+        if pair is not None:
+            return _OPS[op](*pair)
+    fa, fb = a.floats(), b.floats()
+    bound = (a.float_error() + b.float_error()) * (1 + 4 * U) + U * (_finite(a.magnitude, a.nb) + _finite(b.magnitude, b.nb))
+    if active is not None:
+        unsure |= active & ~(np.abs(fa - fb) > bound)
+    return _OPS[op](fa, fb)
+
+
+def compare(op: str, a: Num, b: Num, unsure, active) -> Num:
+    result = compare_mask(op, a, b, unsure, active)
+    if not np.ndim(result):
+        return boolean_constant(bool(result))
+    return boolean(result)
+
+
+def truth(a: Num, unsure, active):
+    """Which bodies' values are true (not 0); a float column's undecided ones are unsure."""
+    if a.n is not None:
+        return np.not_equal(a.n, 0)
+    if active is not None:
+        unsure |= active & ~(np.abs(a.f) > a.e * (1 + 4 * U))
+    return a.f != 0
+
+
+def where(mask, a: Num, b: Num) -> Num:
+    """a where mask, else b."""
+    lo, hi = min(a.lo, b.lo), max(a.hi, b.hi)
+    flag = a.boolean and b.boolean
+    if isinstance(mask, (bool, np.bool_)):
+        return a if mask else b
+    if a.n is not None and b.n is not None:
+        if not isinstance(a.d, np.ndarray) and not isinstance(b.d, np.ndarray):
+            d = a.d * b.d // gcd(a.d, b.d)
+            ka, kb = d // a.d, d // b.d
+            nb = max(a.nb * ka, b.nb * kb)
+            if nb < LIMIT and d < LIMIT:
+                return Num(np.where(mask, a.n if ka == 1 else a.n * ka, b.n if kb == 1 else b.n * kb), d, nb, d,
+                           lo, hi, flag)
+        else:
+            return Num(np.where(mask, a.n, b.n), np.where(mask, a.d, b.d), max(a.nb, b.nb), max(a.db, b.db),
+                       lo, hi, flag)
+    return _float_result(np.where(mask, a.floats(), b.floats()), max(a.float_error(), b.float_error()), lo, hi)
 
 
 def minimum(a: Num, b: Num) -> Num:
-    return Num(np.minimum(a.v, b.v), np.maximum(a.e, b.e))
+    if a.hi <= b.lo:
+        return a
+    if b.hi <= a.lo:
+        return b
+    result = where(compare_mask("le", a, b, None, None), a, b)
+    result.lo, result.hi = min(a.lo, b.lo), min(a.hi, b.hi)
+    return result
 
 
 def maximum(a: Num, b: Num) -> Num:
-    return Num(np.maximum(a.v, b.v), np.maximum(a.e, b.e))
+    if a.lo >= b.hi:
+        return a
+    if b.lo >= a.hi:
+        return b
+    result = where(compare_mask("ge", a, b, None, None), a, b)
+    result.lo, result.hi = max(a.lo, b.lo), max(a.hi, b.hi)
+    return result
 
 
 def clamp(a: Num, low: Num, high: Num) -> Num:
     return minimum(maximum(a, low), high)
 
 
-def where(mask, a: Num, b: Num) -> Num:
-    return Num(np.where(mask, a.v, b.v), np.where(mask, a.e, b.e), a.boolean and b.boolean)
+def total(values: Num, axis_mask) -> Num:
+    """The sum over a matrix's columns (axis 1) of the values where ``axis_mask``."""
+    width = values.n.shape[1] if values.n is not None else values.f.shape[1]
+    if values.n is not None and not isinstance(values.d, np.ndarray) and values.nb * width < LIMIT:
+        n = np.where(axis_mask, values.n, 0).sum(axis=1)
+        return Num(n, values.d, values.nb * width, values.d, min(values.lo, 0) * width, max(values.hi, 0) * width)
+    result = None
+    for column in range(width):
+        cell = select_column(values, column)
+        cell = where(axis_mask[:, column], cell, ZERO)
+        result = cell if result is None else add(result, cell)
+    return result
 
 
-def compare(op: str, a: Num, b: Num, unsure, active) -> Num:
-    """a <op> b as a 0/1 column; bodies where the bounds cannot decide it are unsure."""
-    bound = (a.e + b.e) * WIDEN
-    difference = a.v - b.v
-    decided = (bound == 0) | (np.abs(difference) * (1 - 4 * EPS) > bound)
-    if active is not None:
-        unsure |= active & ~decided
-    if op == "lt":
-        result = a.v < b.v
-    elif op == "le":
-        result = a.v <= b.v
-    elif op == "gt":
-        result = a.v > b.v
-    elif op == "ge":
-        result = a.v >= b.v
-    elif op == "eq":
-        result = a.v == b.v
-    elif op == "ne":
-        result = a.v != b.v
-    else:
-        raise ValueError(op)
-    return Num(np.asarray(result, dtype=np.float64), np.float64(0.0), True)
+def select_column(values: Num, column: int) -> Num:
+    if values.n is not None:
+        return Num(values.n[:, column], values.d if not isinstance(values.d, np.ndarray) else values.d[:, column],
+                   values.nb, values.db, values.lo, values.hi, values.boolean)
+    return _float_result(values.f[:, column], values.e, values.lo, values.hi)
 
 
-def truth(a: Num, unsure, active):
-    """Which bodies' values are true (not 0); those whose bound straddles 0 are unsure."""
-    decided = (a.e == 0) | (np.abs(a.v) > a.e * WIDEN)
-    if active is not None:
-        unsure |= active & ~decided
-    return a.v != 0
-
+# --- what is shown -----------------------------------------------------------------------
 
 def rounded(a: Num, places: int):
-    """The value rounded half up (ties away from zero) to ``places`` decimals, as
-    an integer count of 10⁻ᵖ units, and which bodies that is decided for.
-    Exact values that are (nearly) ties are decided exactly in rationals."""
-    scale = 10.0 ** places
-    magnitude = np.abs(a.v) * scale
-    floor = np.floor(magnitude + 0.5)
-    distance = np.abs(magnitude + 0.5 - floor)
-    distance = np.minimum(distance, np.abs(magnitude + 0.5 - (floor + 1)))
-    distance = np.minimum(distance, np.abs(magnitude + 0.5 - (floor - 1)))
-    slack = (a.e * scale + (magnitude + 1) * 8 * EPS) * WIDEN
-    decided = distance > slack
-    units = np.where(a.v < 0, -floor, floor).astype(np.int64)
-    close = ~decided & (a.e == 0)
-    if np.any(close):
-        for index in np.flatnonzero(close):
-            value = Fraction(float(a.v[index]))
-            numerator = abs(value.numerator) * 10 ** places
-            whole, remainder = divmod(numerator, value.denominator)
-            whole += 2 * remainder >= value.denominator
-            units[index] = -whole if value < 0 else whole
-        decided = decided | close
+    """The value rounded half up (ties away from zero) to ``places`` decimals, as an
+    int64 count of 10⁻ᵖ units, and which bodies that is decided for."""
+    scale = 10 ** places
+    if a.n is not None and (isinstance(a.n, np.ndarray) or isinstance(a.d, np.ndarray)):
+        n, d = a.n, a.d
+        if not isinstance(d, np.ndarray) and scale % d == 0 and a.nb * scale < LIMIT:
+            return (n * (scale // d) if scale != d else n), True
+        if 2 * scale * a.nb + a.db < LIMIT:
+            magnitude = (2 * scale * np.abs(n) + d) // (2 * d)
+            return np.where(n < 0, -magnitude, magnitude), True
+    if a.n is not None:
+        if not np.ndim(a.n) and not np.ndim(a.d):
+            return _round_fraction(Fraction(int(a.n), int(a.d)), scale), True
+        a = _float_result(a.floats(), a.float_error(), a.lo, a.hi, [a])
+    f = a.floats()
+    units_float = np.abs(f) * scale
+    whole = np.floor(units_float + 0.5)
+    distance = np.abs(units_float + 0.5 - whole)
+    slack = (a.e * scale + (units_float + 1) * 4 * U) * (1 + U)
+    decided = (np.minimum(distance, 1 - distance) > slack)
+    units = np.where(f < 0, -whole, whole).astype(np.int64)
+    if a.terms is not None and not decided.all():
+        for index in np.flatnonzero(~decided):
+            units[index] = _round_fraction(sum((t.fraction(index) for t in a.terms), Fraction(0)), scale)
+        decided = np.ones(len(units), dtype=bool)
     return units, decided
+
+
+def _round_fraction(value: Fraction, scale: int) -> int:
+    magnitude = abs(value) * scale
+    whole, remainder = divmod(magnitude.numerator, magnitude.denominator)
+    whole += 2 * remainder >= magnitude.denominator
+    return -whole if value < 0 else whole
+
+
+def absolute(a: Num) -> Num:
+    low = Fraction(0) if a.lo <= 0 <= a.hi else min(abs(a.lo), abs(a.hi))
+    high = max(abs(a.lo), abs(a.hi))
+    if a.n is not None:
+        return Num(np.abs(a.n), a.d, a.nb, a.db, low, high)
+    return _float_result(np.abs(a.f), a.e, low, high)
+
+
+def select(conditions: list, choices: list[Num], default: Num, shape) -> Num:
+    """The first choice whose condition holds, else the default (constants only)."""
+    every = choices + [default]
+    if not all(c.exact and not np.ndim(c.n) for c in every):
+        result = default
+        for condition, choice in reversed(list(zip(conditions, choices))):
+            result = where(np.broadcast_to(condition, shape), choice, result)
+        return result
+    d = 1
+    for c in every:
+        d = d * c.d // gcd(d, c.d)
+    values = [c.n * (d // c.d) for c in every]
+    n = np.select([np.broadcast_to(c, shape) for c in conditions], values[:-1], values[-1]).astype(np.int64)
+    return Num(n, d, max(abs(v) for v in values), d, min(c.lo for c in every), max(c.hi for c in every))
