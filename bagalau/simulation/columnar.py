@@ -46,7 +46,7 @@ class Batch:
         self.missing = missing          # input id -> bool mask of absent values (optional inputs)
         self.lists = lists              # input id -> Positions
         self.period = period            # float array, NaN where unknown
-        self.events = np.zeros(n, dtype=bool)
+        self.flags = None
 
     def column(self, input_id, unsure, active):
         if input_id in self.lists:
@@ -58,10 +58,18 @@ class Batch:
 
     def count_true(self, input_ids, unsure, active) -> np.ndarray:
         """How many of the yes/no inputs are yes, per body."""
-        count = np.zeros(self.n, dtype=np.int64)
         for input_id in input_ids:
-            count += self.column(input_id, unsure, active).n != 0
-        return count
+            if input_id in self.missing:
+                unsure |= active & self.missing[input_id]
+        if self.flags is None:
+            self.flags = {}
+        key = tuple(input_ids)
+        if key not in self.flags:   # one matrix per checklist section, summed in one pass
+            matrix = np.empty((len(input_ids), self.n), dtype=np.int8)
+            for row, input_id in enumerate(input_ids):
+                np.not_equal(self.numbers[input_id].n, 0, out=matrix[row].view(bool))
+            self.flags[key] = matrix.sum(axis=0, dtype=np.int64)
+        return self.flags[key]
 
     def column_or_missing(self, input_id):
         return self.numbers[input_id], self.missing.get(input_id)

@@ -166,7 +166,15 @@ def _terms(a: Num):
 
 # --- arithmetic ------------------------------------------------------------------------
 
+def _is(a: Num, value: int) -> bool:
+    return a.n is not None and not np.ndim(a.n) and not np.ndim(a.d) and a.n == value and a.d == 1
+
+
 def add(a: Num, b: Num) -> Num:
+    if _is(a, 0):
+        return b
+    if _is(b, 0):
+        return a
     lo, hi = a.lo + b.lo, a.hi + b.hi
     if a.n is not None and b.n is not None:
         if not isinstance(a.d, np.ndarray) and not isinstance(b.d, np.ndarray):
@@ -200,6 +208,10 @@ def sub(a: Num, b: Num) -> Num:
 
 
 def mul(a: Num, b: Num) -> Num:
+    if _is(a, 1):
+        return b
+    if _is(b, 1):
+        return a
     lo, hi = _interval_mul(a, b)
     if a.n is not None and b.n is not None:
         if not isinstance(a.n, np.ndarray) and not isinstance(a.d, np.ndarray):
@@ -241,6 +253,11 @@ def div(a: Num, b: Num, zero, unsure, active) -> Num:
             return mul(a, ZERO)
         return mul(a, constant(Fraction(b.d, b.n)))
     low, high = -inf, inf
+    if a.lo >= 0 and b.lo >= 0:
+        # a zero denominator's placeholder is replaced by its rule or recomputed, so it needs no room here
+        low = Fraction(0)
+        if b.exact and not isinstance(b.d, np.ndarray) and a.hi != inf:
+            high = a.hi * b.d            # |b| ≥ 1/d where b ≠ 0
     if b.lo > 0 or b.hi < 0:
         candidates = [x / y for x in (a.lo, a.hi) for y in (b.lo, b.hi) if abs(x) != inf and abs(y) != inf]
         if len(candidates) == 4:
@@ -251,9 +268,12 @@ def div(a: Num, b: Num, zero, unsure, active) -> Num:
             zero |= active & is_zero
         nb, db = a.nb * b.db, a.db * b.nb
         if nb < LIMIT and db < LIMIT:
-            magnitude = np.where(is_zero, 1, np.abs(b.n))
             n = a.n * b.d if (isinstance(b.d, np.ndarray) or b.d != 1) else a.n
-            n = np.where(b.n < 0, -n, n)
+            if b.lo >= 0:
+                magnitude = np.where(is_zero, 1, b.n) if b.lo == 0 else b.n
+            else:
+                magnitude = np.where(is_zero, 1, np.abs(b.n))
+                n = np.where(b.n < 0, -n, n)
             d = magnitude if (not isinstance(a.d, np.ndarray) and a.d == 1) else magnitude * a.d
             return Num(n, d, nb, db, low, high)
     fb = b.floats()
@@ -274,8 +294,24 @@ def div(a: Num, b: Num, zero, unsure, active) -> Num:
     return _float_result(q, bound * (1 + U), low, high)
 
 
+def _constant(a: Num) -> bool:
+    return not np.ndim(a.n) and not np.ndim(a.d)
+
+
+def _is_one(d) -> bool:
+    return not np.ndim(d) and d == 1
+
+
 def _cross(a: Num, b: Num):
     """Numerators to compare a with b: a.n·b.d and b.n·a.d (None if they could overflow)."""
+    if _constant(b):
+        if b.n == 0:
+            return a.n, 0
+        if b.d == 1 and a.nb < LIMIT and b.nb * a.db < LIMIT:
+            return a.n, (a.d * b.n if not _is_one(a.d) else b.n)
+    if _constant(a):
+        pair = _cross(b, a)
+        return None if pair is None else (pair[1], pair[0])
     if not isinstance(a.d, np.ndarray) and not isinstance(b.d, np.ndarray):
         if a.d == b.d:
             return a.n, b.n
@@ -360,11 +396,32 @@ def where(mask, a: Num, b: Num) -> Num:
     return _float_result(np.where(mask, a.floats(), b.floats()), max(a.float_error(), b.float_error()), lo, hi)
 
 
+def _against_constant(kernel, a: Num, b: Num):
+    """min or max of a column and a constant c with c·d whole: one pass over the numerators."""
+    if _constant(a):
+        a, b = b, a
+    if a.n is None or not _constant(b) or not np.ndim(a.n):
+        return None
+    if isinstance(a.d, np.ndarray):
+        if b.d != 1 or b.nb * a.db >= LIMIT:
+            return None
+        return Num(kernel(a.n, a.d * b.n if b.n not in (0, 1) else (a.d if b.n == 1 else 0)), a.d, max(a.nb, b.nb * a.db),
+                   a.db, a.lo, a.hi)
+    if a.d % b.d or b.nb * a.d >= LIMIT:
+        return None
+    return Num(kernel(a.n, b.n * (a.d // b.d)), a.d, max(a.nb, b.nb * (a.d // b.d)), a.d,
+               a.lo, a.hi)
+
+
 def minimum(a: Num, b: Num) -> Num:
     if a.hi <= b.lo:
         return a
     if b.hi <= a.lo:
         return b
+    fast = _against_constant(np.minimum, a, b)
+    if fast is not None:
+        fast.lo, fast.hi = min(a.lo, b.lo), min(a.hi, b.hi)
+        return fast
     result = where(compare_mask("le", a, b, None, None), a, b)
     result.lo, result.hi = min(a.lo, b.lo), min(a.hi, b.hi)
     return result
@@ -375,6 +432,10 @@ def maximum(a: Num, b: Num) -> Num:
         return a
     if b.lo >= a.hi:
         return b
+    fast = _against_constant(np.maximum, a, b)
+    if fast is not None:
+        fast.lo, fast.hi = max(a.lo, b.lo), max(a.hi, b.hi)
+        return fast
     result = where(compare_mask("ge", a, b, None, None), a, b)
     result.lo, result.hi = max(a.lo, b.lo), max(a.hi, b.hi)
     return result
@@ -463,5 +524,5 @@ def select(conditions: list, choices: list[Num], default: Num, shape) -> Num:
     for c in every:
         d = d * c.d // gcd(d, c.d)
     values = [c.n * (d // c.d) for c in every]
-    n = np.select([np.broadcast_to(c, shape) for c in conditions], values[:-1], values[-1]).astype(np.int64)
+    n = np.select([np.broadcast_to(c, shape) for c in conditions], values[:-1], values[-1])
     return Num(n, d, max(abs(v) for v in values), d, min(c.lo for c in every), max(c.hi for c in every))
