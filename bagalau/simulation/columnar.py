@@ -697,3 +697,115 @@ class ColumnarCohort:
 
 __all__ = ["Batch", "ColumnarCohort", "ColumnarEdition", "CohortResult", "ScoringError", "Unsupported",
            "batch_from_values"]
+
+
+# --- a cohort in columns, without a Python object per body -----------------------------------
+
+@dataclass
+class ColumnResult:
+    """What the columnar scorer shows for a cohort of one profile read as columns:
+    per node and for the total, every body's shown value in 10⁻ᵖ units; ranks and
+    grade indexes (into ``grade_names``, −1 for none) as arrays."""
+
+    methodology: str
+    options: dict[str, str]
+    places: int
+    body_ids: list[str]
+    node_units: dict[str, np.ndarray]
+    total_units: np.ndarray
+    ranks: np.ndarray
+    grade_names: list[dict]
+    grade_index: dict[str, np.ndarray]          # grades_apply_to target -> index per body
+    fallback: np.ndarray
+    whole_reference: str | None = None
+
+    def grade(self, target: str = "total") -> list[str | None]:
+        names = [g.get("ru") or g.get("en") or g.get("kk") for g in self.grade_names]
+        index = self.grade_index.get(target)
+        return [None] * len(self.body_ids) if index is None else [names[i] if i >= 0 else None for i in index]
+
+
+def competition_ranks(totals: np.ndarray) -> np.ndarray:
+    """1 + how many bodies have a strictly higher total (ties share a rank)."""
+    ordered = np.sort(totals)
+    return len(totals) - np.searchsorted(ordered, totals, side="right") + 1
+
+
+def score_columns(cohort: ColumnarCohort, columns) -> ColumnResult:
+    """Validate (``columns.validate``) and score a cohort of one profile read as columns."""
+    from bagalau.simulation.columns import validate as validate_columns
+    profile = columns.profile or cohort.default_profile
+    edition = cohort.edition(profile)
+    compiled = catalog.load(cohort.methodology_id, profile)
+    batch = validate_columns(compiled, columns)
+    n = batch.n
+    reason = edition if isinstance(edition, str) else None
+    outcome = None if reason else cohort._score_group(edition, batch)
+    if isinstance(outcome, str):
+        reason = outcome
+    scorer = cohort.reference.scorer(profile)
+    if reason is not None:
+        node_units = {node_id: np.zeros(n, dtype=np.int64) for node_id in compiled.nodes}
+        total_units = np.zeros(n, dtype=np.int64)
+        fallback = np.ones(n, dtype=bool)
+        bodies = [cohort.reference.validate(columns.submission(i)) for i in range(n)]
+        for index, result in enumerate(cohort.reference.score(bodies, period=columns.period)):
+            _fill_arrays(index, result, scorer, node_units, total_units)
+    else:
+        scores, total, unsure, takers = outcome
+        decided = ~unsure
+        node_units = {}
+        for node_id, value in scores.items():
+            units, ok = edition.display(value, n)
+            node_units[node_id] = np.array(units, dtype=np.int64)
+            decided &= ok
+        units, ok = edition.display(total, n)
+        total_units = np.array(units, dtype=np.int64)
+        decided = decided & ok
+        fallback = ~decided
+        if (fallback & takers).any():
+            return score_columns_reference(cohort, columns, "a body taking a cohort average undecided in columns")
+        for index in np.flatnonzero(fallback):
+            body = cohort.reference.validate(columns.submission(int(index)))
+            result = scorer.score(body.submission.body_id, body.values, period=columns.period)
+            _fill_arrays(index, result, scorer, node_units, total_units)
+    return _column_result(cohort, scorer, columns, node_units, total_units, fallback, reason)
+
+
+def score_columns_reference(cohort, columns, reason) -> ColumnResult:
+    profile = columns.profile or cohort.default_profile
+    scorer = cohort.reference.scorer(profile)
+    n = len(columns)
+    node_units = {node_id: np.zeros(n, dtype=np.int64) for node_id in scorer.compiled.nodes}
+    total_units = np.zeros(n, dtype=np.int64)
+    bodies = [cohort.reference.validate(columns.submission(i)) for i in range(n)]
+    for index, result in enumerate(cohort.reference.score(bodies, period=columns.period)):
+        _fill_arrays(index, result, scorer, node_units, total_units)
+    return _column_result(cohort, scorer, columns, node_units, total_units, np.ones(n, dtype=bool), reason)
+
+
+def _fill_arrays(index, result, scorer: Scorer, node_units, total_units):
+    places = scorer.places
+    for node_id, value in result.scores.items():
+        node_units[node_id][index] = int(scorer.round(value).scaleb(places))
+    total_units[index] = int(scorer.round(result.total).scaleb(places))
+
+
+def _column_result(cohort, scorer: Scorer, columns, node_units, total_units, fallback, reason) -> ColumnResult:
+    methodology = scorer.compiled.methodology
+    places = scorer.places
+    bounds = [(None if g.low is None else ceil(Fraction(g.low) * 10 ** places),
+               None if g.high is None else ceil(Fraction(g.high) * 10 ** places)) for g in methodology.grades]
+    grade_index = {}
+    for target in methodology.grades_apply_to:
+        units = total_units if target == "total" else node_units.get(target)
+        if units is None:
+            continue
+        conditions = [(units >= low if low is not None else True) & (units < high if high is not None else True)
+                      for low, high in bounds]
+        grade_index[target] = np.select([np.broadcast_to(c, units.shape) for c in conditions],
+                                        list(range(len(bounds))), -1) if bounds else np.full(len(units), -1)
+    return ColumnResult(cohort.methodology_id, dict(cohort.options), places, list(columns.body_ids), node_units,
+                        total_units, competition_ranks(total_units),
+                        [g.name.model_dump(exclude_none=True) for g in methodology.grades], grade_index, fallback,
+                        reason)

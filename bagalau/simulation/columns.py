@@ -1,0 +1,405 @@
+"""A cohort's raw inputs as columns, and their validation in columns.
+
+``Columns`` holds one array per input, as a Parquet file or a spreadsheet
+read by column gives them: int or bool arrays, float arrays (NaN where a
+cell is empty), object arrays (text, or values of mixed kinds, None where
+empty) and, for list inputs, ``Ragged`` matrices.
+
+``validate`` checks every column at once — missing required values, whole
+numbers, bounds, yes/no values, decimals, justifications for entered points,
+inputs a rule makes required and the edition's checks — and turns the
+columns into the scorer's exact int64 columns (``Batch``). The bodies it
+finds a problem with are then validated one by one by the engine
+(``bagalau.engine.inputs.validate``), so that the messages are the engine's
+own, naming body and field; a cell it cannot read in columns (a text in a
+number column, a float with more than six decimals) is read by the engine
+too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+
+from bagalau.engine.compiled import CompiledMethodology
+from bagalau.engine.inputs import (InputError, Problem, Submission, _default, coerce, validate as validate_body)
+from bagalau.simulation import numeric as nm
+from bagalau.simulation.columnar import Batch, exact_column
+from bagalau.simulation.compiler import ExpressionCompiler, Frame, Unsupported
+from bagalau.simulation.numeric import Positions
+
+MAX_ABS = 10 ** 15               # bagalau.engine.limits: every number read is within ±10^15
+PLACES = 6                       # decimals read from a float column in columns; more go to the engine
+
+
+@dataclass
+class Ragged:
+    """A list input: ``values`` (bodies × width floats, NaN where a position is "not
+    found" or beyond the body's list) and each body's ``length``."""
+
+    values: np.ndarray
+    length: np.ndarray
+
+    def take(self, indices) -> "Ragged":
+        return Ragged(self.values[indices], self.length[indices])
+
+    def cell(self, index: int) -> list:
+        row = self.values[index, :self.length[index]]
+        return [None if np.isnan(v) else _python(v) for v in row]
+
+
+@dataclass
+class Columns:
+    """Raw inputs of a cohort of one profile, one array per input."""
+
+    body_ids: list[str]
+    raw: dict[str, object]
+    profile: str | None = None
+    period: int | None = None
+    names: list[str | None] | None = None
+    origin: str = ""
+
+    def __len__(self) -> int:
+        return len(self.body_ids)
+
+    def take(self, indices: np.ndarray, prefix: str = "") -> "Columns":
+        """The bodies at ``indices`` (repeats allowed, renamed ``prefix`` + position when given)."""
+        ids = [f"{prefix}{i}" for i in range(len(indices))] if prefix else [self.body_ids[i] for i in indices]
+        return Columns(ids, {k: v.take(indices) if isinstance(v, Ragged) else v[indices] for k, v in self.raw.items()},
+                       self.profile, self.period, None, self.origin)
+
+    def submission(self, index: int) -> Submission:
+        """One body as the engine reads it."""
+        raw = {}
+        for key, column in self.raw.items():
+            value = column.cell(index) if isinstance(column, Ragged) else _python(column[index])
+            if value is not None:
+                raw[key] = value
+        name = self.names[index] if self.names else None
+        return Submission(self.body_ids[index], name, raw, period=self.period, origin=self.origin,
+                          profile=self.profile)
+
+    @classmethod
+    def from_submissions(cls, compiled: CompiledMethodology, submissions: list[Submission]) -> "Columns":
+        """Columns from bodies read one by one (a test, a small cohort)."""
+        keys = list(dict.fromkeys(key for s in submissions for key in s.raw))
+        raw: dict[str, object] = {}
+        for key in keys:
+            cells = [s.raw.get(key) for s in submissions]
+            definition = compiled.inputs.get(key)
+            if definition is not None and definition.type in ("positions", "decimals") \
+                    and all(c is None or (isinstance(c, list) and all(_plain_number(x) or x is None for x in c))
+                            for c in cells):
+                raw[key] = _ragged(cells)
+            elif all(type(c) is bool for c in cells):
+                raw[key] = np.array(cells, dtype=bool)
+            elif all(type(c) is int and abs(c) < nm.LIMIT for c in cells):
+                raw[key] = np.array(cells, dtype=np.int64)
+            else:
+                column = np.empty(len(cells), dtype=object)
+                column[:] = cells
+                raw[key] = column
+        first = submissions[0] if submissions else None
+        return cls([s.body_id for s in submissions], raw, first.profile if first else None,
+                   first.period if first else None, [s.name for s in submissions], first.origin if first else "")
+
+
+def _plain_number(value) -> bool:
+    return type(value) in (int, float)
+
+
+def _ragged(cells: list) -> Ragged:
+    width = max((len(c) for c in cells if c), default=0) or 1
+    values = np.full((len(cells), width), np.nan)
+    length = np.zeros(len(cells), dtype=np.int64)
+    for row, items in enumerate(cells):
+        items = items or []
+        length[row] = len(items)
+        for position, item in enumerate(items):
+            if item is not None:
+                values[row, position] = item
+    return Ragged(values, length)
+
+
+def _python(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+# --- validation --------------------------------------------------------------------------
+
+@dataclass
+class _Column:
+    num: object = None                  # nm.Num or Positions
+    missing: np.ndarray | None = None   # absent after defaults (optional inputs)
+    blank: np.ndarray | None = None     # empty in the file
+    bad: np.ndarray | None = None       # bodies the engine must look at
+    extra: dict = field(default_factory=dict)
+
+
+def validate(compiled: CompiledMethodology, columns: Columns) -> Batch:
+    """The columns as exact scorer columns, or InputError with the engine's messages."""
+    n = len(columns)
+    flagged = np.zeros(n, dtype=bool)
+    unknown = [key for key in columns.raw if key not in compiled.inputs]
+    for key in unknown:
+        flagged |= ~_blank(columns.raw[key], n)
+    numbers, missing, lists, blanks = {}, {}, {}, {}
+    for input_id, definition in compiled.inputs.items():
+        column = _read(definition, columns.raw.get(input_id), n)
+        blanks[input_id] = column.blank
+        if column.bad is not None:
+            flagged |= column.bad
+        if definition.type == "text":
+            continue
+        if isinstance(column.num, Positions):
+            lists[input_id] = column.num
+            continue
+        numbers[input_id] = column.num
+        if column.missing is not None and column.missing.any():
+            missing[input_id] = column.missing
+    for input_id in compiled.inputs:
+        comment_id = input_id + "_comment"
+        if input_id.startswith("entered_") and comment_id in compiled.inputs:
+            flagged |= ~blanks[input_id] & blanks[comment_id]
+    period = np.full(n, -1 if columns.period is None else columns.period, dtype=np.int64)
+    batch = Batch(n, numbers, missing, lists, period)
+    if not flagged.any():
+        flagged |= _rules(compiled, batch, blanks)
+    if flagged.any():
+        _explain(compiled, columns, flagged)
+    return batch
+
+
+def _explain(compiled: CompiledMethodology, columns: Columns, flagged: np.ndarray) -> None:
+    problems: list[Problem] = []
+    for index in np.flatnonzero(flagged):
+        try:
+            validate_body(compiled, columns.submission(int(index)))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+
+
+def _blank(raw, n: int) -> np.ndarray:
+    if raw is None:
+        return np.ones(n, dtype=bool)
+    if isinstance(raw, Ragged):
+        return np.zeros(n, dtype=bool)
+    if raw.dtype.kind == "f":
+        return np.isnan(raw)
+    if raw.dtype.kind == "O":
+        return np.fromiter((v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+                            for v in raw), dtype=bool, count=n)
+    return np.zeros(n, dtype=bool)
+
+
+def _read(definition, raw, n: int) -> _Column:
+    kind = definition.type
+    if isinstance(raw, Ragged):
+        return _read_list(definition, raw, n)
+    blank = _blank(raw, n) if not (kind == "positions" and raw is not None and raw.dtype.kind == "O") else \
+        np.fromiter((v is None for v in raw), dtype=bool, count=n)
+    bad = blank.copy() if definition.required else np.zeros(n, dtype=bool)
+    if kind == "text":
+        return _Column(None, blank=blank, bad=bad)
+    default = _default(definition)
+    if raw is None:
+        raw_kind = "none"
+    else:
+        raw_kind = raw.dtype.kind
+    if raw_kind in ("i", "u", "b") or (raw_kind == "f" and kind != "positions" and kind != "decimals"):
+        num, wrong = _numbers(definition, raw, blank, default)
+        return _Column(num, missing=(blank if default is None else None) if not definition.required else None,
+                       blank=blank, bad=bad | wrong)
+    if raw_kind == "none":
+        num = exact_column([default] * n) if kind not in ("positions", "decimals") else \
+            exact_column([None] * n, (n, 1))
+        if kind in ("positions", "decimals"):
+            return _Column(Positions(num, np.zeros((n, 1), bool), np.zeros((n, 1), bool), np.zeros(n, np.int64)),
+                           blank=blank, bad=bad)
+        return _Column(num, missing=blank if default is None and not definition.required else None, blank=blank,
+                       bad=bad)
+    return _read_cells(definition, raw, blank, bad, default, n)
+
+
+def _read_cells(definition, raw, blank, bad, default, n) -> _Column:
+    """An object column, cell by cell with the engine's own reading."""
+    values = []
+    for index, cell in enumerate(raw):
+        if blank[index]:
+            values.append(default if definition.type not in ("positions", "decimals") else None)
+            continue
+        try:
+            values.append(coerce(definition, cell))
+        except (ValueError, ArithmeticError):
+            bad[index] = True
+            values.append(None)
+    if definition.type in ("positions", "decimals"):
+        return _Column(_positions(values, n), blank=blank, bad=bad)
+    missing = np.fromiter((v is None for v in values), dtype=bool, count=n)
+    try:
+        num = exact_column(values)
+    except Unsupported:
+        raise InputError([Problem("*", definition.id, "", "values too large for the columnar scorer")]) from None
+    num.boolean = definition.type == "boolean"
+    return _Column(num, missing=missing if missing.any() else None, blank=blank, bad=bad)
+
+
+def _positions(values: list, n: int) -> Positions:
+    width = max((len(v) for v in values if v), default=0) or 1
+    cells = [None] * (n * width)
+    present = np.zeros((n, width), dtype=bool)
+    length = np.zeros(n, dtype=np.int64)
+    for row, items in enumerate(values):
+        items = items or []
+        length[row] = len(items)
+        for position, item in enumerate(items):
+            if item is not None:
+                cells[row * width + position] = item
+                present[row, position] = True
+    inside = np.arange(width)[None, :] < length[:, None]
+    return Positions(exact_column(cells, (n, width)), present, inside, length)
+
+
+def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
+    """A numeric array: exact numerators, and the cells the engine must read."""
+    kind = definition.type
+    wrong = np.zeros(len(raw), dtype=bool)
+    if raw.dtype.kind == "b":
+        if kind != "boolean":
+            wrong[:] = True                         # the engine refuses yes/no for a number
+        values, denominator = raw.astype(np.int64), 1
+    elif raw.dtype.kind in "iu":
+        values, denominator = raw.astype(np.int64), 1
+        if kind == "boolean":
+            wrong |= (values != 0) & (values != 1)
+    else:
+        finite = np.isfinite(raw) | blank
+        wrong |= ~finite
+        safe = np.where(blank | ~finite, 0.0, raw)
+        denominator = 1
+        for places in range(PLACES + 1):
+            scale = 10.0 ** places
+            numerators = np.rint(safe * scale)
+            fits = (numerators / scale == safe) & (np.abs(numerators) < 2.0 ** 53)
+            if fits.all():
+                denominator = 10 ** places
+                break
+        else:
+            wrong |= ~fits
+            numerators = np.where(fits, numerators, 0.0)
+            denominator = 10 ** PLACES
+        values = numerators.astype(np.int64)
+        if kind in ("integer", "boolean"):
+            wrong |= values % denominator != 0
+            if kind == "boolean":
+                wrong |= (values != 0) & (values != denominator)
+    if kind == "boolean" and raw.dtype.kind == "f":
+        wrong |= True & ~blank   # a float is not a yes/no answer for the engine (1.0 is refused)
+    if default is not None and blank.any():
+        fill = Fraction(default) * denominator
+        if fill.denominator != 1:
+            return _numbers_with_default(definition, raw, blank, default), wrong
+        values = np.where(blank, int(fill), values)
+    else:
+        values = np.where(blank, 0, values)
+    if MAX_ABS * denominator < nm.LIMIT:
+        wrong |= np.abs(values) > MAX_ABS * denominator    # the engine's sanity bound |x| ≤ 10^15
+    if definition.min is not None:
+        wrong |= ~blank & (values < _scaled_bound(definition.min, denominator, values, "min"))
+    if definition.max is not None:
+        wrong |= ~blank & (values > _scaled_bound(definition.max, denominator, values, "max"))
+    num = nm.scaled(values, denominator)
+    num.boolean = kind == "boolean"
+    return num, wrong & ~blank
+
+
+def _scaled_bound(bound: Decimal, denominator: int, values, which):
+    scaled = Fraction(bound) * denominator
+    if which == "min":       # values < min  ⟺  numerator < ceil(min·d)
+        return -((-scaled.numerator) // scaled.denominator)
+    return scaled.numerator // scaled.denominator      # values > max  ⟺  numerator > floor(max·d)
+
+
+def _numbers_with_default(definition, raw, blank, default):
+    cells = [default if blank[i] else _python(v) for i, v in enumerate(raw)]
+    return exact_column([Fraction(c) if isinstance(c, float) else c for c in cells])
+
+
+def _read_list(definition, raw: Ragged, n: int) -> _Column:
+    values, length = raw.values, raw.length
+    width = values.shape[1] if values.ndim == 2 and values.shape[1] else 1
+    if values.ndim != 2 or not values.shape[1]:
+        values = np.full((n, 1), np.nan)
+    inside = np.arange(width)[None, :] < length[:, None]
+    present = inside & ~np.isnan(values)
+    bad = np.zeros(n, dtype=bool)
+    if definition.min_items:
+        bad |= length < definition.min_items
+    safe = np.where(present, values, 0.0)
+    if definition.type == "positions":
+        whole = np.rint(safe)
+        bad |= (present & ((whole != safe) | (safe < 1) | (np.abs(safe) >= 2.0 ** 53))).any(axis=1)
+        numerators, denominator = whole.astype(np.int64), 1
+    else:
+        bad |= (inside & ~present).any(axis=1)          # an empty cell inside a list of decimals
+        denominator = None
+        for places in range(PLACES + 1):
+            scale = 10.0 ** places
+            candidate = np.rint(safe * scale)
+            if ((candidate / scale == safe) & (np.abs(candidate) < 2.0 ** 53)).all():
+                numerators, denominator = candidate.astype(np.int64), 10 ** places
+                break
+        if denominator is None:
+            bad[:] = True
+            numerators, denominator = np.zeros((n, width), dtype=np.int64), 1
+        if definition.min is not None:
+            bad |= (present & (numerators < _scaled_bound(definition.min, denominator, None, "min"))).any(axis=1)
+        if definition.max is not None:
+            bad |= (present & (numerators > _scaled_bound(definition.max, denominator, None, "max"))).any(axis=1)
+    numerators = np.where(present, numerators, 0)
+    num = nm.scaled(numerators, denominator)
+    return _Column(Positions(num, present, inside, length), blank=np.zeros(n, dtype=bool), bad=bad)
+
+
+def _rules(compiled: CompiledMethodology, batch: Batch, blanks: dict) -> np.ndarray:
+    """Bodies that break a check of the edition, or leave out an input a rule makes required."""
+    n = batch.n
+    flagged = np.zeros(n, dtype=bool)
+    compiler = ExpressionCompiler(compiled, _default_options(compiled))
+    everyone = np.ones(n, dtype=bool)
+    rules = [(check.rule, True) for check in compiled.checks if check.severity == "error"]
+    rules += [(formula, False, input_id) for input_id, formula in compiled.required_when.items()]
+    for entry in rules:
+        formula = entry[0]
+        absent = np.zeros(n, dtype=bool)
+        for name in formula.names & set(compiled.inputs):
+            if name in batch.missing:
+                absent |= batch.missing[name]
+        unsure = np.zeros(n, dtype=bool)
+        frame = Frame(batch, {}, unsure)
+        try:
+            with np.errstate(all="ignore"):
+                value = compiler.compile(formula.source)(frame, everyone)
+            holds = np.broadcast_to(nm.truth(value, unsure, everyone), (n,))
+        except Unsupported:
+            flagged |= True
+            continue
+        counted = ~absent & ~frame.zero
+        if entry[1]:
+            flagged |= counted & (~holds | unsure)
+        else:
+            flagged |= counted & blanks[entry[2]] & (holds | unsure)
+    return flagged
+
+
+def _default_options(compiled: CompiledMethodology) -> dict[str, str]:
+    return {key: option.default for key, option in compiled.methodology.options.items()}
