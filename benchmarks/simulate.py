@@ -1,0 +1,115 @@
+"""Benchmark of the columnar scorer (issue 12): prints bodies per second and the time of each run.
+
+    .venv/bin/python benchmarks/simulate.py                    # the three runs of the issue
+    .venv/bin/python benchmarks/simulate.py -n 10000 --repeat 5
+    .venv/bin/python benchmarks/simulate.py --differential 10000   # columnar vs reference, every edition/profile
+
+Runs (validation included, as a cohort read by column — from Parquet or a
+spreadsheet — arrives: int, bool and float arrays):
+  * N bodies of it-2012 (targets: 100,000 in under 0.1 s);
+  * N bodies of openness-2025 (central);
+  * robustness: 1,000 option combinations of openness-2025 x 3,500 bodies (target: under 10 s).
+The bodies are SYNTHETIC: a pool of 1,000 distinct valid bodies is drawn once
+(bagalau.simulation.synthetic) and sampled with repeats into N columns, so every
+body is really validated and scored. Each run is repeated and the fastest is
+printed (the machine is shared); the first, cold run is printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from bagalau.engine import catalog
+from bagalau.engine.inputs import Submission
+from bagalau.simulation import robustness
+from bagalau.simulation.columnar import ColumnarCohort, score_columns
+from bagalau.simulation.columns import Columns
+from bagalau.simulation.synthetic import random_bodies
+
+POOL = 1000
+
+
+def pool(edition: str, profile: str | None, seed: int = 11) -> Columns:
+    """A pool of distinct valid bodies as columns; decimals as float64 arrays."""
+    compiled = catalog.load(edition, profile)
+    bodies = random_bodies(edition, profile, POOL, seed=seed)
+    columns = Columns.from_submissions(compiled, [Submission(b.submission.body_id, None, dict(b.submission.raw),
+                                                             profile=profile) for b in bodies])
+    for key, column in list(columns.raw.items()):
+        definition = compiled.inputs.get(key)
+        if definition is not None and definition.type == "decimal" and getattr(column, "dtype", None) == object:
+            columns.raw[key] = np.array([np.nan if v is None else float(v) for v in column])
+    return columns
+
+
+def sample(columns: Columns, n: int, seed: int = 0) -> Columns:
+    return columns.take(np.random.default_rng(seed).integers(0, len(columns), n), prefix="B")
+
+
+def timed(function, repeat: int):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return result, times
+
+
+def scoring_run(edition: str, profile: str | None, n: int, repeat: int) -> None:
+    columns = sample(pool(edition, profile), n)
+    cohort = ColumnarCohort(edition)
+    cohort.edition(profile)
+    result, times = timed(lambda: score_columns(cohort, columns), repeat)
+    best = min(times)
+    print(f"{edition}{'/' + profile if profile else ''}: {n:,} bodies validated and scored in {best:.3f} s "
+          f"(best of {repeat}; first {times[0]:.3f} s) = {n / best:,.0f} bodies/s; "
+          f"reference scorer used for {result.fallback.mean():.2%} of bodies")
+
+
+def robustness_run(edition: str, profile: str | None, combos: int, n: int, repeat: int) -> None:
+    columns = sample(pool(edition, profile), n)
+    chosen = robustness.combinations(edition, sample=combos, seed=12)
+    result, times = timed(lambda: robustness.run(edition, columns, chosen, top=10), repeat)
+    best = min(times)
+    flagged = sum(b.flagged for b in result.bodies)
+    print(f"robustness {edition}{'/' + profile if profile else ''}: {len(chosen):,} combinations x {n:,} bodies "
+          f"in {best:.2f} s (best of {repeat}; first {times[0]:.2f} s) = {len(chosen) * n / best:,.0f} body-scorings/s; "
+          f"{flagged:,} bodies flagged; reference scorer for {result.reference_share:.2%} of pairs")
+
+
+def differential(count: int) -> None:
+    from tests.simulation.test_differential import PAIRS, mismatches      # the suite's comparison
+    for edition, profile in PAIRS:
+        started = time.perf_counter()
+        bodies = random_bodies(edition, profile, count, seed=99)
+        found, columnar = mismatches(edition, bodies)
+        print(f"differential {edition}/{profile}: {len(bodies):,} bodies, {len(found)} mismatches, "
+              f"{columnar.fallback.mean():.2%} by the reference ({time.perf_counter() - started:.0f} s)")
+        for line in found[:5]:
+            print("   ", line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=100_000, help="bodies per scoring run")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--combinations", type=int, default=1000)
+    parser.add_argument("--robustness-bodies", type=int, default=3500)
+    parser.add_argument("--robustness-repeat", type=int, default=1)
+    parser.add_argument("--differential", type=int, metavar="N", help="compare N random bodies per edition/profile")
+    parser.add_argument("--skip-robustness", action="store_true")
+    args = parser.parse_args()
+    if args.differential:
+        differential(args.differential)
+        return
+    scoring_run("it-2012", None, args.n, args.repeat)
+    scoring_run("openness-2025", "central", args.n, args.repeat)
+    if not args.skip_robustness:
+        robustness_run("openness-2025", "central", args.combinations, args.robustness_bodies, args.robustness_repeat)
+
+
+if __name__ == "__main__":
+    main()
