@@ -52,6 +52,20 @@ class Ragged:
 
 
 @dataclass
+class Masked:
+    """A column of numbers or yes/no answers with empty cells (``null``), as Arrow holds one."""
+
+    values: np.ndarray
+    null: np.ndarray
+
+    def take(self, indices) -> "Masked":
+        return Masked(self.values[indices], self.null[indices])
+
+    def cell(self, index: int):
+        return None if self.null[index] else _python(self.values[index])
+
+
+@dataclass
 class Columns:
     """Raw inputs of a cohort of one profile, one array per input."""
 
@@ -68,14 +82,15 @@ class Columns:
     def take(self, indices: np.ndarray, prefix: str = "") -> "Columns":
         """The bodies at ``indices`` (repeats allowed, renamed ``prefix`` + position when given)."""
         ids = [f"{prefix}{i}" for i in range(len(indices))] if prefix else [self.body_ids[i] for i in indices]
-        return Columns(ids, {k: v.take(indices) if isinstance(v, Ragged) else v[indices] for k, v in self.raw.items()},
+        return Columns(ids, {k: v.take(indices) if isinstance(v, (Ragged, Masked)) else v[indices]
+                             for k, v in self.raw.items()},
                        self.profile, self.period, None, self.origin)
 
     def submission(self, index: int) -> Submission:
         """One body as the engine reads it."""
         raw = {}
         for key, column in self.raw.items():
-            value = column.cell(index) if isinstance(column, Ragged) else _python(column[index])
+            value = column.cell(index) if isinstance(column, (Ragged, Masked)) else _python(column[index])
             if value is not None:
                 raw[key] = value
         name = self.names[index] if self.names else None
@@ -94,10 +109,10 @@ class Columns:
                     and all(c is None or (isinstance(c, list) and all(_plain_number(x) or x is None for x in c))
                             for c in cells):
                 raw[key] = _ragged(cells)
-            elif all(type(c) is bool for c in cells):
-                raw[key] = np.array(cells, dtype=bool)
-            elif all(type(c) is int and abs(c) < nm.LIMIT for c in cells):
-                raw[key] = np.array(cells, dtype=np.int64)
+            elif all(type(c) is bool or c is None for c in cells):
+                raw[key] = _masked(cells, bool)
+            elif all((type(c) is int and abs(c) < nm.LIMIT) or c is None for c in cells):
+                raw[key] = _masked(cells, np.int64)
             else:
                 column = np.empty(len(cells), dtype=object)
                 column[:] = cells
@@ -105,6 +120,13 @@ class Columns:
         first = submissions[0] if submissions else None
         return cls([s.body_id for s in submissions], raw, first.profile if first else None,
                    first.period if first else None, [s.name for s in submissions], first.origin if first else "")
+
+
+def _masked(cells: list, dtype):
+    null = np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
+    values = np.array([False if c is None else c for c in cells] if dtype is bool else
+                      [0 if c is None else c for c in cells], dtype=dtype)
+    return Masked(values, null) if null.any() else values
 
 
 def _plain_number(value) -> bool:
@@ -193,20 +215,38 @@ def _blank(raw, n: int) -> np.ndarray:
         return np.ones(n, dtype=bool)
     if isinstance(raw, Ragged):
         return np.zeros(n, dtype=bool)
+    if isinstance(raw, Masked):
+        return raw.null
     if raw.dtype.kind == "f":
         return np.isnan(raw)
     if raw.dtype.kind == "O":
-        return np.fromiter((v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
-                            for v in raw), dtype=bool, count=n)
+        return _BLANK_CELL(raw).astype(bool)
     return np.zeros(n, dtype=bool)
+
+
+def _is_blank_cell(value) -> bool:
+    return value is None or (type(value) is str and (not value or value.isspace())) or \
+        (type(value) is float and value != value)
+
+
+_BLANK_CELL = np.frompyfunc(_is_blank_cell, 1, 1)
 
 
 def _read(definition, raw, n: int) -> _Column:
     kind = definition.type
     if isinstance(raw, Ragged):
         return _read_list(definition, raw, n)
+    if isinstance(raw, Masked):
+        blank = raw.null
+        raw = np.where(blank, 0, raw.values) if raw.values.dtype.kind != "f" else np.where(blank, np.nan, raw.values)
+        return _read_array(definition, raw, n, blank)
     blank = _blank(raw, n) if not (kind == "positions" and raw is not None and raw.dtype.kind == "O") else \
         np.fromiter((v is None for v in raw), dtype=bool, count=n)
+    return _read_array(definition, raw, n, blank)
+
+
+def _read_array(definition, raw, n: int, blank) -> _Column:
+    kind = definition.type
     bad = blank.copy() if definition.required else np.zeros(n, dtype=bool)
     if kind == "text":
         return _Column(None, blank=blank, bad=bad)
@@ -278,7 +318,7 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
             wrong[:] = True                         # the engine refuses yes/no for a number
         values, denominator = raw.astype(np.int64), 1
     elif raw.dtype.kind in "iu":
-        values, denominator = raw.astype(np.int64), 1
+        values, denominator = raw.astype(np.int64, copy=False), 1
         if kind == "boolean":
             wrong |= (values != 0) & (values != 1)
     else:
@@ -304,19 +344,24 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
                 wrong |= (values != 0) & (values != denominator)
     if kind == "boolean" and raw.dtype.kind == "f":
         wrong |= True & ~blank   # a float is not a yes/no answer for the engine (1.0 is refused)
-    if default is not None and blank.any():
+    any_blank = bool(blank.any())
+    if default is not None and any_blank:
         fill = Fraction(default) * denominator
         if fill.denominator != 1:
             return _numbers_with_default(definition, raw, blank, default), wrong
         values = np.where(blank, int(fill), values)
-    else:
+    elif any_blank:
         values = np.where(blank, 0, values)
-    if MAX_ABS * denominator < nm.LIMIT:
-        wrong |= np.abs(values) > MAX_ABS * denominator    # the engine's sanity bound |x| ≤ 10^15
-    if definition.min is not None:
-        wrong |= ~blank & (values < _scaled_bound(definition.min, denominator, values, "min"))
-    if definition.max is not None:
-        wrong |= ~blank & (values > _scaled_bound(definition.max, denominator, values, "max"))
+    low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
+    checks = []
+    if MAX_ABS * denominator < nm.LIMIT and max(-low, high) > MAX_ABS * denominator:
+        checks.append(np.abs(values) > MAX_ABS * denominator)    # the engine's sanity bound |x| ≤ 10^15
+    if definition.min is not None and low < _scaled_bound(definition.min, denominator, values, "min"):
+        checks.append(values < _scaled_bound(definition.min, denominator, values, "min"))
+    if definition.max is not None and high > _scaled_bound(definition.max, denominator, values, "max"):
+        checks.append(values > _scaled_bound(definition.max, denominator, values, "max"))
+    for check in checks:
+        wrong |= check & ~blank
     num = nm.scaled(values, denominator)
     num.boolean = kind == "boolean"
     return num, wrong & ~blank
