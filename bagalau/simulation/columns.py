@@ -109,6 +109,9 @@ class Columns:
                     and all(c is None or (isinstance(c, list) and all(_plain_number(x) or x is None for x in c))
                             for c in cells):
                 raw[key] = _ragged(cells)
+            elif definition is not None and definition.type == "text" \
+                    and all(type(c) is str or c is None for c in cells) and any(c is not None for c in cells):
+                raw[key] = _masked(cells, str)
             elif all(type(c) is bool or c is None for c in cells):
                 raw[key] = _masked(cells, bool)
             elif all((type(c) is int and abs(c) < nm.LIMIT) or c is None for c in cells):
@@ -124,8 +127,8 @@ class Columns:
 
 def _masked(cells: list, dtype):
     null = np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
-    values = np.array([False if c is None else c for c in cells] if dtype is bool else
-                      [0 if c is None else c for c in cells], dtype=dtype)
+    empty = {bool: False, str: ""}.get(dtype, 0)
+    values = np.array([empty if c is None else c for c in cells], dtype=dtype)
     return Masked(values, null) if null.any() else values
 
 
@@ -221,6 +224,8 @@ def _blank(raw, n: int) -> np.ndarray:
         return np.isnan(raw)
     if raw.dtype.kind == "O":
         return _BLANK_CELL(raw).astype(bool)
+    if raw.dtype.kind in "US":
+        return (raw == raw.dtype.type()) | np.char.isspace(raw)
     return np.zeros(n, dtype=bool)
 
 
@@ -236,6 +241,8 @@ def _read(definition, raw, n: int) -> _Column:
     kind = definition.type
     if isinstance(raw, Ragged):
         return _read_list(definition, raw, n)
+    if isinstance(raw, Masked) and raw.values.dtype.kind in "US":
+        return _read_array(definition, raw.values, n, raw.null | _blank(raw.values, n))
     if isinstance(raw, Masked):
         blank = raw.null
         raw = np.where(blank, 0, raw.values) if raw.values.dtype.kind != "f" else np.where(blank, np.nan, raw.values)
