@@ -17,6 +17,7 @@ from bagalau.cli import (
     documents,
     extracts,
     methodologies,  # noqa: F401  (attaches its commands)
+    robustness,  # noqa: F401  (attaches its command)
     serve,  # noqa: F401  (attaches its command)
     simulate,  # noqa: F401  (attaches its command)
 )

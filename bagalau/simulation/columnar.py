@@ -178,8 +178,9 @@ class ColumnarEdition:
     """One edition, profile and set of options, compiled to column programs.
     Raises ``Unsupported`` for a definition it cannot evaluate in columns."""
 
-    def __init__(self, compiled: CompiledMethodology, options: dict[str, str] | None = None):
+    def __init__(self, compiled: CompiledMethodology, options: dict[str, str] | None = None, memo=None):
         self.reference = Scorer(compiled, options)
+        self.memo = memo
         self.compiled = compiled
         self.methodology = compiled.methodology
         self.options = self.reference.options
@@ -188,7 +189,15 @@ class ColumnarEdition:
             raise Unsupported(f"rounding {rounding.stage}/{rounding.mode}")
         self.places = rounding.places
         self.expressions = ExpressionCompiler(compiled, self.options)
-        self.programs = {node_id: self._program(node_id) for node_id in compiled.nodes}
+        if memo is None:
+            self.programs = {node_id: self._program(node_id) for node_id in compiled.nodes}
+        else:       # programs shared with the combinations that agree on the node's options
+            self.keys = {node_id: memo.key(node_id, self.options) for node_id in compiled.nodes}
+            self.programs = {}
+            for node_id, key in self.keys.items():
+                if key not in memo.programs:
+                    memo.programs[key] = self._program(node_id)
+                self.programs[node_id] = memo.programs[key]
         self.order = list(compiled.order)
         self.with_rules = [node_id for node_id, c in compiled.nodes.items() if c.not_applicable is not None]
         self.top_level = compiled.top_level
@@ -264,12 +273,14 @@ class ColumnarEdition:
                 unsure |= frame.zero
         return result, unsure
 
-    def evaluate(self, batch: Batch, overrides: dict[str, tuple[np.ndarray, Num]] | None = None):
-        """Every node's score column, the total and the bodies whose values are not proven."""
+    def evaluate(self, batch: Batch, overrides: dict[str, tuple[np.ndarray, Num]] | None = None, phase=None):
+        """Every node's score column, the total and the bodies whose values are not proven.
+        With a memo and a ``phase`` (the cohort pass), node columns already computed for
+        the same batch under the same options are reused."""
         with np.errstate(all="ignore"):
-            return self._evaluate(batch, overrides or {})
+            return self._evaluate(batch, overrides or {}, phase if self.memo is not None else None)
 
-    def _evaluate(self, batch: Batch, overrides):
+    def _evaluate(self, batch: Batch, overrides, phase):
         n = batch.n
         unsure = np.zeros(n, dtype=bool)
         scores: dict[str, Num] = {}
@@ -301,6 +312,15 @@ class ColumnarEdition:
                         if ancestor not in target_side:
                             weights[ancestor] = nm.sub(weights[ancestor], moved)
         for node_id in self.order:
+            if phase is not None:
+                key = (phase, self.keys[node_id])
+                known = self.memo.values.get(key)
+                if known is not None:
+                    scores[node_id], delta = known
+                    if delta is not None:
+                        unsure |= delta
+                    continue
+                before = unsure.copy()
             program = self.programs[node_id]
             na = not_applicable.get(node_id, nobody)
             override = overrides.get(node_id)
@@ -315,6 +335,9 @@ class ColumnarEdition:
             if override is not None:
                 value = nm.where(override[0], override[1], value)
             scores[node_id] = _full(value, n)
+            if phase is not None:
+                delta = unsure & ~before
+                self.memo.values[key] = (scores[node_id], delta if delta.any() else None)
         if self.total_formula is not None:
             frame.zero[:] = False
             total = self._number(self.total_formula(frame, everyone))
@@ -326,6 +349,15 @@ class ColumnarEdition:
         if self.reference.total_floor is not None:          # min_total floors the total (min_total_option)
             total = nm.maximum(_full(total, n), nm.constant(self.reference.total_floor))
         return scores, _full(total, n), unsure
+
+    def shared(self, what: tuple, compute):
+        """A value computed once per memo for the node's options (``what`` = (kind, node id))."""
+        if self.memo is None:
+            return compute()
+        key = (what[0], self.keys[what[1]])
+        if key not in self.memo.values:
+            self.memo.values[key] = compute()
+        return self.memo.values[key]
 
     def _ancestors(self, node_id):
         chain, parent = [], self.programs[node_id].parent
@@ -612,7 +644,7 @@ class ColumnarCohort:
 
     def _score_group(self, edition: ColumnarEdition, batch: Batch):
         if not edition.cohort_nodes:
-            scores, total, unsure = edition.evaluate(batch)
+            scores, total, unsure = edition.evaluate(batch, phase="plain")
             return scores, total, unsure, np.zeros(batch.n, dtype=bool)
         needs, unsure_when = edition.conditions(batch, edition.cohort_when)
         if unsure_when.any():
@@ -621,7 +653,7 @@ class ColumnarCohort:
         for mask in needs.values():
             takers |= mask
         if not takers.any():
-            scores, total, unsure = edition.evaluate(batch)
+            scores, total, unsure = edition.evaluate(batch, phase="plain")
             return scores, total, unsure, takers
         held: dict[str, np.ndarray] = {}
         touched: dict[str, np.ndarray] = {}
@@ -634,7 +666,7 @@ class ColumnarCohort:
             for ancestor in edition._ancestors(node_id):
                 touched[ancestor] = touched.get(ancestor, np.zeros(batch.n, dtype=bool)) | mask
         zero = nm.constant(0)
-        own_scores, _, own_unsure = edition.evaluate(batch, {m: (mask, zero) for m, mask in held.items()})
+        own_scores, _, own_unsure = edition.evaluate(batch, {m: (mask, zero) for m, mask in held.items()}, phase="own")
         over, unsure_over = edition.conditions(batch, edition.cohort_over)
         overrides: dict[str, tuple[np.ndarray, Num]] = {}
         for node_id, mask in needs.items():
@@ -647,13 +679,13 @@ class ColumnarCohort:
             if count == 0:
                 return "no body qualifies for a cohort average"
             for member in edition.programs[node_id].subtree:
-                mean = _mean(own_scores[member], sources)
+                mean = edition.shared(("mean", member), lambda: _mean(own_scores[member], sources))
                 if mean is None:
                     return "a cohort average over values that are not exact columns"
                 if member in overrides:
                     return "overlapping cohort averages"
                 overrides[member] = (mask, nm.constant(mean))
-        scores, total, unsure = edition.evaluate(batch, overrides)
+        scores, total, unsure = edition.evaluate(batch, overrides, phase="final")
         return scores, total, unsure, takers
 
     def _fill(self, index, result, scorer: Scorer, units, total_units, grades):

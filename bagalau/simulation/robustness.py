@@ -27,6 +27,7 @@ from bagalau.engine import catalog
 from bagalau.simulation.columnar import (ColumnarCohort, ColumnarEdition, Unsupported, _column_result,
                                          score_columns)
 from bagalau.simulation.columns import Columns, validate as validate_columns
+from bagalau.simulation.sharing import Memo
 
 ALL_BELOW = 1024        # every combination when there are at most this many
 
@@ -78,6 +79,9 @@ class Robustness:
     top: int
     bodies: list[BodyRange]
     reference_share: float          # share of (body, combination) pairs scored by the reference scorer
+    totals: np.ndarray = None       # combination × body: the shown total in 10⁻ᵖ units
+    grade_index: np.ndarray = None  # combination × body: index of the total's grade (−1: none)
+    grade_names: list = None
 
 
 def run(edition: str, columns: Columns, combos: list[dict] | None = None, top: int = 10) -> Robustness:
@@ -90,8 +94,13 @@ def run(edition: str, columns: Columns, combos: list[dict] | None = None, top: i
     grades = np.empty((len(combos), n), dtype=np.int64)
     fallback = 0
     grade_names = None
+    memo = Memo(compiled)
     for row, options in enumerate(combos):
         cohort = ColumnarCohort(edition, options)
+        try:
+            cohort._editions[profile] = ColumnarEdition(compiled, cohort.options, memo)
+        except Unsupported as exc:
+            cohort._editions[profile] = str(exc)
         result = _score(cohort, compiled, batch, columns)
         totals[row] = result.total_units
         grades[row] = result.grade_index.get("total", np.full(n, -1))
@@ -117,7 +126,8 @@ def run(edition: str, columns: Columns, combos: list[dict] | None = None, top: i
             int(ranks[:, index].min()), int(ranks[:, index].max()),
             sorted({names[g] for g in grades[:, index] if g >= 0}),
             int(in_top[:, index].sum()), depends, bool(changed_grade[index] or changed_top[index])))
-    return Robustness(edition, profile, combos, top, bodies, fallback / max(1, n * len(combos)))
+    return Robustness(edition, profile, combos, top, bodies, fallback / max(1, n * len(combos)), totals, grades,
+                      names)
 
 
 def _score(cohort: ColumnarCohort, compiled, batch, columns):
