@@ -189,6 +189,8 @@ class ColumnarEdition:
             raise Unsupported(f"rounding {rounding.stage}/{rounding.mode}")
         self.places = rounding.places
         self.expressions = ExpressionCompiler(compiled, self.options)
+        if memo is not None:
+            self.shared_key = memo.key(None, self.options)
         if memo is None:
             self.programs = {node_id: self._program(node_id) for node_id in compiled.nodes}
         else:       # programs shared with the combinations that agree on the node's options
@@ -201,8 +203,7 @@ class ColumnarEdition:
         self.order = list(compiled.order)
         self.with_rules = [node_id for node_id, c in compiled.nodes.items() if c.not_applicable is not None]
         self.top_level = compiled.top_level
-        self.total_formula = None if compiled.total_formula is None else self.expressions.compile(
-            compiled.total_formula.source)
+        self.total_formula = None if compiled.total_formula is None else self._formula(compiled.total_formula.source)
         self.total_mode = self.reference._aggregate_mode(self.methodology.total_aggregate,
                                                          self.methodology.total_aggregate_option)
         self.grades = [(grade.name.model_dump(exclude_none=True),
@@ -210,8 +211,17 @@ class ColumnarEdition:
                         None if grade.high is None else ceil(Fraction(grade.high) * 10 ** self.places))
                        for grade in self.methodology.grades]
         self.cohort_nodes = list(compiled.cohort_nodes)
-        self.cohort_when = {n: self.expressions.compile(compiled.nodes[n].cohort_when.source) for n in self.cohort_nodes}
-        self.cohort_over = {n: self.expressions.compile(compiled.nodes[n].cohort_over.source) for n in self.cohort_nodes}
+        self.cohort_when = {n: self._formula(compiled.nodes[n].cohort_when.source) for n in self.cohort_nodes}
+        self.cohort_over = {n: self._formula(compiled.nodes[n].cohort_over.source) for n in self.cohort_nodes}
+
+    def _formula(self, source: str):
+        """A formula's program, shared (with a memo) by the combinations that agree on its options."""
+        if self.memo is None:
+            return self.expressions.compile(source)
+        key = self.memo.formula_key(source, self.options)
+        if key not in self.memo.programs:
+            self.memo.programs[key] = self.expressions.compile(source)
+        return self.memo.programs[key]
 
     def _program(self, node_id: str) -> _NodeProgram:
         c = self.compiled.nodes[node_id]
@@ -258,8 +268,13 @@ class ColumnarEdition:
 
     # --- evaluation ---------------------------------------------------------------
 
-    def conditions(self, batch: Batch, formulas: dict) -> tuple[dict, np.ndarray]:
+    def conditions(self, batch: Batch, formulas: dict, name: str | None = None) -> tuple[dict, np.ndarray]:
         """Yes/no formulas (cohort rules) per body, and the bodies for which one was undecided."""
+        if self.memo is not None and name is not None:
+            key = ("conditions", name, self.shared_key)
+            if key not in self.memo.values:
+                self.memo.values[key] = self.conditions(batch, formulas)
+            return self.memo.values[key]
         unsure = np.zeros(batch.n, dtype=bool)
         frame = Frame(batch, {}, unsure)
         everyone = np.ones(batch.n, dtype=bool)
@@ -643,50 +658,7 @@ class ColumnarCohort:
         return self._result(bodies, profiles, units, total_units, grades, fallback, None)
 
     def _score_group(self, edition: ColumnarEdition, batch: Batch):
-        if not edition.cohort_nodes:
-            scores, total, unsure = edition.evaluate(batch, phase="plain")
-            return scores, total, unsure, np.zeros(batch.n, dtype=bool)
-        needs, unsure_when = edition.conditions(batch, edition.cohort_when)
-        if unsure_when.any():
-            return "a cohort rule's condition undecided in columns"
-        takers = np.zeros(batch.n, dtype=bool)
-        for mask in needs.values():
-            takers |= mask
-        if not takers.any():
-            scores, total, unsure = edition.evaluate(batch, phase="plain")
-            return scores, total, unsure, takers
-        held: dict[str, np.ndarray] = {}
-        touched: dict[str, np.ndarray] = {}
-        for node_id, mask in needs.items():
-            if not mask.any():
-                continue
-            for member in edition.programs[node_id].subtree:
-                held[member] = held.get(member, np.zeros(batch.n, dtype=bool)) | mask
-                touched[member] = touched.get(member, np.zeros(batch.n, dtype=bool)) | mask
-            for ancestor in edition._ancestors(node_id):
-                touched[ancestor] = touched.get(ancestor, np.zeros(batch.n, dtype=bool)) | mask
-        zero = nm.constant(0)
-        own_scores, _, own_unsure = edition.evaluate(batch, {m: (mask, zero) for m, mask in held.items()}, phase="own")
-        over, unsure_over = edition.conditions(batch, edition.cohort_over)
-        overrides: dict[str, tuple[np.ndarray, Num]] = {}
-        for node_id, mask in needs.items():
-            if not mask.any():
-                continue
-            sources = over[node_id] & ~touched.get(node_id, np.zeros(batch.n, dtype=bool))
-            if (own_unsure & sources).any() or (unsure_over & ~touched.get(node_id, takers)).any():
-                return "a body feeding a cohort average undecided in columns"
-            count = int(sources.sum())
-            if count == 0:
-                return "no body qualifies for a cohort average"
-            for member in edition.programs[node_id].subtree:
-                mean = edition.shared(("mean", member), lambda: _mean(own_scores[member], sources))
-                if mean is None:
-                    return "a cohort average over values that are not exact columns"
-                if member in overrides:
-                    return "overlapping cohort averages"
-                overrides[member] = (mask, nm.constant(mean))
-        scores, total, unsure = edition.evaluate(batch, overrides, phase="final")
-        return scores, total, unsure, takers
+        return score_group(edition, batch)
 
     def _fill(self, index, result, scorer: Scorer, units, total_units, grades):
         places = scorer.places
@@ -729,6 +701,56 @@ class ColumnarCohort:
 
 __all__ = ["Batch", "ColumnarCohort", "ColumnarEdition", "CohortResult", "ScoringError", "Unsupported",
            "batch_from_values"]
+
+
+def score_group(edition: ColumnarEdition, batch: Batch):
+    """One profile's batch: node columns, total, unsure bodies and the bodies taking a cohort
+    average (or why the batch cannot be scored in columns)."""
+    if not edition.cohort_nodes:
+        scores, total, unsure = edition.evaluate(batch, phase="plain")
+        return scores, total, unsure, np.zeros(batch.n, dtype=bool)
+    needs, unsure_when = edition.conditions(batch, edition.cohort_when, "when")
+    if unsure_when.any():
+        return "a cohort rule's condition undecided in columns"
+    takers = np.zeros(batch.n, dtype=bool)
+    for mask in needs.values():
+        takers |= mask
+    if not takers.any():
+        scores, total, unsure = edition.evaluate(batch, phase="plain")
+        return scores, total, unsure, takers
+    held: dict[str, np.ndarray] = {}
+    touched: dict[str, np.ndarray] = {}
+    for node_id, mask in needs.items():
+        if not mask.any():
+            continue
+        for member in edition.programs[node_id].subtree:
+            held[member] = held.get(member, np.zeros(batch.n, dtype=bool)) | mask
+            touched[member] = touched.get(member, np.zeros(batch.n, dtype=bool)) | mask
+        for ancestor in edition._ancestors(node_id):
+            touched[ancestor] = touched.get(ancestor, np.zeros(batch.n, dtype=bool)) | mask
+    zero = nm.constant(0)
+    own_scores, _, own_unsure = edition.evaluate(batch, {m: (mask, zero) for m, mask in held.items()}, phase="own")
+    over, unsure_over = edition.conditions(batch, edition.cohort_over, "over")
+    overrides: dict[str, tuple[np.ndarray, Num]] = {}
+    for node_id, mask in needs.items():
+        if not mask.any():
+            continue
+        sources = over[node_id] & ~touched.get(node_id, np.zeros(batch.n, dtype=bool))
+        if (own_unsure & sources).any() or (unsure_over & ~touched.get(node_id, takers)).any():
+            return "a body feeding a cohort average undecided in columns"
+        count = int(sources.sum())
+        if count == 0:
+            return "no body qualifies for a cohort average"
+        for member in edition.programs[node_id].subtree:
+            mean = edition.shared(("mean", member), lambda: _mean(own_scores[member], sources))
+            if mean is None:
+                return "a cohort average over values that are not exact columns"
+            if member in overrides:
+                return "overlapping cohort averages"
+            overrides[member] = (mask, nm.constant(mean))
+    scores, total, unsure = edition.evaluate(batch, overrides, phase="final")
+    return scores, total, unsure, takers
+
 
 
 # --- a cohort in columns, without a Python object per body -----------------------------------

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import itertools
 import random
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from bagalau.engine import catalog
 from bagalau.simulation.columnar import (ColumnarCohort, ColumnarEdition, Unsupported, _column_result,
-                                         score_columns)
+                                         score_columns, score_group)
 from bagalau.simulation.columns import Columns, validate as validate_columns
 from bagalau.simulation.sharing import Memo
 
@@ -95,20 +96,18 @@ def run(edition: str, columns: Columns, combos: list[dict] | None = None, top: i
     fallback = 0
     grade_names = None
     memo = Memo(compiled)
+    ranks = np.empty_like(totals)
     for row, options in enumerate(combos):
-        cohort = ColumnarCohort(edition, options)
         try:
-            cohort._editions[profile] = ColumnarEdition(compiled, cohort.options, memo)
+            program = ColumnarEdition(compiled, options, memo)
         except Unsupported as exc:
-            cohort._editions[profile] = str(exc)
-        result = _score(cohort, compiled, batch, columns)
+            program = str(exc)
+        result = _score(edition, options, program, compiled, batch, columns)
         totals[row] = result.total_units
+        ranks[row] = result.ranks
         grades[row] = result.grade_index.get("total", np.full(n, -1))
         fallback += int(result.fallback.sum())
         grade_names = result.grade_names
-    ranks = np.empty_like(totals)
-    for row in range(len(combos)):
-        ranks[row] = len(totals[row]) - np.searchsorted(np.sort(totals[row]), totals[row], side="right") + 1
     in_top = ranks <= top
     places = catalog.load(edition, profile).methodology.rounding.places
     names = [g.get("ru") or g.get("en") or g.get("kk") for g in (grade_names or [])]
@@ -130,27 +129,23 @@ def run(edition: str, columns: Columns, combos: list[dict] | None = None, top: i
                       names)
 
 
-def _score(cohort: ColumnarCohort, compiled, batch, columns):
+def _score(edition_id: str, options: dict, edition, compiled, batch, columns):
     """One combination on the validated batch (validation is not repeated)."""
-    edition = cohort.edition(columns.profile)
-    if isinstance(edition, str):
-        return score_columns(cohort, columns)
-    outcome = cohort._score_group(edition, batch)
+    outcome = edition if isinstance(edition, str) else score_group(edition, batch)
     if isinstance(outcome, str):
-        return score_columns(cohort, columns)
+        return score_columns(ColumnarCohort(edition_id, options), columns)
     scores, total, unsure, takers = outcome
     n = batch.n
     units, ok = edition.display(total, n)
     decided = ~unsure & ok
     node_units = {}
-    grade_nodes = [t for t in compiled.methodology.grades_apply_to if t != "total"]
-    for node_id in grade_nodes:
+    for node_id in (t for t in compiled.methodology.grades_apply_to if t != "total"):
         node_units[node_id], node_ok = edition.display(scores[node_id], n)
         decided &= node_ok
-    if not decided.all():
-        return score_columns(cohort, columns)   # rare: the cohort again, with the reference for the undecided
-    scorer = cohort.reference.scorer(columns.profile)
-    return _column_result(cohort, scorer, columns, {k: np.asarray(v) for k, v in node_units.items()},
+    if not decided.all():     # rare: the undecided bodies go to the reference scorer
+        return score_columns(ColumnarCohort(edition_id, options), columns)
+    shell = SimpleNamespace(methodology_id=edition_id, options=edition.options)
+    return _column_result(shell, edition.reference, columns, {k: np.asarray(v) for k, v in node_units.items()},
                           np.array(units, dtype=np.int64), np.zeros(n, dtype=bool), None)
 
 

@@ -15,6 +15,7 @@ import re
 
 from bagalau.engine.compiled import CompiledMethodology
 
+_OPTION = re.compile(r"\boption_(\w+)")
 _SCORE = re.compile(r"score\(\s*['\"]([^'\"]+)['\"]\s*\)")
 
 
@@ -71,6 +72,7 @@ def option_dependence(compiled: CompiledMethodology) -> dict[str, tuple[str, ...
 
     for node_id in compiled.nodes:
         visit(node_id)
+    result[None] = tuple(sorted(shared & options))        # the cohort and applicability rules
     return result
 
 
@@ -82,5 +84,8 @@ class Memo:
         self.programs: dict = {}
         self.values: dict = {}
 
-    def key(self, node_id: str, options: dict[str, str]) -> tuple:
+    def formula_key(self, source: str, options: dict[str, str]) -> tuple:
+        return ("formula", source) + tuple(options[o] for o in sorted(set(_OPTION.findall(source)) & set(options)))
+
+    def key(self, node_id: str | None, options: dict[str, str]) -> tuple:
         return (node_id,) + tuple(options[o] for o in self.dependence[node_id])
