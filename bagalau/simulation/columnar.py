@@ -54,7 +54,15 @@ class Batch:
         missing = self.missing.get(input_id)
         if missing is not None:
             unsure |= active & missing
-        return self.numbers[input_id]
+        return self.number(input_id)
+
+    def number(self, input_id) -> Num:
+        """An input's column; yes/no answers are kept as bool arrays until arithmetic needs them."""
+        column = self.numbers[input_id]
+        if column.n.dtype != np.int64:
+            column = self.numbers[input_id] = Num(column.n.astype(np.int64), column.d, column.nb, column.db,
+                                                  column.lo, column.hi, column.boolean)
+        return column
 
     def count_true(self, input_ids, unsure, active) -> np.ndarray:
         """How many of the yes/no inputs are yes, per body."""
@@ -67,12 +75,13 @@ class Batch:
         if key not in self.flags:   # one matrix per checklist section, summed in one pass
             matrix = np.empty((len(input_ids), self.n), dtype=np.int8)
             for row, input_id in enumerate(input_ids):
-                np.not_equal(self.numbers[input_id].n, 0, out=matrix[row].view(bool))
+                values = self.numbers[input_id].n
+                matrix[row] = values if values.dtype == bool else values != 0
             self.flags[key] = matrix.sum(axis=0, dtype=np.int64)
         return self.flags[key]
 
     def column_or_missing(self, input_id):
-        return self.numbers[input_id], self.missing.get(input_id)
+        return self.number(input_id), self.missing.get(input_id)
 
     def period_column(self, unsure, active):
         if self.period is None:

@@ -29,7 +29,7 @@ from bagalau.engine.inputs import (InputError, Problem, Submission, _default, co
 from bagalau.simulation import numeric as nm
 from bagalau.simulation.columnar import Batch, exact_column
 from bagalau.simulation.compiler import ExpressionCompiler, Frame, Unsupported
-from bagalau.simulation.numeric import Positions
+from bagalau.simulation.numeric import Num, Positions
 
 MAX_ABS = 10 ** 15               # bagalau.engine.limits: every number read is within ±10^15
 PLACES = 6                       # decimals read from a float column in columns; more go to the engine
@@ -323,6 +323,9 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
     if raw.dtype.kind == "b":
         if kind != "boolean":
             wrong[:] = True                         # the engine refuses yes/no for a number
+        elif default is None or not blank.any():   # kept as bool: the batch widens it when used
+            num = Num(raw, 1, 1, 1, Fraction(0), Fraction(1), True)
+            return num, wrong
         values, denominator = raw.astype(np.int64), 1
     elif raw.dtype.kind in "iu":
         values, denominator = raw.astype(np.int64, copy=False), 1
