@@ -80,3 +80,52 @@ def test_simulate_command_refuses_bad_input(tmp_path):
     assert result.exit_code == 2 and "nothing to compare" in result.output
     result = runner.invoke(app, ["simulate", "it-2012", str(path), "--b-option", "A99=x"])
     assert result.exit_code == 2 and "unknown option" in result.output
+
+
+def test_orgdev_2020_to_2023_changes_the_nodes_the_diff_lists_and_no_others():
+    """The orgdev-2023 demo cohort, with last year's entered points (orgdev-2020 enters every
+    indicator) set to what 2023 shows for the same indicator: under 2020 → 2023 only the
+    nodes the diff lists as changed in scoring (formula, rule, weight, added, deleted) and
+    their parents may change; the added and deleted ones, read off the diff by hand, must."""
+    from decimal import Decimal
+    from bagalau.engine.editions import diff
+    compiled = catalog.load("orgdev-2023")
+    document = demo.cohort_document(compiled, demo.default_period(compiled.source))
+    reference = CohortScorer("orgdev-2023")
+    submissions = [Submission(b["id"], b.get("name"), dict(b["inputs"]), profile=b.get("profile"))
+                   for b in document["bodies"]]
+    results = reference.score([reference.validate(s) for s in submissions])
+    old = {profile: catalog.load("orgdev-2020", profile) for profile in ("central", "local")}
+    for submission, result in zip(submissions, results):
+        inputs = old[submission.profile or "central"].inputs
+        for key, definition in inputs.items():
+            if not key.startswith("entered_") or key.endswith("_comment"):
+                continue
+            node_id = key[len("entered_"):].replace("_", ".")
+            value = result.scores.get(node_id)
+            shown = Decimal(10) if value is None else reference.scorer(submission.profile).round(value)
+            shown = min(max(shown, definition.min), definition.max)
+            submission.raw[key] = str(shown)
+            submission.raw[key + "_comment"] = "SYNTHETIC: the 2023 value"
+    comparison = compare(Side("orgdev-2020"), Side("orgdev-2023"), submissions)
+    changes = diff(catalog.methodology("orgdev-2020"), catalog.methodology("orgdev-2023"))
+    listed = {c.id for c in changes if c.area == "node" and c.kind in ("formula", "rule", "weight", "added", "deleted")}
+    added = {c.id for c in changes if c.area == "node" and c.kind == "added"}
+    deleted = {c.id for c in changes if c.area == "node" and c.kind == "deleted"}
+    assert added == {"HR.2.1.1", "HR.2.1.2", "HR.2.1.3", "HR.2.6", "HR.2.7", "IT.5", "IT.6", "IT.8"}
+    assert deleted == {"IT.P2"}
+    allowed = set(listed)
+    for edition in ("orgdev-2020", "orgdev-2023"):
+        for profile in ("central", "local"):
+            nodes = catalog.load(edition, profile).nodes
+            for node_id in listed & set(nodes):
+                parent = nodes[node_id].parent
+                while parent is not None:
+                    allowed.add(parent)
+                    parent = nodes[parent].parent
+    changed = {node for body in comparison.bodies for node in body.changed_nodes}
+    assert len(changed) > len(added | deleted)        # parents and changed formulas move too
+    assert changed <= allowed, sorted(changed - allowed)
+    assert added | deleted <= changed
+    untouched = {"HR.1.1", "HR.1.2", "IT.1", "IT.3", "IT.4", "IT.7", "IT.9"}
+    assert not untouched & (listed | changed)
