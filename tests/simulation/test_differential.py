@@ -18,11 +18,12 @@ import pytest
 from bagalau import demo
 from bagalau.engine import catalog
 from bagalau.engine.cohort import CohortScorer, rank
-from bagalau.engine.inputs import read_document
-from bagalau.simulation.columnar import ColumnarCohort
+from bagalau.engine.inputs import Submission, read_document
+from bagalau.simulation.columnar import ColumnarCohort, score_columns
+from bagalau.simulation.columns import Columns
 from bagalau.simulation.synthetic import random_bodies
 
-BODIES_PER_PAIR = 30
+BODIES_PER_PAIR = 300      # benchmarks/simulate.py --differential 10000 runs the same on 10,000
 
 PAIRS = [(edition, profile) for edition in catalog.definition_paths()
          for profile in (list(catalog.methodology(edition).profiles) or [None])]
@@ -33,7 +34,7 @@ def mismatches(edition: str, bodies, options=None) -> tuple[list[str], object]:
     results = reference.score(bodies)
     ranked = {entry.result.body_id: entry.rank for entry in rank(reference.scorer(None), results)}
     columnar = ColumnarCohort(edition, options).score(bodies)
-    found = []
+    found = _columns_mismatches(edition, bodies, options, results, ranked, reference)
     for index, result in enumerate(results):
         scorer = reference.scorer(bodies[index].submission.profile)
         units = columnar.units[index]
@@ -50,6 +51,29 @@ def mismatches(edition: str, bodies, options=None) -> tuple[list[str], object]:
         if int(columnar.ranks[index]) != ranked[result.body_id]:
             found.append(f"{result.body_id} rank")
     return found, columnar
+
+
+def _columns_mismatches(edition, bodies, options, results, ranked, reference) -> list[str]:
+    """The same bodies read as columns (validated in columns, scored without an object per body)."""
+    profiles = {b.submission.profile for b in bodies}
+    if len(profiles) != 1 or any(b.penalties for b in bodies):
+        return []
+    profile = profiles.pop()
+    compiled = catalog.load(edition, profile)
+    submissions = [Submission(b.submission.body_id, b.submission.name, dict(b.submission.raw), profile=profile,
+                              period=b.submission.period) for b in bodies]
+    result = score_columns(ColumnarCohort(edition, options), Columns.from_submissions(compiled, submissions))
+    scorer = reference.scorer(profile)
+    found = []
+    for index, expected in enumerate(results):
+        for node_id, value in expected.scores.items():
+            if result.node_units[node_id][index] != int(scorer.round(value).scaleb(scorer.places)):
+                found.append(f"columns {expected.body_id} {node_id}")
+        if result.total_units[index] != int(scorer.round(expected.total).scaleb(scorer.places)):
+            found.append(f"columns {expected.body_id} total")
+        if result.ranks[index] != ranked[expected.body_id]:
+            found.append(f"columns {expected.body_id} rank")
+    return found
 
 
 def half_cents(edition: str, bodies) -> int:
@@ -69,6 +93,11 @@ def test_random_bodies_agree(edition, profile):
     assert len(bodies) >= BODIES_PER_PAIR // 2, "too few valid random bodies to test anything"
     found, _ = mismatches(edition, bodies)
     assert found == []
+
+
+def test_random_bodies_hold_half_cents():
+    """The random bodies compared above include values exactly half a cent."""
+    assert half_cents("it-2012", random_bodies("it-2012", None, BODIES_PER_PAIR, seed=12)) > 0
 
 
 @pytest.mark.parametrize("edition", demo.demo_methodologies())
