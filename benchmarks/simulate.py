@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/simulate.py                    # the three runs of the issue
     .venv/bin/python benchmarks/simulate.py -n 10000 --repeat 5
     .venv/bin/python benchmarks/simulate.py --differential 10000   # columnar vs reference, every edition/profile
+    .venv/bin/python benchmarks/simulate.py --duckdb               # the same exact kernel in numpy and DuckDB
 
 Runs (validation included, as a cohort read by column — from Parquet or a
 spreadsheet — arrives: int, bool and float arrays):
@@ -101,14 +102,72 @@ def main() -> None:
     parser.add_argument("--robustness-repeat", type=int, default=1)
     parser.add_argument("--differential", type=int, metavar="N", help="compare N random bodies per edition/profile")
     parser.add_argument("--skip-robustness", action="store_true")
+    parser.add_argument("--duckdb", action="store_true", help="only the numpy vs DuckDB comparison")
     args = parser.parse_args()
     if args.differential:
         differential(args.differential)
+        return
+    if args.duckdb:
+        duckdb_comparison(args.n, args.repeat)
         return
     scoring_run("it-2012", None, args.n, args.repeat)
     scoring_run("openness-2025", "central", args.n, args.repeat)
     if not args.skip_robustness:
         robustness_run("openness-2025", "central", args.combinations, args.robustness_bodies, args.robustness_repeat)
+
+
+def duckdb_comparison(n: int, repeat: int) -> None:
+    """The same exact kernel in numpy and in DuckDB over it-2012's columns: every share
+    indicator (weight × numerator / denominator, clamped to the weight, the zero-denominator
+    rule) shown half up to the cent with integer arithmetic only."""
+    import duckdb
+    import pyarrow as pa
+    compiled = catalog.load("it-2012")
+    columns = sample(pool("it-2012", None), n)
+    nodes = []
+    for node_id, c in compiled.nodes.items():
+        source = c.formula.source if c.formula is not None else ""
+        if source.startswith("weight * share(") and source.count(",") == 1 and "+" not in source and "-" not in source:
+            a, b = source[len("weight * share("):-1].split(", ")
+            then = c.node.zero_denominator.then if c.node.zero_denominator else "zero"
+            nodes.append((node_id, int(c.maximum), a, b, then))
+    data = {}
+    for _, _, a, b, _ in nodes:
+        for key in (a, b):
+            raw = columns.raw[key]
+            data[key] = raw.values if hasattr(raw, "values") and not isinstance(raw, np.ndarray) else raw
+    table = pa.table({k: pa.array(np.asarray(v, dtype=np.int64)) for k, v in data.items()})
+
+    def with_numpy():
+        out = {}
+        for node_id, weight, a, b, then in nodes:
+            x, y = data[a].astype(np.int64), data[b].astype(np.int64)
+            zero = y == 0
+            safe = np.where(zero, 1, y)
+            x = np.minimum(x, safe)                                     # share ≤ 1
+            units = (200 * abs(weight) * x + safe) // (2 * safe)        # half up, in cents
+            units = units if weight > 0 else -units
+            out[node_id] = np.where(zero, 100 * weight if then == "full" else 0, units)
+        return out
+
+    parts = []
+    for node_id, weight, a, b, then in nodes:
+        sign = "" if weight > 0 else "-"
+        full = 100 * weight if then == "full" else 0
+        parts.append(f'CASE WHEN "{b}" = 0 THEN {full} ELSE {sign}((200 * {abs(weight)} * LEAST("{a}", "{b}") + "{b}") '
+                     f'// (2 * "{b}")) END AS "{node_id}"')
+    query = "SELECT " + ", ".join(parts) + " FROM t"
+    connection = duckdb.connect()
+    connection.register("t", table)
+
+    def with_duckdb():
+        return connection.execute(query).fetchnumpy()
+
+    expected, numpy_times = timed(with_numpy, repeat)
+    got, duck_times = timed(with_duckdb, repeat)
+    assert all(np.array_equal(expected[k], got[k]) for k in expected)
+    print(f"numpy vs DuckDB, it-2012's {len(nodes)} share indicators exactly, {n:,} bodies (arrays in memory): "
+          f"numpy {min(numpy_times) * 1000:.1f} ms, DuckDB {min(duck_times) * 1000:.1f} ms (best of {repeat}); same values")
 
 
 if __name__ == "__main__":
