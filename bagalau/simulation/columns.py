@@ -399,12 +399,13 @@ def _read_list(definition, raw: Ragged, n: int) -> _Column:
     bad = np.zeros(n, dtype=bool)
     if definition.min_items:
         bad |= length < definition.min_items
-    safe = np.where(present, values, 0.0)
     if definition.type == "positions":
-        whole = np.rint(safe)
-        bad |= (present & ((whole != safe) | (safe < 1) | (np.abs(safe) >= 2.0 ** 53))).any(axis=1)
-        numerators, denominator = whole.astype(np.int64), 1
+        with np.errstate(invalid="ignore"):
+            broken = (np.rint(values) != values) | (values < 1) | (values >= 2.0 ** 53)
+        bad |= (present & broken).any(axis=1)
+        numerators, denominator = np.where(present, values, 0.0).astype(np.int64), 1
     else:
+        safe = np.where(present, values, 0.0)
         bad |= (inside & ~present).any(axis=1)          # an empty cell inside a list of decimals
         denominator = None
         for places in range(PLACES + 1):
@@ -420,7 +421,8 @@ def _read_list(definition, raw: Ragged, n: int) -> _Column:
             bad |= (present & (numerators < _scaled_bound(definition.min, denominator, None, "min"))).any(axis=1)
         if definition.max is not None:
             bad |= (present & (numerators > _scaled_bound(definition.max, denominator, None, "max"))).any(axis=1)
-    numerators = np.where(present, numerators, 0)
+    if definition.type != "positions":
+        numerators = np.where(present, numerators, 0)
     num = nm.scaled(numerators, denominator)
     return _Column(Positions(num, present, inside, length), blank=np.zeros(n, dtype=bool), bad=bad)
 
