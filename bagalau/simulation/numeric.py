@@ -477,6 +477,10 @@ def rounded(a: Num, places: int):
         if not isinstance(d, np.ndarray) and scale % d == 0 and a.nb * scale < LIMIT:
             return (n * (scale // d) if scale != d else n), True
         if 2 * scale * a.nb + a.db < LIMIT:
+            if a.lo >= 0:               # the sign is known: no abs, no choice per body
+                return (2 * scale * n + d) // (2 * d), True
+            if a.hi <= 0:
+                return -((d - 2 * scale * n) // (2 * d)), True
             magnitude = (2 * scale * np.abs(n) + d) // (2 * d)
             return np.where(n < 0, -magnitude, magnitude), True
     if a.n is not None:
