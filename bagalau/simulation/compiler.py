@@ -16,7 +16,6 @@ scorer then leaves the edition (or the body) to the reference scorer.
 from __future__ import annotations
 
 import ast
-from fractions import Fraction
 
 import numpy as np
 

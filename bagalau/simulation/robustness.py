@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from decimal import Decimal
 from types import SimpleNamespace
 from dataclasses import dataclass, field
 
@@ -149,9 +150,8 @@ def _score(edition_id: str, options: dict, edition, compiled, batch, columns):
                           np.array(units, dtype=np.int64), np.zeros(n, dtype=bool), None)
 
 
-def _shown(units, places: int):
-    from decimal import Decimal
+def _shown(units, places: int) -> Decimal:
     return Decimal(int(units)).scaleb(-places)
 
 
-__all__ = ["ALL_BELOW", "BodyRange", "Robustness", "combinations", "run", "ColumnarEdition", "Unsupported"]
+__all__ = ["ALL_BELOW", "BodyRange", "Robustness", "combinations", "run"]
