@@ -81,9 +81,11 @@ def robustness_run(edition: str, profile: str | None, combos: int, n: int, repea
           f"{flagged:,} bodies flagged; reference scorer for {result.reference_share:.2%} of pairs")
 
 
-def differential(count: int) -> None:
+def differential(count: int, editions: list[str] | None = None) -> None:
     from tests.simulation.test_differential import PAIRS, mismatches      # the suite's comparison
     for edition, profile in PAIRS:
+        if editions and edition not in editions:
+            continue
         started = time.perf_counter()
         bodies = random_bodies(edition, profile, count, seed=99)
         found, columnar = mismatches(edition, bodies)
@@ -101,11 +103,12 @@ def main() -> None:
     parser.add_argument("--robustness-bodies", type=int, default=3500)
     parser.add_argument("--robustness-repeat", type=int, default=1)
     parser.add_argument("--differential", type=int, metavar="N", help="compare N random bodies per edition/profile")
+    parser.add_argument("--edition", action="append", help="with --differential: only this edition (repeatable)")
     parser.add_argument("--skip-robustness", action="store_true")
     parser.add_argument("--duckdb", action="store_true", help="only the numpy vs DuckDB comparison")
     args = parser.parse_args()
     if args.differential:
-        differential(args.differential)
+        differential(args.differential, args.edition)
         return
     if args.duckdb:
         duckdb_comparison(args.n, args.repeat)
