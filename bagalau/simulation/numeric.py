@@ -51,7 +51,8 @@ class Num:
 
     @property
     def magnitude(self) -> float:
-        return float(max(abs(self.lo), abs(self.hi)))
+        """A float at least |value| for every body (inf when the interval is open)."""
+        return float(max(abs(self.lo), abs(self.hi))) * (1 + U)
 
     def floats(self):
         """The values as float64 (for the float path)."""
@@ -62,7 +63,7 @@ class Num:
     def float_error(self) -> float:
         if self.n is None:
             return self.e
-        return 4 * U * _finite(self.magnitude, self.nb)
+        return 4 * U * _bound(self)
 
     def fraction(self, index: int) -> Fraction:
         """One body's exact value (exact columns only)."""
@@ -91,8 +92,17 @@ class Positions:
         self.values, self.present, self.inside, self.length = values, present, inside, length
 
 
-def _finite(magnitude: float, fallback: int) -> float:
-    return magnitude if magnitude != inf else float(fallback)
+def _bound(a: Num) -> float:
+    """A finite bound of |value| over the column: the interval's, else the numerators'
+    (a denominator is at least 1), else the float values' own with their error."""
+    magnitude = a.magnitude
+    if magnitude != inf:
+        return magnitude
+    if a.n is not None:
+        return float(a.nb)
+    values = np.abs(a.f)
+    top = float(values.max()) if np.ndim(values) and values.size else float(values)
+    return (top + a.e) * (1 + 4 * U)
 
 
 def constant(value) -> Num:
@@ -192,7 +202,7 @@ def add(a: Num, b: Num) -> Num:
                 return Num(a.n * b.d + b.n * a.d, a.d * b.d, nb, db, lo, hi)
     ta, tb = _terms(a), _terms(b)
     terms = None if ta is None or tb is None else ta + tb
-    magnitude = _finite(max(abs(lo), abs(hi)), a.nb + b.nb)
+    magnitude = _bound(a) + _bound(b)
     return _float_result(a.floats() + b.floats(), a.float_error() + b.float_error() + U * magnitude, lo, hi, terms)
 
 
@@ -237,7 +247,7 @@ def mul(a: Num, b: Num) -> Num:
                 return Num(a.n * b.n, a.d * b.d if (isinstance(a.d, np.ndarray) or isinstance(b.d, np.ndarray)
                                                   or a.d * b.d != 1) else 1, nb, db, lo, hi,
                            a.boolean and b.boolean)
-    ma, mb = _finite(a.magnitude, a.nb), _finite(b.magnitude, b.nb)
+    ma, mb = _bound(a), _bound(b)
     ea, eb = a.float_error(), b.float_error()
     return _float_result(a.floats() * b.floats(), ma * eb + mb * ea + ea * eb + U * ma * mb, lo, hi)
 
@@ -354,7 +364,7 @@ def compare_mask(op: str, a: Num, b: Num, unsure, active):
         if pair is not None:
             return _OPS[op](*pair)
     fa, fb = a.floats(), b.floats()
-    bound = (a.float_error() + b.float_error()) * (1 + 4 * U) + U * (_finite(a.magnitude, a.nb) + _finite(b.magnitude, b.nb))
+    bound = (a.float_error() + b.float_error()) * (1 + 4 * U) + U * (_bound(a) + _bound(b))
     if active is not None:
         unsure |= active & ~(np.abs(fa - fb) > bound)
     return _OPS[op](fa, fb)

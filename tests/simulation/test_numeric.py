@@ -1,0 +1,80 @@
+"""The exact column arithmetic (issue 12), against Python's Fractions: where int64
+would overflow the result is a float with an error bound, and every decision it
+reports as made (a comparison, a rounding) is the exact one."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from bagalau.simulation import numeric as nm
+
+N = 400
+
+
+def _column(rng, big: bool):
+    """Rationals over per-body denominators; ``big`` ones overflow int64 once multiplied."""
+    top = 2 ** 40 if big else 1000
+    n = rng.integers(-top, top, N)
+    d = rng.integers(1, top, N)
+    n[:20] = d[:20] * rng.integers(-3, 3, 20)          # whole numbers
+    r = rng.integers(1, 1000, 20)
+    d[20:40] = 200 * r                                  # k/200: exactly half a cent when k is odd
+    n[20:40] = rng.integers(-300, 300, 20) * r
+    column = nm.Num(n.astype(np.int64), d.astype(np.int64), int(np.abs(n).max()), int(d.max()))
+    return column, [Fraction(int(a), int(b)) for a, b in zip(n, d)]
+
+
+def _exact(column: nm.Num, index: int) -> Fraction:
+    return column.fraction(index)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("big", [False, True])
+def test_operations_are_exact_or_carry_a_true_bound(seed, big):
+    rng = np.random.default_rng(seed)
+    (a, fa), (b, fb) = _column(rng, big), _column(rng, big)
+    results = {"add": (nm.add(a, b), [x + y for x, y in zip(fa, fb)]),
+               "mul": (nm.mul(a, b), [x * y for x, y in zip(fa, fb)]),
+               "sub3": (nm.sub(nm.add(a, b), nm.mul(a, nm.constant(Fraction(1, 3)))),
+                        [x + y - x / 3 for x, y in zip(fa, fb)])}
+    zero, unsure = np.zeros(N, bool), np.zeros(N, bool)
+    results["div"] = (nm.div(a, b, zero, unsure, np.ones(N, bool)), [x / y if y else None for x, y in zip(fa, fb)])
+    for name, (column, expected) in results.items():
+        for index, value in enumerate(expected):
+            if value is None or zero[index] or unsure[index]:
+                continue
+            if column.exact:
+                assert _exact(column, index) == value, name
+            else:
+                assert abs(Fraction(float(column.f[index])) - value) <= Fraction(column.e), name
+        units, decided = nm.rounded(column, 2)
+        units = np.broadcast_to(units, (N,))
+        decided = np.broadcast_to(decided, (N,))
+        for index, value in enumerate(expected):
+            if value is None or zero[index] or unsure[index] or not decided[index]:
+                continue
+            shown = abs(value) * 100
+            whole = shown.numerator // shown.denominator + (2 * (shown.numerator % shown.denominator) >= shown.denominator)
+            assert units[index] == (-whole if value < 0 else whole), (name, value)
+    if big:
+        assert not results["mul"][0].exact, "the big case must take the float path"
+
+
+@pytest.mark.parametrize("op", ["lt", "le", "gt", "ge", "eq", "ne"])
+def test_comparisons_are_exact_where_decided(op):
+    rng = np.random.default_rng(3)
+    (a, fa), (b, fb) = _column(rng, True), _column(rng, True)
+    product = nm.mul(a, b)                       # a float column
+    other = nm.mul(b, a)
+    unsure = np.zeros(N, bool)
+    mask = nm.compare_mask(op, product, other, unsure, np.ones(N, bool))
+    import operator
+    python = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge, "eq": operator.eq,
+              "ne": operator.ne}[op]
+    for index in range(N):
+        if not unsure[index]:
+            assert bool(mask[index]) == python(fa[index] * fb[index], fb[index] * fa[index])
+    assert unsure.any(), "equal float values must be left undecided"
