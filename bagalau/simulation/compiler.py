@@ -16,6 +16,7 @@ scorer then leaves the edition (or the body) to the reference scorer.
 from __future__ import annotations
 
 import ast
+from math import gcd
 
 import numpy as np
 
@@ -289,6 +290,9 @@ class ExpressionCompiler:
         """The points of the first band holding the value (the otherwise points for
         an absent value or none), chosen with one np.select over the bands."""
         bands, otherwise = table
+        looked_up = _band_lookup(table, value, missing)
+        if looked_up is not None:
+            return looked_up
         conditions, points = [], []
         if missing is not None:
             conditions.append(missing)
@@ -309,6 +313,40 @@ class ExpressionCompiler:
         points = self._band(table, values.values, ~values.present, frame.unsure, None)
         total = nm.total(points, values.inside)
         return nm.div(total, nm.integers(values.length), frame.zero, frame.unsure, active)
+
+
+LOOKUP = 4096       # whole-number values spanning at most this many are banded through a table
+
+
+def _band_lookup(table, value: Num, missing) -> Num | None:
+    """Band points of whole-number values (search positions, counts) read from a table
+    built once per batch over the values' range: one gather instead of a pass per band."""
+    bands, otherwise = table
+    every = [points for _, _, points in bands] + [otherwise]
+    if not value.exact or np.ndim(value.d) or value.d != 1 or not np.ndim(value.n) \
+            or abs(value.lo) == float("inf") or abs(value.hi) == float("inf") or value.hi - value.lo > LOOKUP \
+            or not all(p.exact and not np.ndim(p.n) for p in every) \
+            or not all(b is None or (b.exact and not np.ndim(b.n)) for low, high, _ in bands for b in (low, high)):
+        return None
+    low, high = int(value.lo), int(value.hi)
+    denominator = 1
+    for points in every:
+        denominator = denominator * points.d // gcd(denominator, points.d)
+    entries = []
+    for whole in range(low, high + 1):
+        chosen = otherwise
+        for band_low, band_high, points in bands:
+            if (band_low is None or whole * band_low.d >= band_low.n) and \
+                    (band_high is None or whole * band_high.d <= band_high.n):
+                chosen = points
+                break
+        entries.append(chosen.n * (denominator // chosen.d))
+    lookup = np.array(entries, dtype=np.int64)
+    n = lookup[value.n - low]
+    if missing is not None:
+        n = np.where(missing, otherwise.n * (denominator // otherwise.d), n)
+    return Num(n, denominator, max(abs(e) for e in entries + [otherwise.n * (denominator // otherwise.d)]),
+               denominator, min(p.lo for p in every), max(p.hi for p in every))
 
 
 def _unsupported(what):
