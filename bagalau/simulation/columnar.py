@@ -475,7 +475,8 @@ class ColumnarEdition:
                 section_weight = nm.mul(nm.constant(section.weight), rescale)
                 items = batch.count_true(section.item_ids, frame.unsure, active)
                 defects = batch.column(section.defects_id, frame.unsure, active)
-                earned = nm.mul(section_weight, nm.mul(nm.integers(items), nm.constant(Fraction(1, len(section.item_ids)))))
+                met = Num(items, 1, len(section.item_ids), 1, Fraction(0), Fraction(len(section.item_ids)))
+                earned = nm.mul(section_weight, nm.mul(met, nm.constant(Fraction(1, len(section.item_ids)))))
                 deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, section_weight))
                 score = nm.maximum(nm.sub(earned, deduction), nm.constant(0))
                 if section.conditional:
