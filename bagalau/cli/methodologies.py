@@ -221,6 +221,8 @@ def outside_validity(source, period: int) -> str | None:
     """Why an edition does not apply to a reporting year (the edition in force on its 31 December,
     as `bagalau resolve` reads it), or None when it does or its family is not in the catalogue."""
     from bagalau.engine.editions import edition_dates, in_force
+    if not 1 <= period <= 9999:
+        return f"period {period} is not a year any edition can be in force in"
     day = date(period, 12, 31)
     try:
         editions = [m for m in _family_editions(source.family) if m.id != source.id] + [source]
