@@ -33,13 +33,4 @@ if ! command -v java >/dev/null 2>&1; then
     echo "warning: no java; the PySpark tests need Java 17 (apt-get install openjdk-17-jre-headless)" >&2
   fi
 fi
-# The browser tests of the web pages drive Debian's chromium through Playwright
-# (Playwright's own browser download is not reachable).
-if ! command -v chromium >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "warning: no chromium; the browser tests need it (apt-get install chromium)" >&2
-  fi
-fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres,spark,bench]'

@@ -80,6 +80,10 @@ def submit(session: Session, campaign: Campaign, body: str, report: Submission |
     validated = scorer.validate(_as_submission(session, campaign, member, raw, report.origin))
     latest = latest_submission(session, campaign, body)
     current = latest.version if latest else 0
+    if (expected_version or 0) > current:     # not a race: a version that was never stored
+        raise CampaignError(f"body '{body}': there is no version {expected_version} to correct; the latest "
+                            + (f"is version {current}" if current else "does not exist yet (give 0 for a first "
+                               "report)") + ". Nothing was written.")
     if (expected_version or 0) != current:
         raise ConflictError(
             f"body '{body}': the latest submission is version {current}, but this change was made on version "

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.table import Table
+from bagalau.cli.terminal import Table
 
 from bagalau import campaigns, store
 from bagalau.campaigns import integrity

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from bagalau import campaigns, store
 from bagalau.campaigns import accounts, registry
 from bagalau.cli.console import CONFLICT, err, fail, out, parse_pairs
+from bagalau.cli.terminal import Table
 from bagalau.demo import campaign as demo_campaign
 from bagalau.engine.inputs import InputError
 from bagalau.store import anchoring, audit, migrations
@@ -74,8 +74,16 @@ def guarded(function):
             fail(f"database error: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}\n"
                  "  (is the database reachable, and its schema current? `bagalau db upgrade`)")
         except SQLAlchemyError as exc:
-            fail(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+            fail(f"the database refused the change: {database_reason(exc)}; nothing was written")
     return wrapper
+
+
+def database_reason(exc: Exception) -> str:
+    """What the database said, without SQLAlchemy's wrapping: no "(sqlite3.IntegrityError)", no SQL."""
+    import re
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    text = re.sub(r"^\([\w.]+\)\s*", "", text.splitlines()[0] if text else "")
+    return text or "no reason given"
 
 
 def actor_name(given: str | None) -> str:
@@ -273,6 +281,12 @@ def campaign_create(name: str = typer.Option(..., help="a unique name"),
                                              previous=previous, evaluators=assignments, at=effective(on))
         out.print(f"campaign #{campaign.id} '{name}' created with {len(codes)} bodies")
         _print_status(campaigns.status(s, campaign))
+    if not codes:
+        err.print("[yellow]warning:[/] the campaign is empty: no body is assessed in it (give --body CODE or "
+                  "--kind KIND; `bagalau bodies import` fills the registry)", highlight=False)
+    from bagalau.cli.methodologies import warn_outside_validity
+    from bagalau.engine import catalog
+    warn_outside_validity(catalog.methodology(methodology), [period])
 
 
 def _print_status(info: dict) -> None:
@@ -451,8 +465,16 @@ def verify_add_fact(body: str, input_id: str, verified_value: str,
     with store.transaction(factory) as s:
         fact = campaigns.add_fact(s, campaigns.get_campaign(s, campaign), body, input_id, verified_value, document,
                                   who, rule=rule, node=node, note=note, at=effective(on))
-        out.print(f"fact #{fact.id}: {body} {input_id} reported {fact.reported_value!r}, verified "
-                  f"{fact.verified_value!r} (rule {fact.rule})")
+        out.print(f"fact #{fact.id}: {body} {input_id} reported {_value(fact.reported_value)}, verified "
+                  f"{_value(fact.verified_value)} (rule {fact.rule})", highlight=False)
+
+
+def _value(value) -> str:
+    """A stored input value as a person reads it: a list as its items, nothing as a dash."""
+    from bagalau.engine.inputs import shown
+    if isinstance(value, list):
+        return "[" + ", ".join("—" if item is None else _value(item) for item in value) + "]"
+    return "—" if value is None else shown(value) if not isinstance(value, str) else value
 
 
 @verify_app.command("flag-incomplete")
@@ -569,6 +591,10 @@ def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABAS
     if as_json:
         out.print_json(data={"campaign": c.name, "methodology": c.methodology_id, "period": c.period, "final": final,
                              "rating": [row.__dict__ for row in rows]})
+        return
+    if not rows:
+        out.print(f"{c.name}: no body has been scored yet — the rating is empty (state: {c.state})",
+                  highlight=False)
         return
     table = Table("rank", "body", "name", "total", "grade",
                   title=f"{c.name}: {'final rating' if final else 'PROVISIONAL rating (not final)'}")

@@ -6,8 +6,16 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-out = Console()
-err = Console(stderr=True)
+class _Console(Console):
+    """A console that never crops a line: a table wider than the terminal (``terminal.Table``)
+    reaches it whole, and the terminal wraps it."""
+
+    def print(self, *objects, crop: bool = False, **kwargs) -> None:
+        super().print(*objects, crop=crop, **kwargs)
+
+
+out = _Console()
+err = _Console(stderr=True)
 
 # Exit statuses of every command (README, "Exit statuses").
 OK = 0

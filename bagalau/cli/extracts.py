@@ -4,7 +4,7 @@ reconcile a campaign's reports with them.
 The workspace of imported extracts is ``--workspace`` or
 ``BAGALAU_EXTRACTS_DIR`` (default: ``extracts/`` in the user's data
 directory). Imports and aggregations show Rich progress bars on the error
-console; a bad file prints every problem with its row and reason, imports
+console when it is a terminal (none when piped); a bad file prints every problem with its row and reason, imports
 nothing and exits with status 2.
 """
 
@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from bagalau.cli.terminal import Table
 
 from bagalau import campaigns, store
 from bagalau.cli.campaigns import ACTOR, CAMPAIGN, DATABASE, ON, actor_name, effective, guarded, open_store
 from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.progress import bars as progress_bars
 from bagalau.extracts import definitions, generators
 from bagalau.extracts.aggregation import Derived, Period, aggregate
 from bagalau.extracts.definitions import DefinitionProblem, Tolerance
@@ -38,9 +38,9 @@ ENGINE = typer.Option("duckdb", "--engine", help="duckdb (embedded, default) or 
                                                   "needs bagalau[spark] and Java 17).")
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-                    console=err, transient=False)
+def _progress():
+    """Bars on a terminal; nothing when the error console is piped (``cli.progress``)."""
+    return progress_bars()
 
 
 def _engine(name: str):

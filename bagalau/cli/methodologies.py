@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from bagalau import demo
-from bagalau.cli import terminal
+from bagalau.cli import progress as progress_bars, terminal
 from bagalau.cli.app import app
 from bagalau.cli.console import err, fail, out, parse_pairs
 from bagalau.engine import catalog
@@ -27,12 +27,22 @@ from bagalau.engine.validation import check_file
 
 
 def load_methodology(methodology_id: str, profile: str | None = None):
+    if profile is not None:
+        check_profile(methodology_id, profile)
     try:
         return catalog.load(methodology_id, profile)
     except KeyError as exc:
         fail(str(exc.args[0]))
     except DefinitionError as exc:
         fail(f"the definition of {methodology_id} has problems; run `bagalau check` on it:\n{exc}")
+
+
+def check_profile(methodology_id: str, profile: str) -> None:
+    """Fail with the profiles that exist when ``profile`` is not one of the edition's."""
+    source = load_methodology(methodology_id).source
+    if profile not in source.profiles:
+        fail(f"{methodology_id} has no profiles; leave out --profile" if not source.profiles else
+             f"unknown profile '{profile}' for {methodology_id}; its profiles are: {', '.join(source.profiles)}")
 
 
 @app.command()
@@ -116,34 +126,21 @@ def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | No
     problems: list[Problem] = []
     validated: list[ValidatedInputs] = []
     seen: dict[str, str] = {}
+    read: list[tuple[Path, list]] = []
     for path in files:
         try:
-            submissions = read_file(path)
+            read.append((path, read_file(path)))
         except InputError as exc:
             problems += exc.problems
-            continue
-        for submission in submissions:
-            submission.profile = submission.profile or profile
-            if submission.body_id in seen:
-                problems.append(Problem(submission.body_id, "id", str(path),
-                                        f"body id also used in {seen[submission.body_id]}"))
-                continue
-            seen[submission.body_id] = str(path)
-            expected = cohort.source.id
-            if submission.methodology and submission.methodology not in (expected, *cohort.source.lineage):
-                problems.append(Problem(submission.body_id, "methodology", str(path),
-                                        f"the file was filled for '{submission.methodology}', not for '{expected}'"))
-                continue
-            try:
-                validated.append(cohort.validate(submission))
-            except InputError as exc:
-                for problem in exc.problems:
-                    if isinstance(problem, OtherProfile):
-                        problem.reason += (f": write \"profile\": \"{problem.profile}\" in the file (or the workbook's "
-                                           f"profile cell), or pass --profile {problem.profile}")
-                problems += exc.problems
-            except DefinitionError as exc:  # an unknown profile
-                problems.append(Problem(submission.body_id, "profile", submission.origin, str(exc)))
+    count = sum(len(submissions) for _, submissions in read)
+    with progress_bars.for_bodies(count) as bars:
+        task = bars.add_task("checking bodies", total=count)
+        for path, submissions in read:
+            _validate_all(cohort, path, submissions, profile, seen, validated, problems,
+                          lambda: bars.advance(task))
+    if not problems and not validated:
+        fail(f"the cohort is empty: {', '.join(map(str, files))} hold{'s' if len(files) == 1 else ''} no bodies; "
+             "nothing was scored")
     if problems:
         err.print(f"[red]{len(problems)} input problem(s); nothing was scored:[/]")
         for problem in problems:
@@ -153,6 +150,33 @@ def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | No
         for warning in body.warnings:
             err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     return validated
+
+
+def _validate_all(cohort: CohortScorer, path: Path, submissions, profile: str | None, seen: dict[str, str],
+                  validated: list[ValidatedInputs], problems: list[Problem], advance) -> None:
+    for submission in submissions:
+        advance()
+        submission.profile = submission.profile or profile
+        if submission.body_id in seen:
+            problems.append(Problem(submission.body_id, "id", str(path),
+                                    f"body id also used in {seen[submission.body_id]}"))
+            continue
+        seen[submission.body_id] = str(path)
+        expected = cohort.source.id
+        if submission.methodology and submission.methodology not in (expected, *cohort.source.lineage):
+            problems.append(Problem(submission.body_id, "methodology", str(path),
+                                    f"the file was filled for '{submission.methodology}', not for '{expected}'"))
+            continue
+        try:
+            validated.append(cohort.validate(submission))
+        except InputError as exc:
+            for problem in exc.problems:
+                if isinstance(problem, OtherProfile):
+                    problem.reason += (f": write \"profile\": \"{problem.profile}\" in the file (or the workbook's "
+                                       f"profile cell), or pass --profile {problem.profile}")
+            problems += exc.problems
+        except DefinitionError as exc:  # an unknown profile
+            problems.append(Problem(submission.body_id, "profile", submission.origin, str(exc)))
 
 
 @app.command()
@@ -166,18 +190,21 @@ def score(methodology_id: str,
           lang: str = typer.Option("ru", help="ru, kk or en for names")) -> None:
     """Score one body or a cohort and rank them."""
     source = load_methodology(methodology_id).source
-    if profile is not None and profile not in source.profiles:
-        fail(f"{methodology_id} has no profiles; leave out --profile" if not source.profiles else
-             f"unknown profile '{profile}' for {methodology_id}; choose one of {', '.join(source.profiles)}")
+    if profile is not None:
+        check_profile(methodology_id, profile)
     try:
         cohort = CohortScorer(methodology_id, parse_pairs(option, "--option"))
     except (ValueError, DefinitionError) as exc:
         fail(str(exc))
     bodies = read_and_validate(cohort, inputs, profile)
     try:
-        results = cohort.score(bodies, explain=explain, period=period)
+        with progress_bars.for_bodies(len(bodies)) as bars:
+            task = bars.add_task("scoring", total=len(bodies))
+            results = cohort.score(bodies, explain=explain, period=period, progress=lambda: bars.advance(task))
     except ScoringError as exc:
         fail(str(exc))
+    periods = {period} if period is not None else {b.submission.period for b in bodies} - {None}
+    warn_outside_validity(source, periods)
     scorer = cohort.scorer(None)
     ranked = rank(scorer, results)
     if as_json:
@@ -188,6 +215,48 @@ def score(methodology_id: str,
     if explain:
         for entry in ranked:
             out.print(terminal.explanation_tree(entry.result.explanation, lang))
+
+
+def outside_validity(source, period: int) -> str | None:
+    """Why an edition does not apply to a reporting year (the edition in force on its 31 December,
+    as `bagalau resolve` reads it), or None when it does or its family is not in the catalogue."""
+    from bagalau.engine.editions import edition_dates, in_force
+    if not 1 <= period <= 9999:
+        return f"period {period} is not a year any edition can be in force in"
+    day = date(period, 12, 31)
+    try:
+        editions = [m for m in _family_editions(source.family) if m.id != source.id] + [source]
+        found = in_force(editions, day)
+    except (KeyError, DefinitionError, ValueError, OSError):
+        return None
+    if found is not None and found[0].id == source.id:
+        return None
+    dates = edition_dates(source)
+    window = f"in force from {dates.starts}" + (f" until {dates.ends}" if dates.ends else "")
+    instead = (f"the edition in force then is {found[0].id}" if found is not None
+               else f"no edition of {source.family} was in force then")
+    return (f"{source.id} was not in force for period {period} (on {day}); it was {window}: {instead} "
+            f"(`bagalau resolve {source.family} --period {period}`)")
+
+
+def _family_editions(family: str) -> list:
+    """The catalogue's editions of a family. Each file's family is read from its first lines, so
+    only that family's editions are loaded (catalog.family_editions parses every file: seconds)."""
+    import re
+    found = []
+    for edition_id, path in catalog.definition_paths().items():
+        with open(path, encoding="utf-8") as handle:
+            declared = re.search(r"^family:\s*['\"]?([\w.-]+)", handle.read(8192), re.MULTILINE)
+        if declared and declared.group(1) == family:
+            found.append(catalog.methodology(edition_id))
+    return found
+
+
+def warn_outside_validity(source, periods) -> None:
+    for period in sorted(periods):
+        reason = outside_validity(source, period)
+        if reason:
+            err.print(f"[yellow]warning:[/] {reason}", highlight=False)
 
 
 @app.command()

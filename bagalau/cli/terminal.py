@@ -4,13 +4,32 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from rich.table import Table
+from rich import table as rich_table
 from rich.tree import Tree
 
 from bagalau.engine.cohort import RankedBody
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Node
 from bagalau.engine.exact import round_to
+
+
+class Table(rich_table.Table):
+    """A Rich table that never cuts a body's name, an id or a formula short: a cell too long
+    for its column wraps onto more lines (a word longer than the column is folded), where
+    Rich's default would end it with '…'."""
+
+    def add_column(self, *args, **kwargs) -> None:
+        kwargs.setdefault("overflow", "fold")
+        super().add_column(*args, **kwargs)
+
+    def __rich_console__(self, console, options):
+        # Columns that must not wrap (figures) may need more than the terminal's width: then the
+        # table is drawn as wide as they need and the terminal wraps its lines (``console.out``
+        # does not crop), rather than Rich cutting the last columns off.
+        needed = self.__rich_measure__(console, options.update_width(10**4)).minimum
+        if needed > options.max_width:
+            options = options.update_width(needed)
+        yield from super().__rich_console__(console, options)
 
 
 def _num(value: Decimal) -> str:
@@ -100,11 +119,11 @@ def ranking_tables(ranked: list[RankedBody], cohort, title: str) -> list[Table]:
 
 def ranking_table(ranked: list[RankedBody], compiled: CompiledMethodology, title: str) -> Table:
     table = Table(title=title)
-    table.add_column("rank", justify="right")
-    table.add_column("body")
-    for node in compiled.methodology.nodes:
-        table.add_column(node.id, justify="right")
-    table.add_column("total", justify="right", style="bold")
+    table.add_column("rank", justify="right", no_wrap=True)
+    table.add_column("body", min_width=12)
+    for node in compiled.methodology.nodes:     # figures are never split; the body's name wraps
+        table.add_column(node.id, justify="right", no_wrap=True)
+    table.add_column("total", justify="right", style="bold", no_wrap=True)
     if any(entry.result.grades for entry in ranked):
         table.add_column("grade")
     for entry in ranked:

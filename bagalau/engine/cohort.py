@@ -49,10 +49,11 @@ class CohortScorer:
         return validate(self.scorer(submission.profile).compiled, submission)
 
     def score(self, bodies: list[ValidatedInputs], *, explain: bool = False, period: int | None = None,
-              penalties: dict[str, list[AppliedPenalty]] | None = None) -> list[BodyScore]:
+              penalties: dict[str, list[AppliedPenalty]] | None = None,
+              progress=None) -> list[BodyScore]:
         """Score in dependency order: every body on its own data first (the
         nodes it must average are held out), then the averages, then the
-        bodies that take them."""
+        bodies that take them. ``progress()`` is called once per body scored on its own data."""
         penalties = penalties or {}
         needs = {body.submission.body_id: self._averaged_nodes(body, period) for body in bodies}
         own: dict[str, BodyScore] = {}
@@ -61,6 +62,8 @@ class CohortScorer:
             held_out = {node_id: (0, {"code": "held_out", "text": "takes the cohort average"})
                         for node_id in self._subtrees(body, needs[body_id])}
             own[body_id] = self._score_one(body, explain and not held_out, period, penalties, held_out or None)
+            if progress is not None:
+                progress()
         touched = {body.submission.body_id: self._touched(body, needs[body.submission.body_id]) for body in bodies}
         results: dict[str, BodyScore] = {}
         averages: dict = {}  # (node, profile) -> the averages, the same for every body that takes them

@@ -121,24 +121,26 @@ def read_document(path: Path) -> list[Submission]:
     try:
         data = json.loads(text, parse_float=Decimal, parse_int=_json_int) if is_json else parse_yaml(text)
         limits.check_data_shape(data)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError([Problem("-", "-", str(path), f"not valid {path.suffix[1:].upper()}: {_one_line(exc)}")]) from None
     except (limits.LimitError, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, limits.LimitError) else str(limits._too_deep())
         raise InputError([Problem("-", "-", str(path), reason)]) from None
+    except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise what they meet (2012-02-30, !!bool 'maybe')
+        raise InputError([Problem("-", "-", str(path), f"not valid {path.suffix[1:].upper()}: "
+                                  f"{_syntax_problem(exc)}")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem("-", "-", str(path), "the file must hold an object with 'bodies' or 'body'")])
     unknown = set(data) - {"methodology", "period", "bodies", "body", "inputs", "name", "fields", "synthetic",
                            "profile", "penalties", "penalty_rules"}
     if unknown:
-        raise InputError([Problem("-", key, str(path), "unknown top-level key") for key in sorted(unknown)])
+        raise InputError([Problem("-", key_text(key), str(path), "unknown top-level key")
+                          for key in sorted(unknown, key=key_text)])
     period = _period(data.get("period"), path)
-    methodology = str(data["methodology"]) if data.get("methodology") else None
+    methodology = _text(data.get("methodology"), "-", "methodology", str(path))
     if "bodies" in data:
         if not isinstance(data["bodies"], list):
             raise InputError([Problem("-", "bodies", str(path), "'bodies' must be a list")])
         submissions = [_submission(entry, f"bodies[{i}]", period, path) for i, entry in enumerate(data["bodies"])]
-        default_profile = str(data["profile"]).strip() if data.get("profile") else None
+        default_profile = _text(data.get("profile"), "-", "profile", str(path))
         for submission in submissions:
             submission.methodology = methodology
             submission.profile = submission.profile or default_profile  # a file-level default
@@ -157,6 +159,16 @@ def _json_int(text: str):
     """JSON integers as int, except one too long to be bounded: it stays exact (a Decimal) so that
     validation names its field and the bound, instead of int() refusing it without either."""
     return Decimal(text) if len(text) > limits.MAX_NUMBER_TEXT else int(text)
+
+
+def _syntax_problem(exc: Exception) -> str:
+    """What the JSON or YAML parser found, and where: one line, without the parser's internals."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
+        mark = exc.problem_mark
+        return _one_line(exc.problem) + (f" (line {mark.line + 1}, column {mark.column + 1})" if mark else "")
+    if isinstance(exc, (json.JSONDecodeError, ValueError, yaml.YAMLError)):
+        return _one_line(exc)[:200] or type(exc).__name__
+    return f"a value cannot be read ({_one_line(exc)[:120]})"
 
 
 def _one_line(exc: Exception) -> str:
@@ -184,6 +196,36 @@ def shown(raw, width: int = 40) -> str:
     return f"'{text[:width]}…'" if len(text) > width else f"'{text}'"
 
 
+def key_text(key) -> str:
+    """A key of a JSON or YAML mapping as it is written (YAML keys may be numbers, dates, null…)."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, str):
+        return " ".join(key.split())[:60]
+    return shown(key, 60) if isinstance(key, (Decimal, float, int)) else str(key)
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or value is False or (isinstance(value, (list, dict)) and not value)
+
+
+def _text(value, body: str, field: str, where: str) -> str | None:
+    """An id, a name, a profile or an edition as text: text or a whole number; None when blank.
+    Anything else (a list, an object, yes/no, a fraction) is a problem that names it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() < 64:
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value() \
+            and value.adjusted() < 19:
+        return str(int(value))
+    raise InputError([Problem(body, field, where, f"must be text, got {shown(value)}")])
+
+
 def _with_methodology(submission: Submission, methodology: str | None) -> Submission:
     submission.methodology = methodology
     return submission
@@ -203,20 +245,20 @@ def _period(value, path) -> int | None:
 
 def _submission(entry, where: str, period, path: Path) -> Submission:
     prefix = f"{where}." if where else ""
-    if not isinstance(entry, dict) or not entry.get("id"):
+    if not isinstance(entry, dict) or _blank(entry.get("id")):
         raise InputError([Problem(where or "-", "id", f"{path}: {prefix}id", "each body needs an 'id'")])
-    body_id = str(entry["id"])
+    body_id = _text(entry["id"], where or "-", "id", f"{path}: {prefix}id")
     inputs = entry.get("inputs")
     if not isinstance(inputs, dict):
         raise InputError([Problem(body_id, "inputs", f"{path}: {prefix}inputs", "missing or not an object")])
     unknown = set(entry) - {"id", "name", "inputs", "kind", "note", "profile", "penalties"}
     if unknown:
-        raise InputError([Problem(body_id, key, f"{path}: {prefix}{key}", "unknown key") for key in sorted(unknown)])
-    name = entry.get("name")
-    return Submission(body_id=body_id, name=str(name) if name else None, raw=dict(inputs),
-                      locations={key: f"{path}: {prefix}inputs.{key}" for key in inputs},
+        raise InputError([Problem(body_id, key_text(key), f"{path}: {prefix}{key_text(key)}", "unknown key")
+                          for key in sorted(unknown, key=key_text)])
+    return Submission(body_id=body_id, name=_text(entry.get("name"), body_id, "name", f"{path}: {prefix}name"),
+                      raw=dict(inputs), locations={key: f"{path}: {prefix}inputs.{key_text(key)}" for key in inputs},
                       period=period, origin=str(path),
-                      profile=str(entry["profile"]) if entry.get("profile") else None,
+                      profile=_text(entry.get("profile"), body_id, "profile", f"{path}: {prefix}profile"),
                       penalties=entry.get("penalties"), penalties_at=f"{path}: {prefix}penalties")
 
 
@@ -239,8 +281,12 @@ def read_xlsx(path: Path) -> Submission:
         if len(destinations) != 1:
             continue
         sheet, cell = destinations[0]
-        value = workbook[sheet][cell.replace("$", "")].value
         where = f"{path}: sheet '{sheet}', cell {cell.replace('$', '')}"
+        try:
+            value = workbook[sheet][cell.replace("$", "")].value
+        except (KeyError, ValueError, AttributeError, TypeError):    # a missing sheet, a range, a bad reference
+            raise InputError([Problem("-", name, where, "the workbook's name points at no single cell of its "
+                                      "sheets (damaged, or not made from `bagalau template`)")]) from None
         if name.startswith(XLSX_NAME_PREFIX):
             field_id = name[len(XLSX_NAME_PREFIX):]
             if value is not None and not (isinstance(value, str) and not value.strip()):
@@ -264,7 +310,8 @@ def read_xlsx(path: Path) -> Submission:
                           for field_id, formula in unsaved])
     period_value = meta.get("period", (None, ""))[0]
     profile = meta.get("profile", (None,))[0]
-    return Submission(body_id=str(body_id), name=(meta.get("body_name", (None,))[0] or None), raw=raw,
+    name = meta.get("body_name", (None,))[0]
+    return Submission(body_id=str(body_id), name=str(name).strip() or None if name is not None else None, raw=raw,
                       locations=locations, period=_period(period_value, path), origin=str(path),
                       profile=str(profile).strip() if profile else None)
 
@@ -294,10 +341,21 @@ def _workbook_problem(exc: Exception) -> str:
     return f"damaged ({text[:200]})" if text else "damaged"
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet holds a formula element, looked for in the archive's bytes (reading
+    the workbook a second time for its formulas costs far more)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(b"<f" in archive.read(member) for member in archive.namelist()
+                       if member.startswith("xl/worksheets/"))
+    except Exception:  # noqa: BLE001 - it was readable a moment ago: look the slow way
+        return True
+
+
 def _formulas_without_values(path: Path, empty: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
     """The named input cells that are empty when read for values but hold a formula: a file
     written by a program that does not compute formulas (Excel saves the computed value)."""
-    if not empty:
+    if not empty or not _has_formulas(path):
         return []
     import openpyxl
     try:
@@ -336,7 +394,7 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
             + [Problem(submission.body_id, key, submission.locations.get(key, ""),
                        f"unknown field for {compiled.methodology.id}") for key in unknown if key not in theirs])
     for key in unknown:
-        problems.append(Problem(submission.body_id, key, submission.locations.get(key, ""),
+        problems.append(Problem(submission.body_id, key_text(key), submission.locations.get(key, ""),
                                 f"unknown field for {compiled.methodology.id}"))
     for input_id, definition in compiled.inputs.items():
         location = submission.locations.get(input_id, "")

@@ -49,11 +49,11 @@ def read_penalties(methodology: Methodology, top_level: list[str], entries) -> t
         if not isinstance(entry, dict):
             problems.append((where, "must be an object {rule, count or points, direction}"))
             continue
-        unknown = sorted(set(entry) - PENALTY_KEYS)
+        unknown = sorted(map(str, set(entry) - PENALTY_KEYS))     # YAML keys may be numbers, null…
         if unknown:
             problems.append((f"{where}.{unknown[0]}", f"unknown key; a penalty takes {', '.join(sorted(PENALTY_KEYS))}"))
             continue
-        rule_id = str(entry.get("rule") or "")
+        rule_id = entry.get("rule") if isinstance(entry.get("rule"), str) else _said(entry.get("rule"))
         rule = methodology.penalties.get(rule_id)
         if rule is None:
             problems.append((f"{where}.rule", f"unknown penalty '{rule_id}'; this edition has: "
@@ -102,22 +102,28 @@ def _count_and_amount(rule, entry: dict):
     return int(occurrences), None
 
 
+def _said(value) -> str:
+    """A value as a person reads it (never a Python repr such as Decimal('2.5'))."""
+    from bagalau.engine.inputs import shown    # inputs imports this module
+    return shown(value)
+
+
 def _number(value, what: str) -> Decimal:
     if isinstance(value, bool):
-        raise ValueError(f"'{what}' must be a number, got {value!r}")
+        raise ValueError(f"'{what}' must be a number, got {_said(value)}")
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except Exception:  # noqa: BLE001 - any unreadable value is the same problem
-        raise ValueError(f"'{what}' must be a number, got {value!r}") from None
+        raise ValueError(f"'{what}' must be a number, got {_said(value)}") from None
     if not number.is_finite() or number < 0:
-        raise ValueError(f"'{what}' must be a number of 0 or more, got {value!r}")
+        raise ValueError(f"'{what}' must be a number of 0 or more, got {_said(value)}")
     return number
 
 
 def _whole(value, what: str) -> int:
     number = _number(value, what)
     if number != number.to_integral_value():
-        raise ValueError(f"'{what}' must be a whole number, got {value!r}")
+        raise ValueError(f"'{what}' must be a whole number, got {_said(value)}")
     return int(number)
 
 

@@ -81,7 +81,7 @@ def test_an_unknown_or_needless_profile_is_a_clear_error(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text(json.dumps({"bodies": []}), encoding="utf-8")
     result = run("score", "ict-2015", path, "--profile", "regional")
-    assert result.returncode == 2 and "choose one of central, local" in result.stderr
+    assert result.returncode == 2 and "unknown profile" in result.stderr and "its profiles are: central, local" in " ".join(result.stderr.split())
     result = run("score", "it-2012", path, "--profile", "local")
     assert result.returncode == 2 and "has no profiles" in result.stderr
 

@@ -1,0 +1,1 @@
+"""Fuzz tests of the input readers and the formula language (issue 8, Done means)."""
