@@ -9,10 +9,10 @@ of a rule, a node's ``explain`` and its reconstruction ``note``).
   ``N_()``) and merges it into each language's ``<domain>.po``: new ids are
   added empty, ids no longer used are dropped, translations are kept.
 * ``check`` prints every extracted id without a Kazakh or Russian translation
-  and exits 1 if there is one. Definition prose counts only for the editions in
-  ``PROSE_REQUIRED``; for the others it prints how many sentences still wait
-  (``check --all`` lists them), since the notes show the English meanwhile,
-  marked as such.
+  and exits 1 if there is one. The prose of an edition listed in
+  ``PROSE_PENDING`` (a new edition whose sentences are being translated) only
+  counts: ``check`` says how many wait and ``check --all`` lists them; its
+  notes show the English meanwhile, marked as such.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 ENGINE_FOLDERS = ("engine", "cli")
-# Editions whose definition prose must be translated (the notes of the others
-# show the English, marked, until their sentences are translated).
-PROSE_REQUIRED: tuple[str, ...] = ("it-2012",)
+# Editions whose definition prose may still wait for its translation (their
+# notes show the English, marked). Every shipped edition is translated.
+PROSE_PENDING: tuple[str, ...] = ()
 
 
 def _domain_of(filename: str) -> str | None:
@@ -105,9 +105,9 @@ def _lacking(message, domain: str) -> tuple[str, ...]:
 
 def untranslated(domain: str = DOMAIN, prose: str = "required") -> list[tuple[str, tuple[str, ...], str]]:
     """(message id, languages lacking it, where it is used) for every extracted id
-    of ``domain``. Definition prose (engine domain): ``prose="required"`` counts
-    the editions of PROSE_REQUIRED, ``"all"`` every edition, ``"pending"`` only
-    the others."""
+    of ``domain``. Definition prose (engine domain): ``prose="required"`` leaves
+    out the editions of PROSE_PENDING, ``"all"`` counts every edition,
+    ``"pending"`` only those."""
     problems = []
     for message in extract(domain):
         if not message.id:
@@ -115,7 +115,7 @@ def untranslated(domain: str = DOMAIN, prose: str = "required") -> list[tuple[st
         files = {name for name, _ in message.locations}
         editions = {name[len("methodologies/"):-len(".yaml")] for name in files if name.startswith("methodologies/")}
         if editions and files == {f"methodologies/{e}.yaml" for e in editions}:   # prose only
-            required = bool(editions & set(PROSE_REQUIRED))
+            required = not editions <= set(PROSE_PENDING)
             if (prose == "required" and not required) or (prose == "pending" and required):
                 continue
         elif prose == "pending":
@@ -143,8 +143,8 @@ def main(argv: list[str]) -> int:
         if not listed:
             pending = untranslated(ENGINE, "pending")
             if pending:
-                print(f"[{ENGINE}] {len(pending)} sentence(s) of definitions outside {', '.join(PROSE_REQUIRED)} "
-                      "still wait for a translation (check --all lists them); their notes show the English, marked")
+                print(f"[{ENGINE}] {len(pending)} sentence(s) of {', '.join(PROSE_PENDING)} still wait for a "
+                      "translation (check --all lists them); their notes show the English, marked")
         if not problems:
             print("every message has its Kazakh and Russian translation")
         return 1 if problems else 0
