@@ -262,15 +262,23 @@ def prose_of(methodology) -> Iterator[tuple[str, str]]:
 # References name the act's parts in English ("App 5 item 5", "App 1, row 2.3.1,
 # column 3", "p.57(1)"); the numbers stay, the words are the act's own.
 _REFERENCE_WORDS = {
-    "kk": [(r"\b(?:App\.?|Appendix|APP)\s*(\d+)", r"\1-қосымша"), (r"\bTables? (\d+)", r"\1-кесте"),
-           (r"\brow ([\w.–-]*\w)", r"\1-жол"), (r"\bcolumn ([\w.–-]*\w)", r"\1-баған"),
+    "kk": [(r"\bcolumn comment\b", "түсіндірме бағаны"),
+           (r"\brow ([A-Z]?\d[\w.–-]*\w|\d)", r"\1-жол"), (r"\bcolumn ([A-Z]?\d[\w.–-]*\w|\d)", r"\1-баған"),
+           (r"\brow\b", "жол"), (r"\bcolumn\b", "баған"),
+           (r"\b(?:App\.?|Appendix|APP)\s*(\d+)", r"\1-қосымша"), (r"\bTables? (\d+)", r"\1-кесте"),
            (r"\bitem (\d+)", r"\1-тармақша"), (r"\bsection ([\w.–-]*\w)", r"\1-бөлім"),
            (r"\bpart (\d+)", r"\1-бөлік"), (r"\bpp\.\s*(\d+(?:\(\d+\))?(?:–\d+)?)", r"\1-тармақтар"),
-           (r"\bp\.\s*(\d+(?:\(\d+\))?(?:–\d+)?)", r"\1-тармақ"), (r"\bWG\b", "жұмыс тобы")],
-    "ru": [(r"\b(?:App\.?|Appendix|APP)\s*(\d+)", r"приложение \1"), (r"\bTables (\d+)", r"таблицы \1"),
+           (r"\bp\.\s*(\d+(?:\(\d+\))?(?:–\d+)?)", r"\1-тармақ"), (r"\bnote\b", "ескертпе"),
+           (r"\bWG\b", "жұмыс тобы"), (r"^Entered\b", "енгізіледі"), (r"^Body\b", "орган"), (r"^Report\b", "есеп"),
+           (r"^Agency\b", "Агенттік"), (r"^MCI\b", "МАМ"), (r"^Portal\b", "портал"), (r"^Calendar\b", "күнтізбе"),
+           (r"^Monitoring\b", "мониторинг")],
+    "ru": [(r"\bcolumn comment\b", "графа «обоснование»"), (r"\b(?:App\.?|Appendix|APP)\s*(\d+)", r"приложение \1"), (r"\bTables (\d+)", r"таблицы \1"),
            (r"\bTable (\d+)", r"таблица \1"), (r"\brow ", "строка "), (r"\bcolumn ", "графа "),
            (r"\bitem ", "пункт "), (r"\bsection ", "раздел "), (r"\bpart ", "часть "),
-           (r"\bpp\.\s*", "пп. "), (r"\bp\.\s*", "п. "), (r"\bWG\b", "рабочая группа")],
+           (r"\bpp\.\s*", "пп. "), (r"\bp\.\s*", "п. "), (r"\bnote\b", "примечание"),
+           (r"\bWG\b", "рабочая группа"), (r"^Entered\b", "вводится"), (r"^Body\b", "орган"), (r"^Report\b", "отчёт"),
+           (r"^Agency\b", "Агентство"), (r"^MCI\b", "МКИ"), (r"^Portal\b", "портал"), (r"^Calendar\b", "календарь"),
+           (r"^Monitoring\b", "мониторинг")]
 }
 _COMPILED_WORDS = {lang: [(re.compile(pattern), replacement) for pattern, replacement in words]
                    for lang, words in _REFERENCE_WORDS.items()}

@@ -183,6 +183,9 @@ def test_the_same_note_in_three_languages():
     ("§15, §18, App 5 item 5", "§15, §18, 5-қосымша 5-тармақша", "§15, §18, приложение 5 пункт 5"),
     ("p.57(1); App. 7 row 1; App. 10 Table 1", "57(1)-тармақ; 7-қосымша 1-жол; 10-қосымша 1-кесте",
      "п. 57(1); приложение 7 строка 1; приложение 10 таблица 1"),
+    ("App. 10 Table 6 note **", "10-қосымша 6-кесте ескертпе **", "приложение 10 таблица 6 примечание **"),
+    ("Entered, row 4.1.1, column comment", "енгізіледі, 4.1.1-жол, түсіндірме бағаны",
+     "вводится, строка 4.1.1, графа «обоснование»"),
 ])
 def test_references_into_the_act_read_in_each_language(reference, kk, ru):
     assert localise_reference(reference, "kk") == kk
