@@ -22,6 +22,8 @@ PROVENANCE = {"verbatim": N_("verbatim"), "reconstructed": N_("reconstructed"), 
 STATUS = {"not_applicable": N_("not applicable"), "zero_denominator": N_("zero denominator"),
           "cohort_average": N_("cohort average")}
 ACT_STATUS = {"in_force": N_("in force"), "repealed": N_("repealed"), "draft": N_("draft")}
+# What a rule's `then` does, in words; the definition's keyword follows in brackets.
+THEN = {"full": N_("the full points"), "zero": N_("0 points"), "redistribute": N_("the points move")}
 
 
 def _check_language(value: str) -> str:
@@ -48,6 +50,10 @@ def russian_only_notice(lang: str) -> str:
 
 def _num(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+def _then(keyword: str, lang: str) -> str:
+    return f"{gettext(lang)(THEN[keyword])} ({keyword})" if keyword in THEN else keyword
 
 
 def _prose(sentence: str, lang: str) -> str:
@@ -86,11 +92,11 @@ def definition_tree(compiled: CompiledMethodology, language: str = "ru", provena
         if node.not_applicable:
             rule = node.not_applicable
             branch.add(escape(_("not applicable when {when}: {meaning} → {then}").format(
-                when=rule.when, meaning=_prose(rule.meaning, language), then=rule.then)
+                when=rule.when, meaning=_prose(rule.meaning, language), then=_then(rule.then, language))
                 + (_(" to {targets}").format(targets=", ".join(rule.to)) if rule.to else "")))
         if node.zero_denominator:
             rule = node.zero_denominator
-            branch.add(escape(_("zero denominator → {then}").format(then=rule.then)
+            branch.add(escape(_("zero denominator → {then}").format(then=_then(rule.then, language))
                               + (_(" (option {option})").format(option=rule.option) if rule.option else "")))
         if node.cohort_average:
             rule = node.cohort_average
