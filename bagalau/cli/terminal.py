@@ -222,6 +222,13 @@ def explanation_tree(explanation: dict, language: str = "ru") -> Tree:
 
     for node in explanation["nodes"]:
         add(tree, node)
+    if explanation.get("penalties"):
+        branch = tree.add(escape(_("penalties (total before them: {total})").format(
+            total=explanation.get("total_before_penalties", "—"))))
+        for line in explanation["penalties"]:
+            branch.add(f"[yellow]{escape(render_note(line, language))}[/]")
+    if explanation.get("total_floor"):
+        tree.add(f"[yellow]{escape(render_note(explanation['total_floor'], language))}[/]")
     return tree
 
 

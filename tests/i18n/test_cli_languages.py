@@ -71,3 +71,19 @@ def test_an_unknown_language_is_a_usage_error(tmp_path):
     result = run("score", "it-2012", body_file(tmp_path), "--lang", "de")
     assert result.returncode == 2
     assert "kk, ru, en" in result.stderr
+
+
+def test_penalties_are_explained_in_kazakh(tmp_path):
+    """Penalty lines under the tree (a test edition whose penalty names are English only)."""
+    mini = Path(__file__).parent.parent / "data" / "mini-2020.yaml"
+    raw = {"done": 9, "due": 10, "raw": 15, "bonus": 0, "budget_share": "0.5", "entered_2_2": 10,
+           "entered_2_2_comment": "set by the working group"}
+    path = tmp_path / "cohort.json"
+    path.write_text(json.dumps({"methodology": "mini-2020", "period": 2021, "bodies": [
+        {"id": "min-a", "profile": "central", "inputs": raw, "penalties": [{"rule": "late", "count": 1}]}]}),
+        encoding="utf-8")
+    result = run("score", mini, path, "--explain", "--lang", "kk")
+    assert result.returncode == 0, result.stderr
+    assert "айыппұл балдары (олардан бұрынғы қорытынды:" in result.stdout
+    assert "айыппұл балы, Late report: 1 × 1.5 = 1.5 (§10)" in result.stdout
+    assert "уәкілетті тұлға [0, " in result.stdout and "енгізді: set by the working group" in result.stdout
