@@ -214,7 +214,8 @@ def explanation_tree(explanation: dict, language: str = "ru") -> Tree:
         for version in node.get("checklist", []):
             short = [f"{s['section']}: {_round(s['score'])}"
                      + (_(" (missing {items})").format(items=", ".join(s["missing"])) if s.get("missing") else "")
-                     + (_(", {count} defects").format(count=s["defects"]) if s.get("defects") not in (None, "0") else "")
+                     + (_(", {count} defects").format(count=s["defects"])
+                        if s.get("defects") not in (None, "0") else "")
                      for s in version["sections"]]
             branch.add(escape(f"{version['version']}: {_round(version['score'])} — " + "; ".join(short)))
         for child in node.get("children", []):

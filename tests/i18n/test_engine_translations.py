@@ -158,7 +158,8 @@ def test_a_sentence_of_a_definition_without_translation_is_shown_in_english_and_
     assert render_note(item, "kk", strict=True) == \
         "қолданылмайды: [аудармасы әлі жоқ, ағылшынша] a sentence no catalog has; 0 балл алады (5-қосымша 2-тармақша)"
     assert render_note(item, "ru", strict=True) == \
-        "не применяется: [перевода пока нет, по-английски] a sentence no catalog has; получает 0 баллов (приложение 5 пункт 2)"
+        "не применяется: [перевода пока нет, по-английски] a sentence no catalog has; получает 0 баллов " \
+        "(приложение 5 пункт 2)"
 
 
 def test_a_note_stored_before_message_ids_keeps_its_text():
