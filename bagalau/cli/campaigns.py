@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from bagalau import campaigns, store
 from bagalau.campaigns import accounts, registry
+from bagalau.cli import terminal
 from bagalau.cli.console import CONFLICT, err, fail, out, parse_pairs
 from bagalau.cli.terminal import Table
 from bagalau.demo import campaign as demo_campaign
@@ -579,7 +580,8 @@ def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABAS
            as_json: bool = typer.Option(False, "--json"),
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="also write the rating to this JSON "
                                                  "file; a final rating gets its anchor next to it "
-                                                 "(NAME.anchor.json)")) -> None:
+                                                 "(NAME.anchor.json)"),
+           lang: str = terminal.lang_option()) -> None:
     """The campaign's rating (final, or provisional from the latest run)."""
     factory = open_store(database)
     with store.transaction(factory) as s:
@@ -596,8 +598,9 @@ def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABAS
         out.print(f"{c.name}: no body has been scored yet — the rating is empty (state: {c.state})",
                   highlight=False)
         return
-    table = Table("rank", "body", "name", "total", "grade",
-                  title=f"{c.name}: {'final rating' if final else 'PROVISIONAL rating (not final)'}")
+    _ = terminal.gettext(lang)
+    table = Table(_("rank"), _("body"), _("name"), _("total"), _("grade"),
+                  title=f"{c.name}: " + (_("final rating") if final else _("PROVISIONAL rating (not final)")))
     for row in rows:
         table.add_row(str(row.rank), row.body, row.name, row.total, row.grade or "")
     out.print(table)

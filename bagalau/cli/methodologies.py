@@ -24,6 +24,7 @@ from bagalau.engine.explanations import number_text
 from bagalau.engine.inputs import InputError, OtherProfile, Problem, ValidatedInputs, read_file
 from bagalau.engine.scoring import Scorer, ScoringError
 from bagalau.engine.validation import check_file
+from bagalau.i18n import N_
 
 
 def load_methodology(methodology_id: str, profile: str | None = None):
@@ -69,12 +70,12 @@ def methodologies() -> None:
 @app.command()
 def show(methodology_id: str,
          provenance: bool = typer.Option(False, "--provenance", help="List reconstructed and entered rules, options and readings."),
-         lang: str = typer.Option("ru", help="ru, kk or en"),
+         lang: str = terminal.lang_option(),
          profile: Optional[str] = typer.Option(None, help="e.g. central or local, for editions with profiles")) -> None:
     """Print the tree of an edition with weights, formulas and paragraphs."""
     compiled = load_methodology(methodology_id, profile)
     if provenance:
-        for table in terminal.provenance_table(compiled):
+        for table in terminal.provenance_table(compiled, lang):
             out.print(table)
         return
     out.print(terminal.definition_tree(compiled, lang))
@@ -187,7 +188,7 @@ def score(methodology_id: str,
           option: List[str] = typer.Option([], "--option", help="Choose a reading, e.g. A13=zero."),
           period: Optional[int] = typer.Option(None, help="Reporting year (overrides the files)."),
           profile: Optional[str] = typer.Option(None, help="e.g. local: the profile of bodies whose file names none"),
-          lang: str = typer.Option("ru", help="ru, kk or en for names")) -> None:
+          lang: str = terminal.lang_option()) -> None:
     """Score one body or a cohort and rank them."""
     source = load_methodology(methodology_id).source
     if profile is not None:
@@ -210,7 +211,8 @@ def score(methodology_id: str,
     if as_json:
         out.print_json(data=scores_document(scorer, ranked, bodies, explain), ensure_ascii=False)
         return
-    for table in terminal.ranking_tables(ranked, cohort, f"{methodology_id}: ranking"):
+    title = terminal.gettext(lang)(N_("{methodology}: ranking")).format(methodology=methodology_id)
+    for table in terminal.ranking_tables(ranked, cohort, title, lang):
         out.print(table)
     if explain:
         for entry in ranked:

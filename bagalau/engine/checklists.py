@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from bagalau.engine.compiled import ChecklistSectionLayout, CompiledNode
 from bagalau.engine.exact import Exact, divide
+from bagalau.engine.explanations import code, note, sub
 from bagalau.engine.explanations import number_text as _text, short_text as _short
+from bagalau.i18n import N_
 
 
 def score_checklist(compiled: CompiledNode, layout: dict[str, list[ChecklistSectionLayout]], reading: str,
@@ -55,12 +57,12 @@ def score_checklist(compiled: CompiledNode, layout: dict[str, list[ChecklistSect
     notes = []
     if explain:
         capped = sum(1 for v in detail for s in v["sections"] if s.get("deduction_capped"))
-        notes.append({"code": "checklist",
-                      "text": f"{rule.scale} × Σ(section scores over {', '.join(rule.versions)}) = "
-                              f"{rule.scale} × {_short(total)}; per section: W × present/items − "
-                              f"min({_text(per_defect)} × defects, "
-                              f"{_text(cap_share)} × W), floored at 0"
-                              + (f"; deduction capped in {capped} section(s)" if capped else "")})
+        notes.append(note("checklist", N_("{scale} × Σ(section scores over {versions}) = {scale} × {total}; per "
+                                          "section: W × present/items − min({per_defect} × defects, {cap_share} × W), "
+                                          "floored at 0{capped}"),
+                          scale=code(rule.scale), versions=code(", ".join(rule.versions)), total=_short(total),
+                          per_defect=_text(per_defect), cap_share=_text(cap_share),
+                          capped=sub(N_("; deduction capped in {count} section(s)"), count=capped) if capped else ""))
     return score, (detail if explain else None), notes
 
 

@@ -15,7 +15,9 @@ from decimal import Decimal
 from bagalau.engine import catalog
 from bagalau.engine.exact import Exact, divide
 from bagalau.engine.inputs import Submission, ValidatedInputs, validate
+from bagalau.engine.explanations import note, prose, ref, sub
 from bagalau.engine.explanations import number_text as _text
+from bagalau.i18n import N_
 from bagalau.engine.scoring import AppliedPenalty, BodyScore, Scorer, ScoringError
 
 
@@ -59,7 +61,7 @@ class CohortScorer:
         own: dict[str, BodyScore] = {}
         for body in bodies:
             body_id = body.submission.body_id
-            held_out = {node_id: (0, {"code": "held_out", "text": "takes the cohort average"})
+            held_out = {node_id: (0, note("held_out", N_("takes the cohort average")))
                         for node_id in self._subtrees(body, needs[body_id])}
             own[body_id] = self._score_one(body, explain and not held_out, period, penalties, held_out or None)
             if progress is not None:
@@ -146,11 +148,12 @@ class CohortScorer:
         averages = {}
         for node in compiled.node.walk():
             mean = divide(sum(own[other_id].scores[node.id] for other_id, _ in sources), len(sources))
-            reason = rule.meaning if node.id == node_id else f"part of {node_id}, {rule.meaning}"
+            reason = prose(rule.meaning) if node.id == node_id else \
+                sub(N_("part of {node}, {meaning}"), node=node_id, meaning=prose(rule.meaning))
             averages[node.id] = (mean, {
-                "code": "cohort_average",
-                "text": f"{reason}: the average of {len(sources)} bodies = {_text(scorer.round(mean))} "
-                        f"({rule.paragraph or compiled.node.paragraph})",
+                **note("cohort_average", N_("{reason}: the average of {count} bodies = {average} ({paragraph})"),
+                       reason=reason, count=len(sources), average=_text(scorer.round(mean)),
+                       paragraph=ref(rule.paragraph or compiled.node.paragraph)),
                 "bodies": [{"id": other_id, "score": _text(own[other_id].scores[node.id])}
                            for other_id, _ in sources]})
         cache[key] = averages

@@ -1,13 +1,28 @@
 """Explanation JSON (schema ``bagalau.explanation/1``, see docs/explanations.md):
-writing one for a scored body, and reading one back."""
+writing one for a scored body, reading one back, and rendering its notes in
+Kazakh, Russian or English.
+
+A note is ``{"code", "message", "args", "text"}``: ``message`` is a message id
+of the ``engine`` catalog (English, with ``{name}`` placeholders), ``args`` its
+values, and ``text`` the English rendering, kept so that a stored explanation
+reads without the catalogs. An argument is plain text (a number, an id) or one
+of: ``{"code": …}`` a formula or an identifier, shown as written;
+``{"text": {"ru", "kk", "en"}}`` a name from the definition; ``{"prose": …,
+"values": {…}}`` a sentence of the definition (English; translated through the
+catalog, shown in English and marked where no translation exists);
+``{"ref": …}`` a reference into the act (§, App, row …); ``{"message": …,
+"args": …}`` a nested message (an optional clause).
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Callable, Iterator
 
 from bagalau.engine.exact import decimal_text, exact, is_terminating, round_to
+from bagalau.i18n import ENGINE, N_, has_translation, translator
 
 EXPLANATION_SCHEMA = "bagalau.explanation/1"
 
@@ -42,8 +57,9 @@ class ExplanationWriter:
                                              f"{self.aggregate_mode(node.aggregate, node.aggregate_option)} of "
                                              f"{', '.join(c.id for c in node.children)}"
                                              if node.children else None),
-                "_provisional": ({"code": "provisional",
-                                  "text": f"provisional: {node.note or 'the formula was reconstructed'}"}
+                "_provisional": (note("provisional", N_("provisional: {reason}"),
+                                      reason=prose(node.note) if node.note else
+                                      sub(N_("the formula was reconstructed")))
                                  if node.provenance == "reconstructed" else None),
             }
             self._static_entries[node.id] = cached
@@ -108,7 +124,7 @@ class ExplanationWriter:
 
     def source_text(self, input_id: str) -> str:
         where = self._sources.get(input_id)
-        if where is None:
+        if where is None:  # the English words here are localised where shown (localise_reference)
             source = self.compiled.inputs[input_id].source
             where = source.form + (f", row {source.row}" if source.row else "") + \
                 (f", column {source.column}" if source.column else "")
@@ -156,3 +172,127 @@ def find_node(explanation: dict, node_id: str) -> dict:
         if entry["id"] == node_id:
             return entry
     raise KeyError(node_id)
+
+
+# --- notes: structured, rendered in any language ------------------------------------
+
+def note(code: str, message: str, **args) -> dict:
+    """A note: its code, message id and arguments, and its English text."""
+    return {"code": code, "message": message, "args": args, "text": render_message(message, args, "en")}
+
+
+def code(text: str) -> dict:
+    """A formula or identifier, shown as written in every language."""
+    return {"code": text}
+
+
+def prose(text: str, **values) -> dict:
+    """A sentence of the definition (English; ``{name}`` filled from ``values``)."""
+    return {"prose": text, **({"values": values} if values else {})}
+
+
+def ref(text: str | None) -> dict:
+    """A reference into the act: "§56", "App 5 item 5", "App 1, row 2.3.1, column 3"."""
+    return {"ref": text or ""}
+
+
+def name(text: dict) -> dict:
+    """A name from the definition, in the languages it has."""
+    return {"text": text}
+
+
+def sub(message: str, **args) -> dict:
+    """A nested message: an optional clause of a note."""
+    return {"message": message, "args": args}
+
+
+NO_TRANSLATION_YET = N_("[in English] {text}")
+
+
+def render_note(entry: dict, lang: str, strict: bool | None = None) -> str:
+    """A note in ``lang`` (kk, ru or en); a note stored before notes had
+    message ids keeps its text."""
+    if "message" not in entry:
+        return entry.get("text", "")
+    return render_message(entry["message"], entry.get("args", {}), lang, strict)
+
+
+def render_message(message: str, args: dict, lang: str, strict: bool | None = None) -> str:
+    template = message if lang == "en" else translator(lang, strict, ENGINE).gettext(message)
+    return template.format(**{key: _argument(value, lang, strict) for key, value in args.items()})
+
+
+def _argument(value, lang: str, strict: bool | None) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    if "code" in value:
+        return value["code"]
+    if "text" in value:
+        text = value["text"]
+        return text.get(lang) or text.get("ru") or text.get("kk") or text.get("en") or ""
+    if "prose" in value:
+        values = {key: _argument(v, lang, strict) for key, v in value.get("values", {}).items()}
+        sentence = value["prose"]
+        if lang == "en" or not has_translation(lang, sentence, ENGINE):
+            shown = sentence.format(**values) if values else sentence
+            return shown if lang == "en" else translator(lang, strict, ENGINE).gettext(
+                NO_TRANSLATION_YET).format(text=shown)
+        translated = translator(lang, strict, ENGINE).gettext(sentence)
+        return translated.format(**values) if values else translated
+    if "ref" in value:
+        return localise_reference(value["ref"], lang)
+    if "message" in value:
+        return render_message(value["message"], value.get("args", {}), lang, strict)
+    raise ValueError(f"unknown note argument {value!r}")
+
+
+def prose_of(methodology) -> Iterator[tuple[str, str]]:
+    """(sentence, where) for the definition prose that notes quote."""
+    for node in methodology.walk():
+        for field in ("not_applicable", "zero_denominator", "cohort_average"):
+            rule = getattr(node, field)
+            if rule is not None:
+                yield rule.meaning, f"{node.id} {field}.meaning"
+        if node.explain:
+            yield node.explain, f"{node.id} explain"
+        if node.provenance == "reconstructed" and node.note:
+            yield node.note, f"{node.id} note"
+
+
+# References name the act's parts in English ("App 5 item 5", "App 1, row 2.3.1,
+# column 3", "p.57(1)"); the numbers stay, the words are the act's own.
+_REFERENCE_WORDS = {
+    "kk": [(r"\bcolumn comment\b", "түсіндірме бағаны"),
+           (r"\brow ([A-Z]?\d[\w.–-]*\w|\d)", r"\1-жол"), (r"\bcolumn ([A-Z]?\d[\w.–-]*\w|\d)", r"\1-баған"),
+           (r"\brow\b", "жол"), (r"\bcolumn\b", "баған"),
+           (r"\b(?:App\.?|Appendix|APP)\s*(\d+)", r"\1-қосымша"), (r"\bTables? (\d+)", r"\1-кесте"),
+           (r"\bitem (\d+)", r"\1-тармақша"), (r"\bsection ([\w.–-]*\w)", r"\1-бөлім"),
+           (r"\bpart (\d+)", r"\1-бөлік"), (r"\bpp\.\s*(\d+(?:\(\d+\))?(?:–\d+)?)", r"\1-тармақтар"),
+           (r"\bp\.\s*(\d+(?:\(\d+\))?(?:–\d+)?)", r"\1-тармақ"), (r"\bnote\b", "ескертпе"),
+           (r"\bWG\b", "жұмыс тобы"), (r"^Entered\b", "енгізіледі"), (r"^Body\b", "орган"), (r"^Report\b", "есеп"),
+           (r"^Agency\b", "Агенттік"), (r"^MCI\b", "МАМ"), (r"^Portal\b", "портал"), (r"^Calendar\b", "күнтізбе"),
+           (r"^Monitoring\b", "мониторинг")],
+    "ru": [(r"\bcolumn comment\b", "графа «обоснование»"), (r"\b(?:App\.?|Appendix|APP)\s*(\d+)", r"приложение \1"),
+           (r"\bTables (\d+)", r"таблицы \1"),
+           (r"\bTable (\d+)", r"таблица \1"), (r"\brow ", "строка "), (r"\bcolumn ", "графа "),
+           (r"\bitem ", "пункт "), (r"\bsection ", "раздел "), (r"\bpart ", "часть "),
+           (r"\bpp\.\s*", "пп. "), (r"\bp\.\s*", "п. "), (r"\bnote\b", "примечание"),
+           (r"\bWG\b", "рабочая группа"), (r"^Entered\b", "вводится"), (r"^Body\b", "орган"), (r"^Report\b", "отчёт"),
+           (r"^Agency\b", "Агентство"), (r"^MCI\b", "МКИ"), (r"^Portal\b", "портал"), (r"^Calendar\b", "календарь"),
+           (r"^Monitoring\b", "мониторинг")]
+}
+_COMPILED_WORDS = {lang: [(re.compile(pattern), replacement) for pattern, replacement in words]
+                   for lang, words in _REFERENCE_WORDS.items()}
+
+
+def localise_reference(text: str, lang: str) -> str:
+    """A reference into the act with its structural words in ``lang``."""
+    for pattern, replacement in _COMPILED_WORDS.get(lang, ()):
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def lacks_language(explanation: dict, lang: str) -> bool:
+    """Whether the act gives no names in ``lang`` (it-2012 has no Kazakh text):
+    its names are then shown in Russian, and the reader must be told."""
+    return lang != "en" and any(not entry["name"].get(lang) for entry in walk(explanation))

@@ -18,6 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from bagalau.engine.exact import Exact, divide, exact, round_to
+from bagalau.engine.explanations import code, note
+from bagalau.i18n import N_
 
 FUNCTIONS: dict[str, str] = {
     "share": "share(numerator, denominator): the ratio clamped to [0, 1]; a zero denominator triggers the node's zero-denominator rule",
@@ -331,8 +333,8 @@ def _share(ctx: EvaluationContext, numerator, denominator, where: str) -> Exact:
     value = divide(numerator, denominator)
     if value > 1 or value < 0:
         clamped = 0 if value < 0 else 1
-        ctx.notes.append({"code": "share_clamped",
-                          "text": f"{where} = {_four_places(value)} is outside [0, 1]; clamped to {clamped}"})
+        ctx.notes.append(note("share_clamped", N_("{where} = {value} is outside [0, 1]; clamped to {clamped}"),
+                              where=code(where), value=_four_places(value), clamped=str(clamped)))
         return clamped
     return value
 

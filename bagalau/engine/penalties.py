@@ -13,7 +13,9 @@ from decimal import Decimal
 
 from bagalau.engine.definition import Methodology
 from bagalau.engine.exact import Exact, exact
+from bagalau.engine.explanations import code, name, note, ref, sub
 from bagalau.engine.explanations import number_text as _text
+from bagalau.i18n import N_
 
 
 @dataclass
@@ -170,25 +172,30 @@ def sum_penalties(methodology: Methodology, top_level: list[str], applied: list[
         rule = methodology.penalties[rule_id]
         count = sum(exact(item.count) for item in items)
         if rule.replaces_value:
-            amount, capped, text = 0, False, (
-                f"{rule.name.get('en')}: {_text(count)} fact(s); the verified values replaced the reported "
-                f"ones ({rule.paragraph})")
+            amount, capped = 0, False
+            said = note("penalty", N_("{rule}: {count} fact(s); the verified values replaced the reported ones "
+                                      "({paragraph})"),
+                        rule=name(rule.name.model_dump(exclude_none=True)), count=_text(count),
+                        paragraph=ref(rule.paragraph))
         else:
             raw = sum(exact(item.amount if rule.amount_entered else rule.points) * exact(item.count)
                       for item in items)
             capped = rule.cap is not None and raw > rule.cap
             amount = exact(rule.cap) if capped else raw
-            each = "entered amounts" if rule.amount_entered else f"{_text(count)} × {_text(rule.points)}"
-            text = (f"penalty {rule.name.get('en')}: {each} = {_text(raw)}"
-                    + (f", capped at {_text(rule.cap)}" if capped else "") + f" ({rule.paragraph})")
+            each = sub(N_("entered amounts")) if rule.amount_entered else f"{_text(count)} × {_text(rule.points)}"
+            said = note("penalty", N_("penalty {rule}: {each} = {raw}{capped} ({paragraph})"),
+                        rule=name(rule.name.model_dump(exclude_none=True)), each=each, raw=_text(raw),
+                        capped=sub(N_(", capped at {cap}"), cap=_text(rule.cap)) if capped else "",
+                        paragraph=ref(rule.paragraph))
         key = (f"group:{rule.cap_group}" if rule.cap_group else f"rule:{rule_id}", node_id)
         amounts[key] = amounts.get(key, 0) + amount
-        notes.setdefault(node_id, []).append({"code": "penalty", "text": text})
+        notes.setdefault(node_id, []).append(said)
         lines.append({"rule": rule_id, "name": rule.name.model_dump(exclude_none=True), "node": node_id,
                       "count": _text(count), "points_each": _text(rule.points) if rule.points is not None else None,
                       "cap": _text(rule.cap) if rule.cap is not None else None, "capped": capped,
                       "cap_group": rule.cap_group, "amount": _text(amount), "paragraph": rule.paragraph,
-                      "text": text, "references": [item.reference for item in items if item.reference]})
+                      "text": said["text"], "message": said["message"], "args": said["args"],
+                      "references": [item.reference for item in items if item.reference]})
     per_direction: dict[str, tuple[Exact, list[dict]]] = {}
     off_total = 0
     for (key, node_id), amount in amounts.items():
@@ -196,11 +203,13 @@ def sum_penalties(methodology: Methodology, top_level: list[str], applied: list[
             group = key[len("group:"):]
             cap = exact(methodology.penalty_caps[group])
             if amount > cap:
-                notes.setdefault(node_id, []).append({
-                    "code": "penalty_cap", "text": f"penalties of group '{group}' add up to {_text(amount)}, "
-                                                  f"capped at {_text(cap)}"})
+                notes.setdefault(node_id, []).append(note(
+                    "penalty_cap", N_("penalties of group '{group}' add up to {amount}, capped at {cap}"),
+                    group=code(group), amount=_text(amount), cap=_text(cap)))
+                capped_line = note("penalty_cap", N_("capped at {cap}"), cap=_text(cap))
                 lines.append({"rule": f"cap group {group}", "node": node_id, "capped": True,
-                              "amount": _text(cap - amount), "text": f"capped at {_text(cap)}"})
+                              "amount": _text(cap - amount), "text": capped_line["text"],
+                              "message": capped_line["message"], "args": capped_line["args"]})
                 amount = cap
         if node_id is None:
             off_total += amount

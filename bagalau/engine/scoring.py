@@ -19,9 +19,11 @@ from typing import Any
 from bagalau.engine.checklists import score_checklist
 from bagalau.engine.compiled import CompiledMethodology, CompiledNode, DefinitionError, entered_input_id
 from bagalau.engine.exact import Exact, divide, exact, round_exact, round_to
-from bagalau.engine.explanations import EXPLANATION_SCHEMA, ExplanationWriter, number_text as _text
+from bagalau.engine.explanations import EXPLANATION_SCHEMA, ExplanationWriter, code, note, prose, ref, sub
+from bagalau.engine.explanations import number_text as _text
 from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
 from bagalau.engine.penalties import AppliedPenalty, PenaltyError, sum_penalties
+from bagalau.i18n import N_
 
 __all__ = ["AppliedPenalty", "BodyScore", "EXPLANATION_SCHEMA", "Scorer", "ScoringError", "normalise_option_key"]
 
@@ -148,10 +150,10 @@ class Scorer:
             if context.notes:
                 context.notes = []
             if overrides and node_id in overrides:
-                score, note = overrides[node_id]
+                score, override_note = overrides[node_id]
                 score = scores[node_id] = exact(score)
                 if explain:
-                    outcomes[node_id] = _NodeOutcome(score, [note], status="cohort_average")
+                    outcomes[node_id] = _NodeOutcome(score, [override_note], status="cohort_average")
                 continue
             try:
                 outcome = self._evaluate(compiled, namespace, scores, weights, not_applicable, explain)
@@ -188,9 +190,11 @@ class Scorer:
             if total != unfloored:
                 option = self.methodology.min_total_option
                 explanation["total_floor"] = {
-                    "code": "total_floor", "min_total": _text(self.total_floor), "unfloored": _text(unfloored),
-                    "option": option, "text": f"total {_text(unfloored)} raised to min_total {_text(self.total_floor)}"
-                    + (f" (option {option} = {self.options[option]})" if option else "")}
+                    "min_total": _text(self.total_floor), "unfloored": _text(unfloored), "option": option,
+                    **note("total_floor", N_("total {unfloored} raised to min_total {min_total}{option}"),
+                           unfloored=_text(unfloored), min_total=_text(self.total_floor),
+                           option=sub(N_(" (option {option} = {choice})"), option=code(option),
+                                      choice=code(self.options[option])) if option else "")}
             explanation["grades"] = grades
         return BodyScore(body_id=body_id, total=total, scores=scores, explanation=explanation, name=name,
                          penalty=penalty, grades=grades)
@@ -207,10 +211,11 @@ class Scorer:
             outcome.score = floor
             reading = self.methodology.penalty_floor_reading
             outcome.notes.append({
-                "code": "penalty_floor",
-                "text": f"penalties of {_text(amount)} would take {_text(before)} to {_text(before - amount)}; "
-                        f"floored at {_text(floor)}, so {_text(before - floor)} taken"
-                        + (f" (reading {reading})" if reading else ""),
+                **note("penalty_floor", N_("penalties of {amount} would take {before} to {after}; floored at "
+                                           "{floor}, so {taken} taken{reading}"),
+                       amount=_text(amount), before=_text(before), after=_text(before - amount), floor=_text(floor),
+                       taken=_text(before - floor),
+                       reading=sub(N_(" (reading {reading})"), reading=code(reading)) if reading else ""),
                 "nominal": _text(amount), "taken": _text(before - floor)})
         return before - outcome.score
 
@@ -246,11 +251,11 @@ class Scorer:
                     for target in rule.to:
                         weights[target] += share
                         self._move_ancestor_weights(node_id, target, share, weights, notes)
-                        notes.setdefault(target, []).append({
-                            "code": "weight_received",
-                            "text": f"{_text(share)} points added from {node_id} (not applicable: "
-                                    f"{rule.meaning}); weight is now {_text(weights[target])} "
-                                    f"({rule.paragraph or compiled.node.paragraph})"})
+                        notes.setdefault(target, []).append(note(
+                            "weight_received", N_("{points} points added from {node} (not applicable: {meaning}); "
+                                                  "weight is now {weight} ({paragraph})"),
+                            points=_text(share), node=node_id, meaning=prose(rule.meaning),
+                            weight=_text(weights[target]), paragraph=ref(rule.paragraph or compiled.node.paragraph)))
         return not_applicable, weights, notes
 
     def _missing_names(self, compiled: CompiledNode, namespace) -> list[str]:
@@ -275,17 +280,16 @@ class Scorer:
         for ancestor in target_side:
             if ancestor not in donor_side:
                 weights[ancestor] += share
-                notes.setdefault(ancestor, []).append({
-                    "code": "weight_received",
-                    "text": f"{_text(share)} points moved here from {donor} (via {target}); "
-                            f"maximum is now {_text(weights[ancestor])}"})
+                notes.setdefault(ancestor, []).append(note(
+                    "weight_received", N_("{points} points moved here from {node} (via {target}); "
+                                          "maximum is now {maximum}"),
+                    points=_text(share), node=donor, target=target, maximum=_text(weights[ancestor])))
         for ancestor in donor_side:
             if ancestor not in target_side:
                 weights[ancestor] -= share
-                notes.setdefault(ancestor, []).append({
-                    "code": "weight_moved",
-                    "text": f"{_text(share)} points of {donor} moved to {target}; "
-                            f"maximum here is now {_text(weights[ancestor])}"})
+                notes.setdefault(ancestor, []).append(note(
+                    "weight_moved", N_("{points} points of {node} moved to {target}; maximum here is now {maximum}"),
+                    points=_text(share), node=donor, target=target, maximum=_text(weights[ancestor])))
 
     def _evaluate(self, compiled: CompiledNode, namespace, scores, weights, not_applicable, explain) -> _NodeOutcome:
         node = compiled.node
@@ -308,8 +312,8 @@ class Scorer:
             else:
                 outcome = _NodeOutcome(_number(value, compiled.formula.source))
                 if explain and node.explain:
-                    outcome.notes.append({"code": "explained", "text": node.explain.format(
-                        **{name: _text(namespace[name]) for name, _ in compiled.variables})})
+                    outcome.notes.append(note("explained", N_("{sentence}"), sentence=prose(
+                        node.explain, **{name: _text(namespace[name]) for name, _ in compiled.variables})))
         else:
             outcome = _NodeOutcome(self._aggregate(node, scores, not_applicable))
         if explain and compiled.formula is not None:
@@ -317,9 +321,10 @@ class Scorer:
             outcome.used = {name: namespace.get(name) for name in sorted(names)}
             if node.provenance == "entered" and not node.formula:
                 comment = namespace.get(entered_input_id(node.id) + "_comment")
-                outcome.notes.append({"code": "entered",
-                                      "text": f"entered by an authorised person within [{_text(compiled.bounds[0])}, "
-                                              f"{_text(compiled.bounds[1])}]: {comment}"})
+                outcome.notes.append(note("entered", N_("entered by an authorised person within [{low}, {high}]: "
+                                                        "{comment}"),
+                                          low=_text(compiled.bounds[0]), high=_text(compiled.bounds[1]),
+                                          comment=str(comment)))
         if compiled.deduction_counts:
             self._apply_deductions(compiled, namespace, outcome, weight)
         low, high = compiled.bounds if weight == compiled.maximum else self._bounds(compiled, weight)
@@ -346,17 +351,19 @@ class Scorer:
         node = compiled.node
         rule = node.not_applicable
         if rule is None:  # a descendant of a not-applicable node
-            return _NodeOutcome(0, [{"code": "not_applicable", "text": "parent is not applicable"}],
+            return _NodeOutcome(0, [note("not_applicable", N_("parent is not applicable"))],
                                 status="not_applicable")
         if rule.then == "full":
-            score, consequence = compiled.maximum, f"scores its full {_text(compiled.maximum)} points"
+            score, consequence = compiled.maximum, sub(N_("scores its full {points} points"),
+                                                       points=_text(compiled.maximum))
         elif rule.then == "zero":
-            score, consequence = 0, "scores 0"
+            score, consequence = 0, sub(N_("scores 0"))
         else:
-            score, consequence = 0, f"its {_text(compiled.maximum)} points move to {', '.join(rule.to)}"
-        return _NodeOutcome(score, [{"code": "not_applicable",
-                                     "text": f"not applicable: {rule.meaning}; {consequence} "
-                                             f"({rule.paragraph or node.paragraph})"}],
+            score, consequence = 0, sub(N_("its {points} points move to {targets}"), points=_text(compiled.maximum),
+                                        targets=code(", ".join(rule.to)))
+        return _NodeOutcome(score, [note("not_applicable", N_("not applicable: {meaning}; {consequence} ({paragraph})"),
+                                         meaning=prose(rule.meaning), consequence=consequence,
+                                         paragraph=ref(rule.paragraph or node.paragraph))],
                             status="not_applicable")
 
     def _zero_denominator(self, compiled: CompiledNode, weight: Exact, exc: Exception) -> _NodeOutcome:
@@ -366,10 +373,11 @@ class Scorer:
             raise ZeroDenominator(where)
         then = self.options.get(rule.option, rule.then) if rule.option else rule.then
         score = weight if then == "full" else 0
-        reading = f" [{rule.reading}]" if rule.reading else ""
-        return _NodeOutcome(score, [{"code": "zero_denominator",
-                                     "text": f"zero denominator in {where}: {rule.meaning}; "
-                                             f"scores {_text(score)}{reading}"}],
+        reading = code(f" [{rule.reading}]") if rule.reading else ""
+        return _NodeOutcome(score, [note("zero_denominator", N_("zero denominator in {where}: {meaning}; "
+                                                                "scores {score}{reading}"),
+                                         where=code(where), meaning=prose(rule.meaning), score=_text(score),
+                                         reading=reading)],
                             status="zero_denominator")
 
     def _apply_deductions(self, compiled: CompiledNode, namespace, outcome: _NodeOutcome, weight) -> None:
@@ -379,20 +387,24 @@ class Scorer:
                 compiled.node.deductions, compiled.deduction_units, compiled.deduction_counts, compiled.deduction_caps):
             count = _number(eval(count_formula.code, namespace), deduction.count)
             amount = per_unit * count
-            note = f"deduction {_text(per_unit)} × {_text(count)} = {_text(amount)}"
+            args = {"per_unit": _text(per_unit), "count": _text(count), "amount": _text(amount),
+                    "capped": "", "floored": ""}
             if cap_formula is not None:
                 cap = _number(eval(cap_formula.code, namespace), deduction.cap)
                 if amount > cap:
-                    note += f", capped at {_text(cap)} ({deduction.cap})"
+                    args["capped"] = sub(N_(", capped at {cap} ({formula})"), cap=_text(cap),
+                                         formula=code(deduction.cap))
                     amount = cap
             before = outcome.score
             outcome.score -= amount
             if floor is not None and outcome.score < floor:
                 outcome.score = floor
-                note += f"; floored at {_text(floor)}"
+                args["floored"] = sub(N_("; floored at {floor}"), floor=_text(floor))
             if amount:
-                outcome.notes.append({"code": "deduction", "text": f"{note}: {_text(before)} → "
-                                      f"{_text(outcome.score)} ({deduction.paragraph or compiled.node.paragraph})"})
+                outcome.notes.append(note("deduction", N_("deduction {per_unit} × {count} = {amount}{capped}{floored}: "
+                                                          "{before} → {after} ({paragraph})"),
+                                          **args, before=_text(before), after=_text(outcome.score),
+                                          paragraph=ref(deduction.paragraph or compiled.node.paragraph)))
 
     @staticmethod
     def _bounds(compiled: CompiledNode, weight: Exact) -> tuple[Exact, Exact]:
@@ -405,12 +417,12 @@ class Scorer:
         if not outcome.score:
             outcome.score = 0  # a zero Fraction shows as 0 like any other zero
         if outcome.score > high:
-            outcome.notes.append({"code": "cap_applied",
-                                  "text": f"{_text(outcome.score)} capped at the maximum {_text(high)}"})
+            outcome.notes.append(note("cap_applied", N_("{score} capped at the maximum {cap}"),
+                                      score=_text(outcome.score), cap=_text(high)))
             outcome.score = high
         elif outcome.score < low:
-            outcome.notes.append({"code": "floor_applied",
-                                  "text": f"{_text(outcome.score)} raised to the floor {_text(low)}"})
+            outcome.notes.append(note("floor_applied", N_("{score} raised to the floor {floor}"),
+                                      score=_text(outcome.score), floor=_text(low)))
             outcome.score = low
 
     def _checklist(self, compiled: CompiledNode, namespace, explain) -> _NodeOutcome:

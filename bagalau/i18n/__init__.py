@@ -1,18 +1,22 @@
 """Interface languages: Kazakh, Russian and English, from Babel catalogs.
 
-The catalogs are the ``.po`` files in ``locales/<lang>/LC_MESSAGES/messages.po``;
-they are compiled in memory when first used (no ``.mo`` files to keep in step).
+The catalogs are the ``.po`` files in ``locales/<lang>/LC_MESSAGES/<domain>.po``,
+one domain per audience: ``messages`` for the web pages, ``engine`` for the
+engine's explanation notes, the definitions' prose they quote and the CLI's
+output. They are compiled in memory when first used (no ``.mo`` files to keep
+in step).
 Message ids are the English text. Kazakh and Russian are required for every
 message a person reads; English falls back to the message id.
 
-``translator(lang, strict=...)`` gives the gettext functions of one language. In
+``translator(lang, strict=..., domain=...)`` gives the gettext functions of one language. In
 strict mode (the tests; ``BAGALAU_STRICT_I18N=1``) a message id without a
 Kazakh or a Russian translation raises ``MissingTranslation`` wherever it is
 rendered, so a page that shows an untranslated message fails its test.
 
 ``python -m bagalau.i18n update`` extracts the message ids from the code and
-the templates into the catalogs (keeping the translations); ``... check``
-lists those still without a Kazakh or Russian translation and exits 1.
+the templates into the catalogs of both domains (keeping the translations);
+``... check`` lists those still without a Kazakh or Russian translation and
+exits 1.
 """
 
 from __future__ import annotations
@@ -34,34 +38,39 @@ REQUIRED: tuple[str, ...] = ("kk", "ru")          # every message must have thes
 DEFAULT = "kk"                                     # the state language
 NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 LOCALES = Path(__file__).resolve().parent / "locales"
-DOMAIN = "messages"
+DOMAIN = "messages"                                # the web pages
+ENGINE = "engine"                                  # explanation notes and the CLI
+DOMAINS: tuple[str, ...] = (DOMAIN, ENGINE)
 
 
 class MissingTranslation(LookupError):
     """A message id rendered without its Kazakh or Russian translation."""
 
 
-def po_path(lang: str) -> Path:
-    return LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(lang: str, domain: str = DOMAIN) -> Path:
+    return LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
 @lru_cache(maxsize=None)
-def catalog(lang: str) -> Catalog:
-    with po_path(lang).open("rb") as handle:
-        return read_po(handle, locale=lang, domain=DOMAIN)
+def catalog(lang: str, domain: str = DOMAIN) -> Catalog:
+    path = po_path(lang, domain)
+    if not path.exists():   # a domain not yet extracted for this language
+        return Catalog(locale=lang, domain=domain)
+    with path.open("rb") as handle:
+        return read_po(handle, locale=lang, domain=domain)
 
 
 @lru_cache(maxsize=None)
-def translations(lang: str) -> Translations:
+def translations(lang: str, domain: str = DOMAIN) -> Translations:
     """The compiled catalog of ``lang`` (English: the message ids themselves)."""
     buffer = io.BytesIO()
-    write_mo(buffer, catalog(lang), use_fuzzy=False)
+    write_mo(buffer, catalog(lang, domain), use_fuzzy=False)
     buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+    return Translations(fp=buffer, domain=domain)
 
 
-def _translated(lang: str, msgid: str) -> bool:
-    message = catalog(lang).get(msgid)
+def _translated(lang: str, msgid: str, domain: str = DOMAIN) -> bool:
+    message = catalog(lang, domain).get(msgid)
     if message is None or message.fuzzy:
         return False
     strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
@@ -69,9 +78,14 @@ def _translated(lang: str, msgid: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def missing(msgid: str) -> tuple[str, ...]:
+def missing(msgid: str, domain: str = DOMAIN) -> tuple[str, ...]:
     """The required languages in which ``msgid`` has no translation."""
-    return tuple(lang for lang in REQUIRED if not _translated(lang, msgid))
+    return tuple(lang for lang in REQUIRED if not _translated(lang, msgid, domain))
+
+
+def has_translation(lang: str, msgid: str, domain: str = DOMAIN) -> bool:
+    """Whether ``msgid`` has a (non-fuzzy) translation in ``lang``; English always has."""
+    return lang == "en" or _translated(lang, msgid, domain)
 
 
 def strict_default() -> bool:
@@ -84,21 +98,22 @@ class Translator:
     id without its Kazakh or Russian translation."""
     lang: str
     strict: bool = False
+    domain: str = DOMAIN
 
     def _check(self, msgid: str) -> None:
         if self.strict:
-            lacking = missing(msgid)
+            lacking = missing(msgid, self.domain)
             if lacking:
                 raise MissingTranslation(f"no {'/'.join(lacking)} translation of the message {msgid!r} "
-                                         f"(add it to bagalau/i18n/locales/*/LC_MESSAGES/messages.po)")
+                                         f"(add it to bagalau/i18n/locales/*/LC_MESSAGES/{self.domain}.po)")
 
     def gettext(self, msgid: str) -> str:
         self._check(msgid)
-        return translations(self.lang).gettext(msgid)
+        return translations(self.lang, self.domain).gettext(msgid)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         self._check(singular)
-        return translations(self.lang).ngettext(singular, plural, n)
+        return translations(self.lang, self.domain).ngettext(singular, plural, n)
 
     @property
     def locale(self) -> Locale:
@@ -106,10 +121,10 @@ class Translator:
 
 
 @lru_cache(maxsize=None)
-def translator(lang: str, strict: bool | None = None) -> Translator:
+def translator(lang: str, strict: bool | None = None, domain: str = DOMAIN) -> Translator:
     if lang not in LANGUAGES:
         lang = DEFAULT
-    return Translator(lang, strict_default() if strict is None else strict)
+    return Translator(lang, strict_default() if strict is None else strict, domain)
 
 
 def N_(msgid: str) -> str:

@@ -102,7 +102,9 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
     finalised = bagalau(db_url, "campaign", "advance", "--as", "eva", "--on", "2013-06-10").output
     assert "commission → final" in finalised and "final rating anchored" in finalised
     assert json.loads((tmp_path / "c2012-final-rating.anchor.json").read_text())["entries"] > 0
-    assert "final rating" in bagalau(db_url, "rating").output
+    assert "окончательный рейтинг" in bagalau(db_url, "rating").output          # Russian unless --lang says
+    assert "түпкілікті рейтинг" in bagalau(db_url, "rating", "--lang", "kk").output
+    assert "final rating" in bagalau(db_url, "rating", "--lang", "en").output
     assert "plan #1" in bagalau(db_url, "campaign", "plan", "akmola", "--action", "Fix EDMS|IT head|2013-12-01",
                                 "--as", "rep-akmola").output
     shown = json.loads(bagalau(db_url, "audit", "show", "--json", "--limit", "500").raw)

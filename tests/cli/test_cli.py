@@ -45,7 +45,7 @@ def test_show_prints_ids_weights_formulas_and_paragraphs():
 
 
 def test_show_provenance_lists_reconstructed_rules_and_options():
-    result = run("show", "it-2012", "--provenance")
+    result = run("show", "it-2012", "--provenance", "--lang", "en")
     assert "reconstructed" in result.stdout and "A13" in result.stdout and "app6_w_1_13" in result.stdout
 
 
@@ -95,7 +95,7 @@ def test_score_json_keys_every_node_by_its_appendix_4_id(tmp_path):
 def test_explain_shows_why_e_procurement_carries_8_points(tmp_path):
     raw = full_raw()
     raw.update(is_licensor=False, app1_r2_3_2_eproc=60, app1_r2_3_2_total=100)
-    result = run("score", "it-2012", cohort_file(tmp_path, [{"id": "b1", "inputs": raw}]), "--explain")
+    result = run("score", "it-2012", cohort_file(tmp_path, [{"id": "b1", "inputs": raw}]), "--explain", "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "not a licensor" in result.stdout
     assert "4 points added from 3.3.1" in result.stdout and "weight is now 8" in result.stdout

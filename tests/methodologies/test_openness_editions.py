@@ -203,7 +203,7 @@ def test_diff_command_on_the_resolved_trees():
 
 
 def test_show_provenance_lists_options_reconstructions_and_entered_columns():
-    result = CliRunner().invoke(app, ["show", "openness-2025", "--provenance", "--profile", "central"])
+    result = CliRunner().invoke(app, ["show", "openness-2025", "--provenance", "--profile", "central", "--lang", "en"])
     assert result.exit_code == 0, result.output
     for text in ("T7-1.1.kk", "reconstructed", "entered", "T2.10.ru", "A29", "A17c"):
         assert text in result.output
