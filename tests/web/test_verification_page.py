@@ -24,7 +24,7 @@ def test_preview_then_record_with_evidence_then_score(web_app, signed_in):
     evaluator = signed_in("evaluator", "ru")
     base = f"/campaigns/{campaign_id}/bodies/{OWN_BODY}/verification"
     page = evaluator.get(base)
-    assert page.status_code == 200 and 'hx-post="%s/preview"' % base in page.text
+    assert page.status_code == 200 and 'hx-post="%s/preview" hx-trigger="change"' % base in page.text
     token = form_values(page.text)["csrf_token"]
     with store.transaction(web_app.state.sessions) as s:
         c = campaigns.get_campaign(s, campaign_id)

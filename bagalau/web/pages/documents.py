@@ -51,7 +51,7 @@ def documents(request: Request, campaign_id: int, body: str, auth: Authenticatio
         titles[name] = forms.form(campaign.methodology_id, name).get("title") or {"ru": name}
     return render(request, "documents.html", {"c": campaign, "body": body, "name": body_name(session, body),
                                               "conclusions": rows, "final": final, "forms": titles,
-                                              "languages": LANGUAGES, "formats": tuple(MEDIA)})
+                                              "doc_languages": LANGUAGES, "formats": tuple(MEDIA)})
 
 
 @router.get("/campaigns/{campaign_id}/bodies/{body}/documents/{form_name}.{lang}.{fmt}")
