@@ -48,6 +48,26 @@ STATE_NAMES = {
 OBJECTION_STATUS = {"filed": N_("filed, waiting for a decision"), "accepted": N_("accepted"),
                     "rejected": N_("rejected")}
 
+# Deadlines a campaign sets itself (the others are named by the act's schedule, in its languages)
+DEADLINE_NAMES = {"submission": N_("Reports submitted to the evaluator"),
+                  "objections": N_("Objections with supporting documents"),
+                  "reverification": N_("Re-verification after the commission's decision")}
+
+
+def deadline_name(methodology_id: str, key: str, english: str | None) -> tuple[Any, bool]:
+    """(the deadline's name, whether it is a message id to translate): the act's own
+    name where its schedule has the deadline, else ours."""
+    from bagalau.engine import catalog
+    try:
+        rule = catalog.methodology(methodology_id).schedule.get(key)
+    except (KeyError, ValueError):
+        rule = None
+    if rule is not None and (rule.name.ru or rule.name.kk):
+        return rule.name.model_dump(exclude_none=True), False
+    if key in DEADLINE_NAMES:
+        return DEADLINE_NAMES[key], True
+    return {"en": english or key}, False
+
 
 def load(session: Session, campaign_id: int) -> Campaign:
     return campaigns.get_campaign(session, campaign_id)
@@ -106,7 +126,7 @@ def field_message(request: Request, reason: str, compiled) -> Markup:
     for check in getattr(compiled, "checks", []) or []:
         english = getattr(check.message, "en", None)
         if english and reason.startswith(english):
-            text = filters.text(check.message)
+            text = filters.text(check.message, note=False)      # the page says once that it is Russian
             paragraph = f" ({check.paragraph})" if check.paragraph else ""
             return Markup("%s%s <span class=\"engine-reason\" lang=\"en\">%s</span>") % (text, paragraph, reason)
     for pattern, message in _REASONS:

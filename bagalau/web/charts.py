@@ -6,6 +6,7 @@ server: no internet, no plotting library)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -17,8 +18,16 @@ from bagalau.documents.sources import RatingData
 UP, DOWN = "#1d6b30", "#a4141b"
 
 
+MARGIN = 70          # room on the left for long names, which the drawing right-aligns at a fixed x
+
+
 def inline(svg: str, label: str) -> Markup:
-    """An SVG for a page: an image with a name, scaled to the column."""
+    """An SVG for a page: an image with a name, scaled to the column, with a left margin."""
+    found = re.search(r'width="(\d+)" height="(\d+)" viewBox="0 0 (\d+) (\d+)"', svg)
+    if found:
+        width, height = int(found.group(1)) + MARGIN, int(found.group(2))
+        svg = svg.replace(found.group(0), f'width="{width}" height="{height}" '
+                                          f'viewBox="-{MARGIN} 0 {width} {height}"', 1)
     head = f'<svg role="img" aria-label="{escape(label, {chr(34): "&quot;"})}" class="chart" '
     return Markup(svg.replace("<svg ", head, 1))
 

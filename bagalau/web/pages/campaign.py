@@ -21,7 +21,7 @@ from bagalau.engine.inputs import InputError
 from bagalau.i18n import N_
 from bagalau.store.models import Commission, Conclusion, Objection, User
 
-from ..campaign import OBJECTION_STATUS, STATE_NAMES, body_names, load, may, now, refusal
+from ..campaign import OBJECTION_STATUS, STATE_NAMES, body_names, deadline_name, load, may, now, refusal
 from ..rendering import render, today, tr
 from ..routing import page_router
 from ..session import signed_in_viewer, viewer
@@ -77,6 +77,13 @@ def _rows(session: Session, auth: Authentication, campaign, day) -> list[dict]:
     return rows
 
 
+def _profiles(campaign) -> dict | None:
+    """The edition's profiles by code (names from the act), or None where it has none."""
+    from bagalau.engine import catalog
+    profiles = catalog.methodology(campaign.methodology_id).profiles
+    return {code: name for code, name in profiles.items()} if profiles else None
+
+
 def _members(session: Session) -> list[User]:
     return list(session.execute(select(User).where(User.role.in_(("commission", "evaluator")), User.active)
                                 .order_by(User.name)).scalars())
@@ -100,7 +107,9 @@ def _page(request: Request, session: Session, auth: Authentication, campaign_id:
         campaigns.latest_run(session, campaign) is not None
     return render(request, "campaign.html", {
         "c": campaign, "states": STATE_NAMES, "objection_status": OBJECTION_STATUS, "rows": rows, "steps": steps, "names": body_names(session),
-        "deadlines": [d for d in campaign.deadlines if d.due is not None],
+        "deadlines": [{"d": d, "name": deadline_name(campaign.methodology_id, d.key, d.name)}
+                      for d in campaign.deadlines if d.due is not None],
+        "profiles": _profiles(campaign),
         "appoint": appoint, "candidates": candidates, "error": error, "rating_visible": rating_visible,
         "done": DONE.get(request.query_params.get("done", "")),
         "next_step": campaigns.NEXT_STEP.get(campaign.state, "")}, status_code=status)

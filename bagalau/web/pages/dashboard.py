@@ -26,6 +26,8 @@ from bagalau.i18n import N_
 from bagalau.store.models import Body, Campaign, Commission, CommissionMember, ImprovementPlan, Objection, \
     SubmissionVersion, User
 
+from ..campaign import deadline_name
+
 STATE_NAMES = {
     "created": N_("Created"),
     "submissions": N_("Reports are being submitted"),
@@ -89,8 +91,9 @@ def _deadlines(campaign: Campaign, today: date, body: str | None) -> list[dict[s
     for deadline in campaign.deadlines:
         if deadline.due is None or (deadline.body_code and deadline.body_code != body):
             continue
-        rows.append({"name": deadline.name, "due": deadline.due, "left": working_days_left(today, deadline.due),
-                     "paragraph": deadline.paragraph})
+        rows.append({"name": deadline.name, "due": deadline.due,
+                     "label": deadline_name(campaign.methodology_id, deadline.key, deadline.name),
+                     "left": working_days_left(today, deadline.due), "paragraph": deadline.paragraph})
     upcoming = [row for row in rows if row["left"] >= 0]
     return sorted(upcoming, key=lambda row: row["due"])[:3]
 

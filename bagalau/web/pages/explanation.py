@@ -12,7 +12,7 @@ its own until the rating is final, then everyone)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from fastapi import Depends, Request
 from sqlalchemy import select
@@ -96,7 +96,21 @@ def explanation(request: Request, campaign_id: int, body: str, run: int = 0,
         "c": campaign, "body": body, "name": body_name(session, body), "runs": runs, "run": chosen,
         "doc": document, "definitions": nodes, "inputs": inputs, "note_kinds": NOTE_KINDS, "status": STATUS,
         "provenance": PROVENANCE, "lacks_kazakh": lacks,
-        "latest": chosen.number == runs[-1].number, "differs": _differs})
+        "latest": chosen.number == runs[-1].number, "differs": _differs, "approx": _approx})
+
+
+def _approx(value) -> tuple[str, bool]:
+    """An exact value for reading: itself when it has at most 6 places, else rounded
+    half up to 6 places (and said to be approximate)."""
+    text = str(value)
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return text, False
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -6:
+        return text, False
+    return format(number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP), "f"), True
 
 
 def _differs(a, b) -> bool:
