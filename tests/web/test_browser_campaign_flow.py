@@ -98,6 +98,10 @@ def test_campaign_flow(page, live_url, web_app, lang):
     assert page.locator("table.facts-table a[download]").inner_text() == "act.pdf"
     page.click("#score")
     page.wait_for_url(re.compile(r".*done=score"))
+    page.goto(f"{base}/rating")
+    assert page.locator("h1").inner_text().startswith({"kk": "Алдын ала", "ru": "Предварительный"}[lang])
+    _check(page, f"provisional rating ({lang})", f"flow-rating-provisional-{lang}")
+    page.goto(base)
     web_app.state.today = date(2013, 3, 20)
     page.click("#step-drafts")
     page.wait_for_url(re.compile(r".*done=drafts"))
@@ -108,6 +112,11 @@ def test_campaign_flow(page, live_url, web_app, lang):
     page.goto(f"{body}/explanation")
     assert _number(page.locator(".facts strong.total").inner_text()) == after
     _check(page, f"explanation ({lang})", f"flow-explanation-{lang}")
+    closed = page.locator('[id="node-1.1"] > .node-body')
+    assert not closed.is_visible()
+    page.emulate_media(media="print")                  # printing shows every node, opened or not
+    assert closed.is_visible() and not page.locator("header.site-header").is_visible()
+    page.emulate_media(media="screen")
     page.goto(f"{body}/objections")
     assert page.locator("#countdown").is_visible()
     page.fill("#objection-text", "Мероприятие есть в утверждённом плане.")
