@@ -22,7 +22,7 @@ from datetime import datetime, time, timezone
 from typing import Any
 
 from fastapi import Request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from bagalau.campaigns import policy
 from bagalau.i18n import N_
 from bagalau.store.models import Body, Campaign
 
-from .rendering import ASTANA, Filters, localized, request_lang, today, translator
+from .rendering import ASTANA, Filters, request_lang, today, translator
 
 STATE_NAMES = {
     "created": N_("Created"),
@@ -136,10 +136,3 @@ def field_message(request: Request, reason: str, compiled) -> Markup:
             return Markup('%s <span class="engine-reason" lang="en">%s</span>') % (shown, reason)
     return Markup('<span lang="en">%s</span>') % reason
 
-
-def text(value: Any, request: Request) -> str:
-    return localized(value, request_lang(request))[0]
-
-
-def escape_text(value: Any) -> Markup:
-    return escape(value)

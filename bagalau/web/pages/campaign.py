@@ -106,13 +106,13 @@ def _page(request: Request, session: Session, auth: Authentication, campaign_id:
     rating_visible = may(session, auth.actor, "rating.read", campaign) and \
         campaigns.latest_run(session, campaign) is not None
     return render(request, "campaign.html", {
-        "c": campaign, "states": STATE_NAMES, "objection_status": OBJECTION_STATUS, "rows": rows, "steps": steps, "names": body_names(session),
+        "c": campaign, "states": STATE_NAMES, "objection_status": OBJECTION_STATUS, "rows": rows, "steps": steps,
+        "names": body_names(session),
         "deadlines": [{"d": d, "name": deadline_name(campaign.methodology_id, d.key, d.name)}
                       for d in campaign.deadlines if d.due is not None],
         "profiles": _profiles(campaign),
         "appoint": appoint, "candidates": candidates, "error": error, "rating_visible": rating_visible,
-        "done": DONE.get(request.query_params.get("done", "")),
-        "next_step": campaigns.NEXT_STEP.get(campaign.state, "")}, status_code=status)
+        "done": DONE.get(request.query_params.get("done", ""))}, status_code=status)
 
 
 @router.get("/campaigns/{campaign_id}")
