@@ -32,6 +32,7 @@ def test_the_form_follows_the_act_and_shows_the_reported_values(web_app, signed_
     order = [html.index(f'id="form-{name}-h"') for name in ("app-1", "wg", "app-2", "wg-app6-kk", "wg-app6-ru")]
     assert order == sorted(order)
     assert '<label for="f_app2_g1">' in html and "Графа" in html
+    assert "WG APP6 kk: проверка рабочей группы по App 6, версия сайта на казахском языке" in html
     values = form_values(html)
     with store.transaction(web_app.state.sessions) as s:
         latest = campaigns.latest_submission(s, campaigns.get_campaign(s, campaign_id), OWN_BODY)

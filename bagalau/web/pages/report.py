@@ -14,6 +14,7 @@ and the diff between any two.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from bagalau.api.state import store_session
 from bagalau.campaigns import drafts, policy
 from bagalau.engine import forms
 from bagalau.engine.inputs import InputError
+from bagalau.i18n import N_
 from bagalau.store.models import SubmissionVersion
 
 from ..campaign import body_name, field_message, load, may, now, refusal
@@ -68,13 +70,23 @@ def _from_form(compiled, form) -> dict[str, Any]:
     return values
 
 
+VERSIONS = {"kk": N_("the Kazakh-language version of the site"), "ru": N_("the Russian-language version of the site")}
+CHECKED_FORM = re.compile(r"^WG APP(\d+)")
+
+
 def _sections(campaign, compiled) -> list[dict]:
+    """One section per sheet of the act's forms; a sheet of the working group's check of
+    an appendix (WG APP6 ...) is named after that appendix and the language version."""
     titles = compiled.methodology.forms
     found = []
     for sheet, items in forms.sheets(compiled).items():
         form_code = items[0].source.form
+        checked = CHECKED_FORM.match(form_code)
+        version = sheet.rsplit(" ", 1)[-1] if sheet.endswith((" kk", " ru")) else None
         found.append({"id": "form-" + "".join(ch if ch.isalnum() else "-" for ch in sheet.lower()),
                       "sheet": sheet, "form": form_code, "title": titles.get(form_code),
+                      "checks": f"App {checked.group(1)}" if checked else None,
+                      "version": VERSIONS.get(version) if version else None,
                       "columns": all(i.source.row is None and i.source.column for i in items), "items": items})
     return found
 
