@@ -23,6 +23,7 @@ from bagalau.api.problems import ProblemError
 from bagalau.api.uploads import EVIDENCE_TYPES, read_upload, safe_name
 from bagalau.api.state import store_session
 from bagalau.campaigns import drafts, evidence, policy, whatif
+from bagalau.engine import forms
 from bagalau.store.files import Evidence
 from bagalau.store.models import Fact
 
@@ -30,7 +31,6 @@ from ..campaign import body_name, body_names, load, may, now, refusal
 from ..rendering import render, tr
 from ..routing import page_router
 from ..session import signed_in_viewer
-from .report import shown
 
 router = page_router()
 FACT_STATES = ("verification", "scored")
@@ -54,8 +54,7 @@ def _facts(session: Session, campaign, body: str) -> list[dict]:
                                 .order_by(Fact.id)).scalars():
         files = list(session.execute(select(Evidence).where(Evidence.fact_id == fact.id)
                                      .order_by(Evidence.id)).scalars())
-        rows.append({"fact": fact, "active": fact.id in active, "files": files,
-                     "reported": shown(fact.reported_value), "verified": shown(fact.verified_value)})
+        rows.append({"fact": fact, "active": fact.id in active, "files": files})
     return rows
 
 
@@ -70,7 +69,8 @@ def _page(request: Request, session: Session, auth: Authentication, campaign_id:
     return render(request, "verification.html", {
         "c": campaign, "body": body, "name": body_name(session, body), "names": body_names(session),
         "facts": _facts(session, campaign, body), "inputs": compiled.inputs, "writable": writable,
-        "reported": {key: shown(value) for key, value in (latest.values if latest else {}).items()},
+        "groups": list(forms.sheets(compiled).items()),
+        "reported": dict(latest.values) if latest else {},
         "form": form or {}, "preview": preview, "error": error, "notice": notice,
         "can_score": may(session, auth.actor, "scoring.run", campaign) and campaign.state in FACT_STATES},
         status_code=status)
