@@ -97,10 +97,42 @@ def may(session: Session, actor: policy.Actor, action: str, campaign: Campaign, 
     return policy.allowed(session, actor, action, campaign=campaign, body=body)
 
 
-def refusal(request: Request, exc: Exception) -> Markup:
-    """A refused step: a translated lead and the engine's reason, in English."""
-    lead = translator(request).gettext("The step was refused:")
-    return Markup('%s <span lang="en">%s</span>') % (lead, str(exc))
+_REFUSALS = [
+    (re.compile(r"objection window is open until (?P<date>[\d-]+)"),
+     N_("The objection window is open until %(date)s: finalise after it closes.")),
+    (re.compile(r"objections are still undecided"),
+     N_("Objections are still undecided: the commission must decide them first.")),
+    (re.compile(r"objection deadline for '[^']*' was (?P<date>[\d-]+)"),
+     N_("The objection window closed on %(date)s: objections after it are not accepted.")),
+    (re.compile(r"must come with supporting documents"),
+     N_("An objection must come with supporting documents.")),
+    (re.compile(r"must name the document it rests on"), N_("Name the document the fact rests on.")),
+    (re.compile(r"recalculates the score with the verified value"),
+     N_("Give the verified value: the act recalculates the score with it.")),
+    (re.compile(r"with the verified value the report of '[^']*' fails validation"),
+     N_("With this verified value the report would fail the act's checks.")),
+    (re.compile(r"^verified value for '[^']*':"), N_("The verified value does not read as this input's type.")),
+    (re.compile(r"was saved elsewhere"),
+     N_("The draft was saved elsewhere since this page was opened: nothing was written; reload the page.")),
+    (re.compile(r"§107|took part in evaluating"),
+     N_("Somebody who took part in evaluating the body may not sit on its commission.")),
+    (re.compile(r"is larger than"), N_("The file is too large.")),
+    (re.compile(r"; accepted: |upload the XLSX form or a JSON input file"), N_("This kind of file is not accepted.")),
+]
+
+
+def refusal(request: Request, exc: Exception | str) -> Markup:
+    """A refused step: a translated lead, what it means where we can say it in the
+    reader's language, and the engine's reason itself (in English)."""
+    t = translator(request)
+    reason = str(exc)
+    for pattern, message in _REFUSALS:
+        found = pattern.search(reason)
+        if found:
+            said = t.gettext(message) % found.groupdict() if found.groupdict() else t.gettext(message)
+            return Markup('%s %s <span class="engine-reason" lang="en">%s</span>') % (
+                t.gettext("The step was refused:"), said, reason)
+    return Markup('%s <span lang="en">%s</span>') % (t.gettext("The step was refused:"), reason)
 
 
 # --- field messages ------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_file_decide_and_finalise_after_the_window(web_app, signed_in):
     # the window is open until 1 April: finalising is refused, then done on 2 April
     web_app.state.today = date(2013, 3, 29)
     refused = evaluator.post(f"/campaigns/{campaign_id}/step", data={"csrf_token": evaluator_token, "step": "finalise"})
-    assert refused.status_code == 409 and "2013-04-01" in refused.text
+    assert refused.status_code == 409 and "Срок подачи возражений открыт до 2013-04-01" in refused.text
     web_app.state.today = date(2013, 4, 2)
     done = evaluator.post(f"/campaigns/{campaign_id}/step", data={"csrf_token": evaluator_token, "step": "finalise"})
     assert done.status_code == 200 and "Рейтинг окончательный." in done.text

@@ -63,7 +63,7 @@ def test_a_refused_fact_is_said_and_nothing_is_stored(web_app, signed_in):
     token = form_values(evaluator.get(base).text)["csrf_token"]
     refused = evaluator.post(base, data={"csrf_token": token, "input": "app1_r1_d1", "verified": "жоқ",
                                          "document": " "})
-    assert refused.status_code == 409 and "Қадам орындалмады" in refused.text
+    assert refused.status_code == 409 and "Қадам орындалмады: Факт негізделген құжатты көрсетіңіз." in refused.text
     html_file = evaluator.post(base, data={"csrf_token": token, "input": "app1_r1_d1", "verified": "жоқ",
                                            "document": "act"},
                                files={"file": ("x.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")})
