@@ -4,6 +4,8 @@ each possible decision, then decides (a rescore); finalising waits for the windo
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from bagalau import campaigns, store
@@ -42,6 +44,10 @@ def test_file_decide_and_finalise_after_the_window(web_app, signed_in):
                                     "contested": f"fact #{fact}"},
                          files=[("files", ("plan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))])
     assert filed.status_code == 200 and "Возражение подано." in filed.text and "plan.pdf" in filed.text
+    link = re.search(r'href="(/api/v1/campaigns/\d+/evidence/\d+)" download>plan.pdf', filed.text).group(1)
+    download = officer.get(link)                     # the page's link: the API's download, by the session cookie
+    assert download.status_code == 200 and download.content == b"%PDF-1.4\n%%EOF\n"
+    assert download.headers["content-disposition"].startswith("attachment")
     with store.transaction(web_app.state.sessions) as s:
         c = campaigns.get_campaign(s, campaign_id)
         objection = s.query(store.Objection).filter_by(campaign_id=c.id).one()
