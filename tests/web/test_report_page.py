@@ -8,10 +8,13 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from bagalau import campaigns, store
-from support.campaign import build
+from bagalau.campaigns import drafts
+from bagalau.demo.campaign import EVALUATOR_BODY
+from support.campaign import EVALUATOR, METHODOLOGIST, build
 from support.web import *  # noqa: F401,F403
 from support.web_forms import form_values
 
@@ -113,3 +116,26 @@ def test_another_body_s_report_is_not_found(web_app, signed_in):
     campaign_id = _open_campaign(web_app)
     officer = signed_in("body", "ru")
     assert officer.get(f"/campaigns/{campaign_id}/bodies/aktobe/report").status_code == 404
+
+
+@pytest.mark.parametrize("edition, period", [("ict-2015", 2014), ("citizens-2017", 2016), ("orgdev-2023", 2022),
+                                             ("openness-2025", 2024)])
+def test_the_form_of_every_edition(web_app, signed_in, edition, period):
+    """Each edition's form renders, in Kazakh, and an empty check names every required field."""
+    with store.transaction(web_app.state.sessions) as s:
+        c = campaigns.create_campaign(s, name=f"web-form-{edition}", methodology_id=edition, period=period,
+                                      evaluator=EVALUATOR_BODY, bodies=[OWN_BODY], actor=METHODOLOGIST,
+                                      evaluators={OWN_BODY: [EVALUATOR]})
+        campaigns.open_submissions(s, c, EVALUATOR)
+        campaign_id = c.id
+        required = [key for key, item in drafts.body_forms(s, c, OWN_BODY).inputs.items()
+                    if item.required and item.default is None]
+    officer = signed_in("body", "kk")
+    page = officer.get(f"/campaigns/{campaign_id}/bodies/{OWN_BODY}/report")
+    assert page.status_code == 200 and '<html lang="kk">' in page.text
+    token = form_values(page.text)["csrf_token"]
+    checked = officer.post(f"/campaigns/{campaign_id}/bodies/{OWN_BODY}/report",
+                           data={"csrf_token": token, "action": "check", "revision": "0"})
+    assert checked.status_code == 200
+    assert required and all(f'id="f_{key}-error"' in checked.text for key in required)
+    assert "Бұл өрісті толтырыңыз: акт оны талап етеді." in checked.text
