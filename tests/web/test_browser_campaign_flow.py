@@ -69,8 +69,13 @@ def test_campaign_flow(page, live_url, web_app, lang):
     _check(page, f"report with an error ({lang})", f"flow-report-error-{lang}")
     screenshot(page, f"flow-report-error-{lang}-field", full_page=False)
     corrected = reported - 100
-    page.fill("#f_app2_g1", str(corrected))
-    page.click("#submit-report")
+    page.focus("#f_app2_g1")                        # corrected and submitted by keyboard alone
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(corrected))
+    page.keyboard.press("Enter")                    # Enter in a field saves the draft, never submits it
+    page.wait_for_url(re.compile(r".*saved=draft"))
+    page.focus("#submit-report")
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*saved=submitted"))
     page.goto(f"{body}/versions")
     assert page.locator("table.diff td.diff-added").first.inner_text() == str(corrected)
