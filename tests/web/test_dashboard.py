@@ -52,3 +52,16 @@ def test_commission_member_sees_the_objection_to_decide(web_app, signed_in):
     page = member.get("/").text
     assert "What is waiting for you" in page and "demo-it-2012-1" in page
     assert "Decide objection" not in page            # the demo's objection is decided already
+
+
+def test_the_cards_link_to_the_campaign_pages(web_app, signed_in):
+    with store.transaction(web_app.state.sessions) as s:
+        demo = campaigns.get_campaign(s, "demo-it-2012-1").id
+    officer = signed_in("body", "ru").get("/").text
+    base = f"/campaigns/{demo}/bodies/{OWN_BODY}"
+    for href in (f"/campaigns/{demo}/rating", f"{base}/report", f"{base}/explanation", f"{base}/objections",
+                 f"{base}/documents"):
+        assert f'href="{href}"' in officer
+    assert f'href="/campaigns/{demo}/bodies/aktobe/report"' not in officer
+    evaluator = signed_in("evaluator", "ru").get("/").text
+    assert f'href="/campaigns/{demo}/rating"' in evaluator and f'href="{base}/report"' not in evaluator

@@ -23,8 +23,10 @@ from bagalau.campaigns.submissions import latest_submission
 from bagalau.campaigns.verification import active_facts
 from bagalau.campaigns.workdays import working_days_left
 from bagalau.i18n import N_
-from bagalau.store.models import Body, Campaign, Commission, CommissionMember, ImprovementPlan, Objection, \
-    SubmissionVersion, User
+from bagalau.store.models import Body, Campaign, Commission, CommissionMember, Conclusion, ImprovementPlan, \
+    Objection, ScoringRun, SubmissionVersion, User
+
+from ..campaign import deadline_name
 
 STATE_NAMES = {
     "created": N_("Created"),
@@ -60,6 +62,7 @@ class CampaignCard:
     deadlines: list[dict[str, Any]]
     tasks: list[Task]
     own_body: str | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)     # (message id, href) of the campaign's pages
 
 
 def body_names(session: Session) -> dict[str, dict[str, str | None]]:
@@ -89,8 +92,9 @@ def _deadlines(campaign: Campaign, today: date, body: str | None) -> list[dict[s
     for deadline in campaign.deadlines:
         if deadline.due is None or (deadline.body_code and deadline.body_code != body):
             continue
-        rows.append({"name": deadline.name, "due": deadline.due, "left": working_days_left(today, deadline.due),
-                     "paragraph": deadline.paragraph})
+        rows.append({"name": deadline.name, "due": deadline.due,
+                     "label": deadline_name(campaign.methodology_id, deadline.key, deadline.name),
+                     "left": working_days_left(today, deadline.due), "paragraph": deadline.paragraph})
     upcoming = [row for row in rows if row["left"] >= 0]
     return sorted(upcoming, key=lambda row: row["due"])[:3]
 
@@ -160,6 +164,25 @@ def _commission_tasks(session: Session, campaign: Campaign, user: User | None) -
     return tasks
 
 
+def _links(session: Session, actor: policy.Actor, campaign: Campaign, own: str | None) -> list[tuple[str, str]]:
+    """The campaign's pages this reader may open: the campaign, the rating, the own body's pages."""
+    href = f"/campaigns/{campaign.id}"
+    links = [(N_("Campaign"), href)]
+    scored = session.execute(select(func.count()).select_from(ScoringRun)
+                             .where(ScoringRun.campaign_id == campaign.id)).scalar()
+    if scored and policy.allowed(session, actor, "rating.read", campaign=campaign):
+        links.append((N_("Rating"), f"{href}/rating"))
+    if own:
+        base = f"{href}/bodies/{own}"
+        links += [(N_("Report"), f"{base}/report"), (N_("Version history"), f"{base}/versions")]
+        if scored:
+            links += [(N_("Explanation"), f"{base}/explanation"), (N_("Objections"), f"{base}/objections")]
+        if session.execute(select(func.count()).select_from(Conclusion).where(
+                Conclusion.campaign_id == campaign.id, Conclusion.body_code == own)).scalar():
+            links.append((N_("Documents"), f"{base}/documents"))
+    return links
+
+
 def cards(session: Session, actor: policy.Actor, today: date) -> list[CampaignCard]:
     user = session.execute(select(User).where(User.name == actor.name)).scalar_one_or_none() \
         if actor.authenticated else None
@@ -191,5 +214,6 @@ def cards(session: Session, actor: policy.Actor, today: date) -> list[CampaignCa
             submitted=counts["submitted"] if counts else None, facts=counts["facts"] if counts else None,
             objections_open=counts["objections_open"] if counts else None,
             objections=counts["objections"] if counts else None,
-            deadlines=_deadlines(campaign, today, own), tasks=tasks, own_body=own))
+            deadlines=_deadlines(campaign, today, own), tasks=tasks, own_body=own,
+            links=_links(session, actor, campaign, own)))
     return found
