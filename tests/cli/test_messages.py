@@ -105,7 +105,7 @@ def test_tables_wrap_names_instead_of_cutting_them_off(tmp_path):
     path = cohort(tmp_path, [{"id": "vko", "name": long_name, "inputs": full_raw()},
                              {"id": "b2", "name": "Короткое", "inputs": full_raw(app2_g1=50)}])
     for columns in (60, 100):
-        scored = run("score", "it-2012", path, columns=columns)
+        scored = run("score", "it-2012", path, "--lang", "en", columns=columns)
         assert scored.returncode == 0 and "…" not in scored.stdout
         assert long_name.replace(" ", "") in column_text(scored.stdout, 1)
         header = next(line for line in scored.stdout.splitlines() if "┃ rank" in line)
