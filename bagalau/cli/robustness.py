@@ -12,9 +12,10 @@ import typer
 from bagalau.cli import terminal
 from bagalau.cli.app import app
 from bagalau.cli.console import err, fail, out
+from bagalau.cli.simulate import read_cohort
 from bagalau.engine import catalog
 from bagalau.engine.compiled import DefinitionError
-from bagalau.engine.inputs import InputError, Problem, read_file
+from bagalau.engine.inputs import InputError, Problem
 from bagalau.engine.scoring import ScoringError
 from bagalau.simulation import robustness as rb
 from bagalau.simulation.columns import Columns
@@ -37,19 +38,7 @@ def robustness(edition: str = typer.Argument(..., help="the edition, e.g. it-201
         catalog.methodology(edition)
     except KeyError:
         fail(f"unknown edition '{edition}'")
-    submissions, problems = [], []
-    for path in inputs:
-        try:
-            submissions += read_file(path)
-        except InputError as exc:
-            problems += exc.problems
-    seen: set[str] = set()
-    for submission in submissions:
-        if submission.body_id in seen:
-            problems.append(Problem(submission.body_id, "id", submission.origin, "body id used twice"))
-        seen.add(submission.body_id)
-    if problems:
-        _problems(problems)
+    submissions = read_cohort(inputs)
     if not submissions:
         fail("no bodies in the input files")
     default_profile = next(iter(catalog.methodology(edition).profiles), None)

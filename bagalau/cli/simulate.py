@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import List, Optional
 
@@ -39,19 +38,7 @@ def simulate(edition: str = typer.Argument(..., help="edition A, e.g. it-2012"),
     b = Side(to or edition, {**both, **parse_pairs(b_option, "--b-option")})
     if a.edition == b.edition and a.options == b.options:
         fail("nothing to compare: give --to EDITION or different --a-option/--b-option readings")
-    submissions, problems = [], []
-    for path in inputs:
-        try:
-            submissions += read_file(path)
-        except InputError as exc:
-            problems += exc.problems
-    seen: set[str] = set()
-    for submission in submissions:
-        if submission.body_id in seen:
-            problems.append(Problem(submission.body_id, "id", submission.origin, "body id used twice"))
-        seen.add(submission.body_id)
-    if problems:
-        _problems(problems)
+    submissions = read_cohort(inputs)
     try:
         comparison = compare(a, b, submissions, period=period, top=top)
     except KeyError as exc:
@@ -125,3 +112,21 @@ def _tables(comparison, changed_only: bool) -> None:
         if share:
             out.print(f"side {side.upper()}: {share:.1%} of bodies scored by the reference scorer"
                       + (f" ({reason})" if reason else ""), style="dim")
+
+
+def read_cohort(inputs: list[Path]) -> list:
+    """Every body of the input files; a bad file or a body id used twice is an error (exit 2)."""
+    submissions, problems = [], []
+    for path in inputs:
+        try:
+            submissions += read_file(path)
+        except InputError as exc:
+            problems += exc.problems
+    seen: set[str] = set()
+    for submission in submissions:
+        if submission.body_id in seen:
+            problems.append(Problem(submission.body_id, "id", submission.origin, "body id used twice"))
+        seen.add(submission.body_id)
+    if problems:
+        _problems(problems)
+    return submissions

@@ -28,18 +28,6 @@ from bagalau.store.models import Body, Campaign, Commission, CommissionMember, C
 
 from ..campaign import deadline_name
 
-STATE_NAMES = {
-    "created": N_("Created"),
-    "submissions": N_("Reports are being submitted"),
-    "verification": N_("Verification"),
-    "scored": N_("Scored"),
-    "drafts_sent": N_("Draft conclusions sent"),
-    "objections": N_("Objections"),
-    "commission": N_("Commission"),
-    "final": N_("Final"),
-    "post_audit": N_("Post-audit"),
-}
-
 
 @dataclass
 class Task:

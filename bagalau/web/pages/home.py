@@ -10,6 +10,7 @@ from bagalau.api.auth import Authentication
 from bagalau.api.state import store_session
 from bagalau.i18n import N_
 
+from ..campaign import STATE_NAMES
 from ..rendering import render, today
 from ..routing import nav, page_router
 from ..session import viewer
@@ -22,5 +23,5 @@ nav("/", N_("Dashboard"), order=0)
 @router.get("/")
 def start(request: Request, auth: Authentication = Depends(viewer), session: Session = Depends(store_session)):
     return render(request, "home.html", {"cards": dashboard.cards(session, auth.actor, today(request)),
-                                         "states": dashboard.STATE_NAMES,
+                                         "states": STATE_NAMES,
                                          "bodies": dashboard.body_names(session)})
