@@ -26,7 +26,7 @@ import numpy as np
 from bagalau.engine import catalog
 from bagalau.engine.inputs import Submission
 from bagalau.simulation import robustness
-from bagalau.simulation.columnar import ColumnarCohort, score_columns
+from bagalau.simulation.cohorts import ColumnarCohort, score_columns
 from bagalau.simulation.columns import Columns
 from bagalau.simulation.synthetic import random_bodies
 

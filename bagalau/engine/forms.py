@@ -3,7 +3,7 @@
 XLSX: one sheet per form (App 1 as rows, App 2 as its numbered columns, the
 working group's findings, App 6 per language version), plus a sheet for the
 body's identity. Every value cell carries a workbook-level defined name
-``in_<input id>``, which is how ``inputs.read_xlsx`` finds it again even if
+``in_<input id>``, which is how ``workbooks.read_xlsx`` finds it again even if
 rows are moved. JSON: the same fields with null values and a description.
 """
 

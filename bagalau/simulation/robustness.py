@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bagalau.engine import catalog
-from bagalau.simulation.columnar import (ColumnarCohort, ColumnarEdition, Unsupported, _column_result,
-                                         score_columns, score_group)
+from bagalau.simulation.cohorts import ColumnarCohort, _column_result, score_columns, score_group
+from bagalau.simulation.columnar import ColumnarEdition, Unsupported
 from bagalau.simulation.columns import Columns, validate as validate_columns
 from bagalau.simulation.sharing import Memo
 

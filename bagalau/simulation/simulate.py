@@ -17,7 +17,7 @@ from fractions import Fraction
 from bagalau.engine import catalog
 from bagalau.engine.editions import diff as diff_editions
 from bagalau.engine.inputs import InputError, Submission, ValidatedInputs
-from bagalau.simulation.columnar import ColumnarCohort, CohortResult
+from bagalau.simulation.cohorts import ColumnarCohort, CohortResult
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from bagalau.engine import catalog
 from bagalau.engine.cohort import CohortScorer, rank
 from bagalau.engine.inputs import InputError, Submission, validate
-from bagalau.simulation.columnar import ColumnarCohort, score_columns
+from bagalau.simulation.cohorts import ColumnarCohort, score_columns
 from bagalau.simulation.columns import Columns, validate as validate_columns
 from bagalau.simulation.synthetic import random_bodies
 

@@ -19,7 +19,7 @@ from bagalau import demo
 from bagalau.engine import catalog
 from bagalau.engine.cohort import CohortScorer, rank
 from bagalau.engine.inputs import Submission, read_document
-from bagalau.simulation.columnar import ColumnarCohort, score_columns
+from bagalau.simulation.cohorts import ColumnarCohort, score_columns
 from bagalau.simulation.columns import Columns
 from bagalau.simulation.synthetic import random_bodies
 
