@@ -2,11 +2,15 @@
 
 ``app`` holds the Typer application and the entry point; each command group
 is a module that attaches its commands to it: ``methodologies`` (definitions
-and scoring), ``campaigns`` (the store and the lifecycle), ``audit`` (the
+and scoring), ``campaigns`` (the lifecycle and the rating), ``submissions``
+(reports and their verification), ``objections`` (objections and the
+commission), ``administration`` (schema, registry, users), ``audit`` (the
 audit log, its verification and anchors), ``serve`` (the API), ``extracts``
 (source-system extracts and reconciliation), ``documents`` (the official
 documents). ``console`` holds
-the shared output and error exit, ``terminal`` the Rich rendering.
+the shared output and error exit, ``store_access`` what every command on the
+store shares (options, error guard, opening the store), ``terminal`` the Rich
+rendering.
 """
 
 from __future__ import annotations
