@@ -11,10 +11,34 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup
 
+from bagalau.cli import terminal
 from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, err, out
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+class WideTablesGroup(TyperGroup):
+    """The root command group; it gives every command the ``--wide`` switch (``terminal.wide_option``)
+    once the command tree is built, so that any table can be printed unwrapped for piping."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        wide = terminal.wide_option()
+        for command in _leaves(self):
+            if not any(param.name == "wide" for param in command.params):
+                command.params.append(wide)
+
+
+def _leaves(group: TyperGroup):
+    """Every command under ``group``, in its sub-groups too."""
+    for command in group.commands.values():
+        if isinstance(getattr(command, "commands", None), dict):     # a group
+            yield from _leaves(command)
+        else:
+            yield command
+
+
+app = typer.Typer(cls=WideTablesGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies.")
 
 

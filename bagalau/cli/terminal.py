@@ -48,10 +48,42 @@ def russian_only_notice(lang: str) -> str:
                             "as the act has them (never a machine translation)."))
 
 
+WIDE_ENV = "BAGALAU_WIDE"
+_wide_tables = False
+
+
+def set_wide(on: bool) -> None:
+    """Print every table at its full width, one line per row (``--wide``, or BAGALAU_WIDE=1)."""
+    global _wide_tables
+    _wide_tables = bool(on)
+
+
+def wide() -> bool:
+    return _wide_tables
+
+
+def wide_option():
+    """The ``--wide`` switch every command takes (added by ``app.WideTablesGroup``): it sets
+    ``wide()`` for this run and is not passed to the command's function. Built by Typer from
+    a function that takes it, so that it is the same kind of option as every other."""
+    probe = typer.Typer()
+
+    @probe.command()
+    def takes_wide(wide: bool = typer.Option(
+            False, "--wide", envvar=WIDE_ENV, expose_value=False, is_eager=True,
+            callback=set_wide, help="Print tables at full width, one line per row, names and formulas "
+                                    "never wrapped (for piping to grep, cut or a file); default: fit the "
+                                    "terminal.")) -> None:
+        """(only its option is used)"""
+
+    return next(param for param in typer.main.get_command(probe).params if param.name == "wide")
+
+
 class Table(rich_table.Table):
     """A Rich table that never cuts a body's name, an id or a formula short: a cell too long
     for its column wraps onto more lines (a word longer than the column is folded), where
-    Rich's default would end it with '…'."""
+    Rich's default would end it with '…'. With ``--wide`` nothing wraps: the table is as wide
+    as its longest cells, whatever the terminal's width, and each row is one line."""
 
     def add_column(self, *args, **kwargs) -> None:
         kwargs.setdefault("overflow", "fold")
@@ -61,8 +93,9 @@ class Table(rich_table.Table):
         # Columns that must not wrap (figures) may need more than the terminal's width: then the
         # table is drawn as wide as they need and the terminal wraps its lines (``console.out``
         # does not crop), rather than Rich cutting the last columns off.
-        needed = self.__rich_measure__(console, options.update_width(10**4)).minimum
-        if needed > options.max_width:
+        measured = self.__rich_measure__(console, options.update_width(10**6))
+        needed = measured.maximum if wide() else measured.minimum
+        if needed > options.max_width or wide():
             options = options.update_width(needed)
         yield from super().__rich_console__(console, options)
 
