@@ -396,7 +396,7 @@ def coerce(definition: Input, raw) -> Any:
         value = _number(raw, whole=(kind == "integer"))
     if definition.min is not None and value < definition.min:
         raise ValueError(f"{_show(value)} is below the minimum {_show(definition.min)}"
-                         + (" (a count cannot be negative)" if definition.min == 0 else ""))
+                         + (" (a count cannot be negative)" if definition.min == 0 and definition.unit != "points" else ""))
     if definition.max is not None and value > definition.max:
         raise ValueError(f"{_show(value)} is above the maximum {_show(definition.max)}")
     return exact(value)
