@@ -265,6 +265,7 @@ def explanation_tree(explanation: dict, language: str = "ru") -> Tree:
             branch.add(f"[yellow]{escape(render_note(note, language))}[/]")
         for version in node.get("checklist", []):
             short = [f"{s['section']}: {_round(s['score'])}"
+                     + (_(" (points entered)") if s.get("entered") == "points" else "")
                      + (_(" (missing {items})").format(items=", ".join(s["missing"])) if s.get("missing") else "")
                      + (_(", {count} defects").format(count=s["defects"])
                         if s.get("defects") not in (None, "0") else "")

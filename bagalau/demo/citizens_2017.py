@@ -111,8 +111,8 @@ def body_inputs(rng: random.Random, compiled, body_id: str, profile: str) -> dic
 
     # OP.1.1, OP.1.2, OP.2.2, OP.2.3: the checklist appendices (App 12, 15, 16).
     for key, item in compiled.inputs.items():
-        if not item.source.form.startswith("WG APP"):
-            continue
+        if not item.source.form.startswith("WG APP") or key in compiled.section_points:
+            continue    # a section's points are the alternative to its items: the demo gives the items
         if key.endswith("_applies"):        # App 15 T1 1.6 does not apply to the National Bank
             values[key] = body_id != NATIONAL_BANK[0]
         elif key.endswith("_defects"):

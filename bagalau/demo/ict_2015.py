@@ -44,7 +44,7 @@ def bodies(rng: random.Random, load) -> list[dict]:
         for body_id, name_ru, _ in roster:
             values = body_inputs(rng, profile, compiled, body_id)
             _edge_cases(body_id, values)
-            missing = set(compiled.inputs) - set(values) - _OPTIONAL
+            missing = set(compiled.inputs) - set(values) - _OPTIONAL - set(compiled.section_points)
             assert not missing, f"demo body {body_id} lacks {sorted(missing)}"
             result.append({"id": body_id, "name": name_ru, "profile": profile, "inputs": values})
     return result
@@ -76,7 +76,7 @@ def body_inputs(rng: random.Random, profile: str, compiled, body_id: str) -> dic
     v["app4_4_5_materials"] = v["app4_4_5"] and rng.random() < 0.2
     v["app4_4_5_interface"] = v["app4_4_5"] and rng.random() < 0.5
     for input_id, definition in compiled.inputs.items():
-        if input_id.startswith(("app5_", "app6_")):
+        if input_id.startswith(("app5_", "app6_")) and input_id not in compiled.section_points:
             if input_id.endswith("_defects"):
                 v[input_id] = rng.choice([0, 0, 0, 1, 2, 4])
             elif not input_id.endswith("_applies"):

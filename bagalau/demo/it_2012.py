@@ -62,6 +62,8 @@ def it_2012_body(rng: random.Random, compiled: CompiledMethodology) -> dict:
     values["app1_r3_3"] = min(values["wg_5_2_is_comm"], rng.randint(0, 2))
     values["wg_5_8_refused"] = rng.randint(0, values["app1_r3_8"])
     for key, item in compiled.inputs.items():
+        if key in compiled.section_points:
+            continue    # a section's points are the alternative to its items: the demo gives the items
         if key.startswith("app6_") and key.endswith("_defects"):
             values[key] = rng.choice([0, 0, 0, 1, 2, 5, 30])
         elif key.startswith("app6_") and key.endswith("_applies"):

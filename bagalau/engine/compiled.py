@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from bagalau.engine.definition import (BandTable, ChecklistRule, Input, Methodology, Node, ProfileError, Source, Text,
                                        for_profile)
-from bagalau.engine.exact import Exact, exact
+from bagalau.engine.exact import Exact, exact, round_to
 from bagalau.engine.expressions import BASE_NAMESPACE, Formula, FormulaError, compile_formula
 
 RESERVED_NAMES = {"weight", "period", "profile"}
@@ -84,6 +84,7 @@ class ChecklistSectionLayout:
     present: Callable[[dict], tuple]           # namespace -> the items' values
     defects_id: str
     applies_id: str
+    points_id: str = ""                        # the section's points, entered instead of its items
 
 
 @dataclass
@@ -103,6 +104,11 @@ def checklist_defects_id(checklist: str, version: str, section: str) -> str:
     return f"{checklist}_{version}_{section.replace('.', '_')}_defects"
 
 
+def checklist_points_id(checklist: str, version: str, section: str) -> str:
+    """The section's points for one language version, entered instead of its items."""
+    return f"{checklist}_{version}_{section.replace('.', '_')}_points"
+
+
 def checklist_applies_id(checklist: str, section: str) -> str:
     return f"{checklist}_{section.replace('.', '_')}_applies"
 
@@ -120,7 +126,9 @@ def generated_inputs(methodology: Methodology) -> list[Input]:
     """Inputs implied by the tree: points and a mandatory comment for each
     `entered` node; for checklist rules one yes/no per item and version,
     one defect count per section and version, one applicability flag per
-    conditional section."""
+    conditional section, and per section and version the section's points,
+    an optional alternative to its items (bounded by the section's weight
+    once the parameters are known, see ``CompiledMethodology``)."""
     inputs: list[Input] = []
     for node in methodology.walk():
         if is_entered_leaf(node) and isinstance(node.max, Decimal):
@@ -166,7 +174,21 @@ def generated_inputs(methodology: Methodology) -> list[Input]:
                     type="integer", min=Decimal(0), unit="defects",
                     source=Source(form=form, row=section.id, column=f"{version} defects"),
                     paragraph=rule.paragraph, sheet=f"{form} {version}"))
+                inputs.append(Input(
+                    id=checklist_points_id(rule.checklist, version, section.id),
+                    name=Text(ru=f"Баллы раздела {section.id} (вместо его пунктов)",
+                              kk=f"{section.id} бөлімінің баллы (тармақтарының орнына)",
+                              en=f"Points of section {section.id} (instead of its items)"),
+                    type="decimal", min=Decimal(0), unit="points", required=False,
+                    source=Source(form=form, row=section.id, column=f"{version} points",
+                                  note="the section's points as the working group records them, instead of its items"),
+                    paragraph=rule.paragraph, sheet=f"{form} {version}"))
     return inputs
+
+
+def _bound_below(value: Exact) -> Decimal:
+    """An upper bound as a Decimal never above the exact value (a weight like 50/72 does not end)."""
+    return round_to(value, 20, "down").normalize()
 
 
 class CompiledMethodology:
@@ -201,6 +223,13 @@ class CompiledMethodology:
         self.order = self._evaluation_order()
         self.checklist_layouts = {c.node.id: self._checklist_layout(c.node.checklist)
                                   for c in self.nodes.values() if c.node.checklist is not None}
+        self.section_points = {section.points_id: (node_id, version, section)
+                               for node_id, layout in self.checklist_layouts.items()
+                               for version, sections in layout.items() for section in sections}
+        self.points_alternative = {input_id: section.points_id for _, _, section in self.section_points.values()
+                                   for input_id in (*section.item_ids, section.defects_id)}
+        for points_id, (_, _, section) in self.section_points.items():   # 0 … the section's weight
+            self.inputs[points_id] = self.inputs[points_id].model_copy(update={"max": _bound_below(section.weight)})
         self.default_weights = {node_id: c.maximum for node_id, c in self.nodes.items()}
         self.cohort_nodes = [node_id for node_id, c in self.nodes.items() if c.cohort_when is not None]
         self.content_hash = methodology.content_hash()
@@ -222,7 +251,8 @@ class CompiledMethodology:
                     conditional=section.conditional, item_ids=ids,
                     item_labels=[item.id for item in section.items], present=getter,
                     defects_id=checklist_defects_id(rule.checklist, version, section.id),
-                    applies_id=checklist_applies_id(rule.checklist, section.id)))
+                    applies_id=checklist_applies_id(rule.checklist, section.id),
+                    points_id=checklist_points_id(rule.checklist, version, section.id)))
             layout[version] = sections
         return layout
 

@@ -44,7 +44,7 @@ def render_json(compiled: CompiledMethodology) -> bytes:
                     **({"profile": compiled.profile} if compiled.source.profiles else {}),
                     "inputs": {key: None for key in compiled.inputs},
                     **({"penalties": []} if m.penalties else {})}],
-        "fields": {key: _describe(item) for key, item in compiled.inputs.items()},
+        "fields": {key: _describe(item) + _alternative(compiled, key) for key, item in compiled.inputs.items()},
         **({"penalty_rules": {key: _describe_penalty(rule, compiled.top_level) for key, rule in m.penalties.items()}}
            if m.penalties else {}),
     }
@@ -62,6 +62,20 @@ def _describe_penalty(rule, top_level: list[str]) -> str:
             f", at most {rule.cap.normalize():f}" if rule.cap is not None else "")
     where = f", per direction: \"direction\" one of {', '.join(top_level)}" if rule.scope == "direction" else ""
     return f"{rule.name.get('ru') or rule.name.get('en')} ({rule.paragraph}): {how}{where}"
+
+
+def _alternative(compiled: CompiledMethodology, input_id: str) -> str:
+    """For a checklist item or defect count and for a section's points: the other way
+    of entering the section (``section_points``), in Russian and English."""
+    if input_id in compiled.section_points:
+        _, version, section = compiled.section_points[input_id]
+        return (f"; вместо пунктов раздела {section.section_id} ({version}) / instead of the items of section "
+                f"{section.section_id} ({version}): {section.item_ids[0]} … {section.item_ids[-1]}, "
+                f"{section.defects_id}")
+    points_id = compiled.points_alternative.get(input_id)
+    if points_id is None:
+        return ""
+    return f"; или баллы раздела / or the section's points: {points_id}"
 
 
 def _describe(item: Input) -> str:
@@ -122,13 +136,13 @@ def render_xlsx(compiled: CompiledMethodology) -> bytes:
         if all(item.source.column and not item.source.row for item in items):
             _horizontal(sheet, items, name_cell, bold, wrap, fill, yes_no)
         else:
-            _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no)
+            _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no, compiled)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no) -> None:
+def _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no, compiled=None) -> None:
     headers = ["№ строки / Row", "Графа / Column", "Показатель / Indicator", "Значение / Value",
                "Тип, ед. / Type, unit", "Поле / Field"]
     for column, header in enumerate(headers, start=1):
@@ -144,7 +158,7 @@ def _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no) -> None:
             yes_no.add(value.coordinate)
         hint = _TYPE_HINTS[item.type] + (f", {item.unit}" if item.unit else "") + (
             "" if item.required else ", обязательно при условии / required when" if item.required_when
-            else ", необязательно")
+            else ", необязательно") + (_alternative(compiled, item.id) if compiled is not None else "")
         sheet.cell(row=row, column=5, value=hint)
         sheet.cell(row=row, column=6, value=item.id)
     for column, width in zip("ABCDEF", (10, 10, 80, 16, 28, 26)):

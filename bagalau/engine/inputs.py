@@ -19,7 +19,7 @@ import yaml
 
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Input, parse_yaml
-from bagalau.engine import limits
+from bagalau.engine import limits, section_points
 from bagalau.engine.exact import decimal_text, exact
 from bagalau.engine.penalties import AppliedPenalty, read_penalties
 from bagalau.engine.expressions import BASE_NAMESPACE, CONTEXT_NAME, EvaluationContext, ZeroDenominator
@@ -287,15 +287,17 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
         location = submission.locations.get(input_id, "")
         raw = submission.raw.get(input_id)
         if raw is None or (isinstance(raw, str) and not raw.strip() and definition.type != "positions"):
-            if definition.required:
+            if definition.required and not section_points.excused(compiled, submission.raw, input_id):
                 problems.append(Problem(submission.body_id, input_id, location,
-                                        f"missing: {definition.name.get('en')} ({_source_text(definition)})"))
+                                        f"missing: {definition.name.get('en')} ({_source_text(definition)})"
+                                        + section_points.missing_suffix(compiled, submission.raw, input_id)))
             values[input_id] = _default(definition)
             continue
         try:
             values[input_id] = coerce(definition, raw)
         except ValueError as exc:
-            problems.append(Problem(submission.body_id, input_id, location, str(exc)))
+            problems.append(Problem(submission.body_id, input_id, location,
+                                    str(exc) + section_points.bound_suffix(compiled, input_id)))
     for input_id in compiled.inputs:
         comment_id = input_id + "_comment"
         if input_id.startswith("entered_") and comment_id in compiled.inputs \
@@ -303,6 +305,9 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
                 and not any(p.field == comment_id for p in problems):
             problems.append(Problem(submission.body_id, comment_id, submission.locations.get(comment_id, ""),
                                     "missing: entered points need a justification"))
+    if not problems:
+        problems += [Problem(submission.body_id, field, submission.locations.get(field, ""), reason)
+                     for field, reason in section_points.disagreements(compiled, submission.raw, values)]
     if not problems:
         problems += _required_when(compiled, submission, values)
     penalties: list[AppliedPenalty] = []
@@ -391,7 +396,7 @@ def coerce(definition: Input, raw) -> Any:
         value = _number(raw, whole=(kind == "integer"))
     if definition.min is not None and value < definition.min:
         raise ValueError(f"{_show(value)} is below the minimum {_show(definition.min)}"
-                         + (" (a count cannot be negative)" if definition.min == 0 else ""))
+                         + (" (a count cannot be negative)" if definition.min == 0 and definition.unit != "points" else ""))
     if definition.max is not None and value > definition.max:
         raise ValueError(f"{_show(value)} is above the maximum {_show(definition.max)}")
     return exact(value)

@@ -469,12 +469,16 @@ class ColumnarEdition:
         for version, sections in layout.items():
             for section in sections:
                 section_weight = nm.mul(nm.constant(section.weight), rescale)
-                items = batch.count_true(section.item_ids, frame.unsure, active)
-                defects = batch.column(section.defects_id, frame.unsure, active)
+                points = _entered_points(batch, section)     # bodies that gave the section's points instead
+                by_items = active if points is None else active & ~points
+                items = batch.count_true(section.item_ids, frame.unsure, by_items)
+                defects = batch.column(section.defects_id, frame.unsure, by_items)
                 met = Num(items, 1, len(section.item_ids), 1, Fraction(0), Fraction(len(section.item_ids)))
                 earned = nm.mul(section_weight, nm.mul(met, nm.constant(Fraction(1, len(section.item_ids)))))
                 deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, section_weight))
                 score = nm.maximum(nm.sub(earned, deduction), nm.constant(0))
+                if points is not None:
+                    score = nm.where(points, nm.mul(batch.number(section.points_id), rescale), score)
                 if section.conditional:
                     applies = self._applies(batch, section.applies_id, frame, active)
                     counted_full = nm.where(program_is_one, section_weight, nm.ZERO)
@@ -502,6 +506,21 @@ class ColumnarEdition:
             if (low is None or units >= low) and (high is None or units < high):
                 return name
         return None
+
+
+def _entered_points(batch: Batch, section) -> np.ndarray | None:
+    """The bodies whose section points stand in for the section's items (the points
+    given, an item absent: ``checklists.entered_points``), or None when there are none."""
+    given = batch.missing.get(section.points_id)
+    if section.points_id not in batch.numbers or (given is not None and given.all()):
+        return None
+    absent = np.zeros(batch.n, dtype=bool)
+    for item_id in section.item_ids:
+        missing = batch.missing.get(item_id)
+        if missing is not None:
+            absent |= missing
+    chosen = absent if given is None else absent & ~given
+    return chosen if chosen.any() else None
 
 
 def _full(value: Num, n: int) -> Num:

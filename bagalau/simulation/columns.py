@@ -177,6 +177,8 @@ def validate(compiled: CompiledMethodology, columns: Columns) -> Batch:
         flagged |= ~_blank(columns.raw[key], n)
     numbers, missing, lists, blanks = {}, {}, {}, {}
     for input_id, definition in compiled.inputs.items():
+        if input_id in compiled.points_alternative:     # required unless the section's points stand in
+            definition = definition.model_copy(update={"required": False})
         column = _read(definition, columns.raw.get(input_id), n)
         blanks[input_id] = column.blank
         if column.bad is not None:
@@ -193,6 +195,7 @@ def validate(compiled: CompiledMethodology, columns: Columns) -> Batch:
         comment_id = input_id + "_comment"
         if input_id.startswith("entered_") and comment_id in compiled.inputs:
             flagged |= ~blanks[input_id] & blanks[comment_id]
+    flagged |= _section_entries(compiled, blanks, n)
     period = np.full(n, -1 if columns.period is None else columns.period, dtype=np.int64)
     batch = Batch(n, numbers, missing, lists, period)
     if not flagged.any():
@@ -200,6 +203,23 @@ def validate(compiled: CompiledMethodology, columns: Columns) -> Batch:
     if flagged.any():
         _explain(compiled, columns, flagged)
     return batch
+
+
+def _section_entries(compiled: CompiledMethodology, blanks: dict, n: int) -> np.ndarray:
+    """Bodies the engine must look at for a checklist section (``engine.section_points``):
+    an item or defect count left blank without the section's points standing in, or the
+    points given together with items (whether they agree, and whether the items are complete)."""
+    flagged = np.zeros(n, dtype=bool)
+    for points_id, (_, _, section) in compiled.section_points.items():
+        points_given = ~blanks[points_id]
+        items_given = np.zeros(n, dtype=bool)
+        for item_id in section.item_ids:
+            items_given |= ~blanks[item_id]
+        excused = points_given & ~items_given
+        for input_id in (*section.item_ids, section.defects_id):
+            flagged |= blanks[input_id] & ~excused
+        flagged |= points_given & items_given
+    return flagged
 
 
 def _explain(compiled: CompiledMethodology, columns: Columns, flagged: np.ndarray) -> None:

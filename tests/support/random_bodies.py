@@ -4,7 +4,8 @@ independent evaluator (issue 7, "Done means": random bodies).
 ``random_raw(compiled, rng)`` draws a value for every input from its
 definition (type, bounds, list lengths), often at the edges (0, the bounds,
 empty lists) so that zero denominators, not-applicable nodes and floors are
-reached; then it mends the body until the edition's checks pass: for a rule
+reached, and for some checklist sections the section's points instead of
+its items; then it mends the body until the edition's checks pass: for a rule
 ``left <= right`` it shrinks the inputs on the left, for ``left > c`` it
 draws the left again above the bound, and anything else it draws again.
 A body that cannot be mended in a few rounds is dropped and drawn anew.
@@ -203,10 +204,14 @@ def random_raw(cohort: CohortScorer, profile, rng: random.Random, body_id: str):
     for _ in range(50):
         raw = {}
         for input_id, definition in compiled.inputs.items():
+            if input_id in compiled.section_points:
+                continue            # the alternative to a section's items: drawn below, for some sections
             if definition.type == "text" and input_id.endswith("_comment"):
                 raw[input_id] = "entered at random for the check"
             else:
                 raw[input_id] = draw(definition, rng)
+        if compiled.section_points and rng.random() < 0.4:
+            section_points(compiled, raw, rng)
         for _ in range(60):
             try:
                 validated = cohort.validate(Submission(body_id, body_id, raw, profile=profile))
@@ -225,6 +230,20 @@ def random_raw(cohort: CohortScorer, profile, rng: random.Random, body_id: str):
                                          f"the generator does not mend: {exc.problems[0]}") from None
                 _mend(raw, compiled, failing, rng)
     raise AssertionError(f"{compiled.methodology.id}: no valid body in 50 draws")
+
+
+def section_points(compiled, raw: dict, rng: random.Random) -> None:
+    """For one to four checklist sections, the section's points as a working group records
+    them (0 … W, often whole or half points, 0 or W) instead of its items and defects."""
+    chosen = rng.sample(sorted(compiled.section_points), min(rng.randint(1, 4), len(compiled.section_points)))
+    for points_id in chosen:
+        _, _, section = compiled.section_points[points_id]
+        for key in (*section.item_ids, section.defects_id):
+            raw.pop(key, None)
+        weight = Fraction(section.weight)
+        top = weight.numerator * 100 // weight.denominator           # cents, never above W
+        cents = rng.choice((0, top, top // 50 * 50, rng.randint(0, top // 50) * 50, rng.randint(0, top)))
+        raw[points_id] = _decimal_text(Fraction(cents, 100))
 
 
 def random_options(methodology, rng: random.Random) -> dict[str, str]:

@@ -5,7 +5,7 @@ tree (nodes, their order, bounds and rules), the formula language (each
 formula's compiled code and the functions it may call) and the parameters.
 Everything the scorer decides is written again here, separately and plainly,
 in ``fractions.Fraction``: not-applicable nodes and where their weight goes,
-zero denominators, checklists, deductions, bounds, aggregation, penalties
+zero denominators, checklists (items, or a section's points entered instead), deductions, bounds, aggregation, penalties
 (caps, cap groups, the direction floor), the total and its floor, cohort
 averages, and the half-up rounding of every shown value. Nothing from
 ``bagalau.engine.scoring``, ``cohort``, ``checklists``, ``penalties`` or
@@ -235,7 +235,11 @@ class ReferenceProfile:
                     total += section_weight if factor == 1 else 0
                     continue
                 prefix = f"{rule.checklist}_{version}_{section.id.replace('.', '_')}_"
-                items = [namespace[prefix + item.id] for item in section.items]
+                items = [namespace.get(prefix + item.id) for item in section.items]
+                points = namespace.get(prefix + "points")
+                if points is not None and None in items:      # the section's points, entered instead
+                    total += Fraction(points) * factor
+                    continue
                 present = sum(1 for value in items if value)
                 earned = section_weight * present / len(items)
                 deduction = min(Fraction(rule.deduction_per_defect) * namespace[prefix + "defects"],
