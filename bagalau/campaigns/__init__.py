@@ -27,9 +27,11 @@ Rules taken from the acts (2012 = order № 457, spec 000):
 * objections: 2012 sets no deadline for them (spec 000, A20). The campaign
   setting ``objection_working_days`` (default 5) counts working days on the
   Kazakhstan calendar from the day the draft conclusions were sent — the
-  same five working days 001 ¶106 and 002 ¶115 give, and the window §104
-  gives the Akimat for re-verification after an appeal is considered
-  (recorded for each decision as ``reverification_due``);
+  same five working days 001 ¶106 and 002 ¶115 give;
+* re-verification after the commission's decision: the window is the
+  edition's schedule entry ``reverification`` (2012 §104: five working days
+  after the appeal is considered), not a setting; each decision records its
+  due day as ``reverification_due`` (none where the act sets no window);
 * the special commission may not include staff who took part in
   evaluating that body (2012 §107, 001 ¶102/¶108, 002 ¶118);
 * a commission decision that changes inputs or facts triggers a rescore as

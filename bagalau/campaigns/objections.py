@@ -24,7 +24,7 @@ from bagalau.store.models import (
 )
 
 from .runs import run_scoring
-from .schedule import _event
+from .schedule import _event, reverification_due
 from .state import (
     CampaignError,
     NotFound,
@@ -166,13 +166,14 @@ def decide_objection(session: Session, campaign: Campaign, objection_id: int, ac
         raise CampaignError("a rejected objection changes nothing; accept it to remove facts or change inputs")
     facts = facts_to_remove(session, campaign, objection, remove_facts)
     moment = _moment(at)
+    # The commission's meeting starts the deadlines that count from it, for this body: among
+    # them the act's re-verification window (2012 §104), whose due day the decision records.
+    resolved = _event(session, campaign, "event:commission_meeting", _day(moment), objection.body_code)
     decision = Decision(objection=objection, commission_id=commission.id, outcome=outcome, reasoning=reasoning,
                         removed_fact_ids=remove_facts, input_changes=jsonable(input_changes), decided_by=actor,
-                        decided_at=moment, reverification_due=workdays.add_working_days(
-                            _day(moment), int(campaign.settings.get("reverification_working_days", 5))))
+                        decided_at=moment, reverification_due=reverification_due(resolved))
     session.add(decision)
     _flush(session, f"decision on objection #{objection_id}")
-    _event(session, campaign, "event:commission_meeting", _day(moment), objection.body_code)
     _record(session, campaign, actor, "objection.decide", f"decision:{decision.id}", {
         "objection": objection.id, "body": objection.body_code, "outcome": outcome, "reasoning": reasoning,
         "remove_facts": remove_facts, "input_changes": input_changes,

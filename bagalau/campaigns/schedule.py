@@ -23,6 +23,7 @@ from bagalau.store.models import (
 
 from .state import (
     DEFAULT_SETTINGS,
+    FROM_THE_ACT,
     CampaignError,
     NotFound,
     _day,
@@ -88,6 +89,9 @@ def create_campaign(session: Session, *, name: str, methodology_id: str, period:
         raise CampaignError("a body is listed twice")
     if session.execute(select(Campaign).where(Campaign.name == name)).scalar_one_or_none() is not None:
         raise CampaignError(f"a campaign named '{name}' exists already")
+    fixed = sorted(set(settings or {}) & set(FROM_THE_ACT))
+    if fixed:
+        raise CampaignError(f"'{fixed[0]}' is not a campaign setting: {FROM_THE_ACT[fixed[0]]}")
     merged = {**DEFAULT_SETTINGS, **(settings or {})}
     previous_campaign = get_campaign(session, previous) if previous is not None else None
     moment = _moment(at)
@@ -180,6 +184,17 @@ def _event(session: Session, campaign: Campaign, event: str, day: date, body: st
             campaign.deadlines.append(own)
             resolved.append(own)
     return resolved
+
+
+REVERIFICATION = "reverification"
+
+
+def reverification_due(resolved: list[Deadline]) -> date | None:
+    """The due day of the act's re-verification after the commission's decision, among the
+    deadlines a decision resolved; None where the act sets none. The window is the
+    definition's schedule entry ``reverification`` (it-2012: five working days, §104),
+    copied into the campaign's deadlines when it was created: there is no setting for it."""
+    return next((d.due for d in resolved if d.key == REVERIFICATION), None)
 
 
 def _deadline(campaign: Campaign, key: str) -> Deadline | None:

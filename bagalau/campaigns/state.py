@@ -19,11 +19,14 @@ STATES = ("created", "submissions", "verification", "scored", "drafts_sent", "ob
 DEFAULT_SETTINGS: dict[str, Any] = {
     "objection_working_days": 5,
     "objection_rule": "campaign setting (2012 sets no objection deadline, spec 000 A20); 5 working days as in "
-                      "001 ¶106 and 002 ¶115, and as the 2012 §104 re-verification window",
-    "reverification_working_days": 5,      # 2012 §104
+                      "001 ¶106 and 002 ¶115",
     "commission_min_members": 1,           # 001 ¶108 and 002 ¶118 say at least 5
     "submission_deadline": None,           # ISO date; 2012 leaves it to the Akim's schedule (§5, A21)
 }
+# Windows the act itself sets are not settings: they come from the definition's schedule
+# (the 2012 §104 re-verification window is it-2012's schedule entry ``reverification``).
+FROM_THE_ACT = {"reverification_working_days": "the re-verification window is the act's (2012 §104): it comes "
+                                               "from the edition's schedule entry 'reverification'"}
 PLAN_STATUSES = ("planned", "done", "partly", "not_done")
 
 

@@ -72,7 +72,8 @@ def submit(session: Session, campaign: Campaign, body: str, report: Submission |
         raise CampaignError(f"the report is for body '{report.body_id}', not '{body}'")
     if report.penalties:
         raise CampaignError("a report carries no penalties: in a campaign they come from verification "
-                            "(unreliable facts, late and incomplete reports); leave 'penalties' out of the file")
+                            "(unreliable facts, late and incomplete reports); leave 'penalties' out of the file (in a "
+                            "workbook, leave the sheet 'Штрафы' empty)")
     if report.period is not None and report.period != campaign.period:
         raise CampaignError(f"the report is for period {report.period}; the campaign's period is {campaign.period}")
     raw = jsonable(report.raw)

@@ -59,7 +59,7 @@ def campaign_create(name: str = typer.Option(..., help="a unique name"),
     who = actor_name(actor)
     factory = open_store(database)
     settings = parse_pairs(setting, "--setting")
-    for key in ("objection_working_days", "reverification_working_days", "commission_min_members"):
+    for key in ("objection_working_days", "commission_min_members"):
         if key in settings:
             settings[key] = int(settings[key])
     assignments: dict[str, list[str]] = {}

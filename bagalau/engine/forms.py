@@ -2,7 +2,8 @@
 
 XLSX: one sheet per form (App 1 as rows, App 2 as its numbered columns, the
 working group's findings, App 6 per language version), plus a sheet for the
-body's identity. Every value cell carries a workbook-level defined name
+body's identity and, where the act sets penalties, the sheet ``Штрафы`` (a table
+named ``penalties_table``: counts of facts or points per rule and direction). Every value cell carries a workbook-level defined name
 ``in_<input id>``, which is how ``workbooks.read_xlsx`` finds it again even if
 rows are moved. JSON: the same fields with null values and a description.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Input
 from bagalau.engine.inputs import XLSX_NAME_PREFIX
+from bagalau.engine.penalties import PENALTY_COLUMNS, PENALTY_SHEET, PENALTY_TABLE
 
 BODY_SHEET = "Орган"
 _TYPE_HINTS = {"integer": "целое / whole number", "decimal": "число / number",
@@ -137,6 +139,8 @@ def render_xlsx(compiled: CompiledMethodology) -> bytes:
             _horizontal(sheet, items, name_cell, bold, wrap, fill, yes_no)
         else:
             _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no, compiled)
+    if m.penalties:
+        _penalty_sheet(workbook, compiled, bold, wrap, fill)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -181,6 +185,56 @@ def _horizontal(sheet, items, name_cell, bold, wrap, fill, yes_no) -> None:
         sheet.cell(row=7, column=column, value=item.id)
         sheet.column_dimensions[get_column_letter(column)].width = 24
     sheet.row_dimensions[5].height = 120
+
+
+def _penalty_sheet(workbook, compiled: CompiledMethodology, bold, wrap, fill) -> None:
+    """The sheet ``Штрафы``: a row per penalty rule the act sets (per direction where the act
+    caps it per direction), for the count of facts or the points; the table (header row
+    included) carries the workbook-level name ``penalties_table``."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+    m = compiled.methodology
+    sheet = workbook.create_sheet(PENALTY_SHEET)
+    sheet["A1"] = "Штрафы за представление отчетности / Penalties for how the body reported"
+    sheet["A1"].font = bold
+    sheet["A3"] = ("Заполните «Количество фактов» или «Баллы» (одно из двух); пустая строка — штрафа нет. "
+                   "Fill in the count of facts or the points (one of the two); an empty row is no penalty.")
+    for column, (_, label) in enumerate(PENALTY_COLUMNS, start=1):
+        sheet.cell(row=4, column=column, value=label).font = bold
+    grey = PatternFill("solid", fgColor="D9D9D9")
+    row = 4
+    for rule_id, rule in m.penalties.items():
+        for direction in (compiled.top_level if rule.scope == "direction" else [None]):
+            row += 1
+            values = {"kind": rule.name.get("ru"), "paragraph": rule.paragraph, "direction": direction,
+                      "how": _penalty_how(rule), "rule": rule_id}
+            if direction is not None:
+                values["kind"] += f" — {direction}: {m.node(direction).name.get('ru')}"
+            for column, (key, _) in enumerate(PENALTY_COLUMNS, start=1):
+                cell = sheet.cell(row=row, column=column, value=values.get(key))
+                cell.alignment = wrap
+                if key in ("count", "reference") or (key == "points" and not rule.replaces_value):
+                    cell.fill = fill
+                elif key == "points":
+                    cell.fill = grey
+    reference = f"'{PENALTY_SHEET}'!$A$4:${chr(ord('A') + len(PENALTY_COLUMNS) - 1)}${row}"
+    workbook.defined_names[PENALTY_TABLE] = DefinedName(PENALTY_TABLE, attr_text=reference)
+    for column, width in zip("ABCDEFGH", (60, 16, 14, 14, 12, 30, 40, 20)):
+        sheet.column_dimensions[column].width = width
+
+
+def _penalty_how(rule) -> str:
+    """How a penalty counts, in Russian and English, for the template."""
+    if rule.replaces_value:
+        return ("баллы не снимаются: проверенные значения вводятся вместо представленных / no points: the "
+                "verified values go into the inputs")
+    if rule.amount_entered:
+        return "баллы за факт вводит оценивающий / the evaluator enters the points per fact"
+    points = f"{rule.points.normalize():f}"
+    cap = f"{rule.cap.normalize():f}" if rule.cap is not None else None
+    where = (" на направление", " per direction") if rule.scope == "direction" else ("", "")
+    return (f"{points} балла за факт" + (f", не более {cap}{where[0]}" if cap else "") +
+            f" / {points} points per fact" + (f", at most {cap}{where[1]}" if cap else ""))
 
 
 def _sheet_title(name: str) -> str:

@@ -73,6 +73,7 @@ class Submission:
     methodology: str | None = None     # the edition the file says it was filled for
     penalties: Any = None              # penalties written in a score file (read at validation)
     penalties_at: str = ""             # where they sit in the file
+    penalty_cells: dict[str, str] = field(default_factory=dict)   # "penalties[i].key" -> its cell (XLSX)
 
 
 @dataclass
@@ -313,7 +314,7 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
     penalties: list[AppliedPenalty] = []
     if submission.penalties is not None:
         penalties, unread = read_penalties(compiled.methodology, compiled.top_level, submission.penalties)
-        problems += [Problem(submission.body_id, path, submission.penalties_at + path[len("penalties"):], reason)
+        problems += [Problem(submission.body_id, path, _penalty_location(submission, path), reason)
                      for path, reason in unread]
         for penalty in penalties:
             penalty.reference = f"{penalty.reference} ({submission.origin})" if submission.origin else penalty.reference
@@ -324,6 +325,12 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
     if errors:
         raise InputError(errors)
     return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"], penalties)
+
+
+def _penalty_location(submission: Submission, path: str) -> str:
+    """Where a penalty entry sits: its cell (or row) in a workbook, its key path in a file."""
+    cells = submission.penalty_cells
+    return cells.get(path) or cells.get(path.split(".")[0]) or submission.penalties_at + path[len("penalties"):]
 
 
 def _other_profile(compiled: CompiledMethodology, unknown: list[str]) -> tuple[str, list[str]] | None:

@@ -31,6 +31,17 @@ class AppliedPenalty:
 
 PENALTY_KEYS = {"rule", "count", "points", "direction", "reference"}
 
+# The XLSX template's penalties sheet: one row per rule (and per direction where the act
+# caps the rule per direction), a table under the workbook-level name PENALTY_TABLE whose
+# first row holds these headers. ``workbooks.read_xlsx`` finds the columns by header.
+PENALTY_SHEET = "Штрафы"
+PENALTY_TABLE = "penalties_table"
+PENALTY_COLUMNS = (("kind", "Вид факта / Kind of fact"), ("paragraph", "Пункт / Paragraph"),
+                   ("direction", "Направление / Direction"), ("count", "Количество фактов / Count"),
+                   ("points", "Баллы / Points"), ("reference", "Основание / Reference"),
+                   ("how", "Как учитывается / How it counts"), ("rule", "Правило / Rule"))
+PENALTY_READ = ("rule", "direction", "count", "points", "reference")
+
 
 def read_penalties(methodology: Methodology, top_level: list[str], entries) -> tuple[list[AppliedPenalty], list[tuple[str, str]]]:
     """Penalties written in a score file, as counts (or points) per rule and,
@@ -74,7 +85,7 @@ def read_penalties(methodology: Methodology, top_level: list[str], entries) -> t
         try:
             count, amount = _count_and_amount(rule, entry)
         except ValueError as exc:
-            problems.append((where, str(exc)))
+            problems.append((f"{where}.{exc.key}" if isinstance(exc, _ValueProblem) else where, str(exc)))
             continue
         reference = str(entry.get("reference") or "score file")
         applied.append(AppliedPenalty(rule=rule_id, count=count, node=direction, reference=reference, amount=amount))
@@ -110,22 +121,30 @@ def _said(value) -> str:
     return shown(value)
 
 
+class _ValueProblem(ValueError):
+    """A value of one key of a penalty entry that cannot be read (``key``: count or points)."""
+
+    def __init__(self, key: str, reason: str):
+        super().__init__(reason)
+        self.key = key
+
+
 def _number(value, what: str) -> Decimal:
     if isinstance(value, bool):
-        raise ValueError(f"'{what}' must be a number, got {_said(value)}")
+        raise _ValueProblem(what, f"'{what}' must be a number, got {_said(value)}")
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except Exception:  # noqa: BLE001 - any unreadable value is the same problem
-        raise ValueError(f"'{what}' must be a number, got {_said(value)}") from None
+        raise _ValueProblem(what, f"'{what}' must be a number, got {_said(value)}") from None
     if not number.is_finite() or number < 0:
-        raise ValueError(f"'{what}' must be a number of 0 or more, got {_said(value)}")
+        raise _ValueProblem(what, f"'{what}' must be a number of 0 or more, got {_said(value)}")
     return number
 
 
 def _whole(value, what: str) -> int:
     number = _number(value, what)
     if number != number.to_integral_value():
-        raise ValueError(f"'{what}' must be a whole number, got {_said(value)}")
+        raise _ValueProblem(what, f"'{what}' must be a whole number, got {_said(value)}")
     return int(number)
 
 

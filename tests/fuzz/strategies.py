@@ -222,6 +222,10 @@ def template_parts(edition: str = "it-2012") -> tuple[dict[str, bytes], dict[str
         destinations = list(names[name].destinations)
         if len(destinations) == 1:
             sheet, cell = destinations[0]
+            if ":" in cell:     # a table (the penalties sheet): each cell under its header row
+                for row in workbook[sheet][cell.replace("$", "")][1:]:
+                    cells.update({f"{name}!{c.coordinate}": (sheet_member[sheet], c.coordinate) for c in row})
+                continue
             cells[name] = (sheet_member[sheet], cell.replace("$", ""))
     return members, cells
 
