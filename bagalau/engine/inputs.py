@@ -81,6 +81,7 @@ class ValidatedInputs:
     values: dict[str, Any]
     warnings: list[Problem]
     penalties: list[AppliedPenalty] = field(default_factory=list)
+    tables: dict[str, Any] = field(default_factory=dict)   # table id -> tables.TableUse (rows given)
 
 
 # --- reading files ---------------------------------------------------------------
@@ -266,7 +267,8 @@ def _submission(entry, where: str, period, path: Path) -> Submission:
 
 def validate(compiled: CompiledMethodology, submission: Submission) -> ValidatedInputs:
     """Typed values for every input, or InputError listing every problem."""
-    problems: list[Problem] = []
+    from bagalau.engine import tables
+    submission, problems, table_uses, withheld = tables.expand(compiled, submission)
     values: dict[str, Any] = {}
     unknown = [key for key in submission.raw if key not in compiled.inputs]
     other = _other_profile(compiled, unknown)
@@ -287,9 +289,10 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
         location = submission.locations.get(input_id, "")
         raw = submission.raw.get(input_id)
         if raw is None or (isinstance(raw, str) and not raw.strip() and definition.type != "positions"):
-            if definition.required:
+            if definition.required and input_id not in withheld:
                 problems.append(Problem(submission.body_id, input_id, location,
-                                        f"missing: {definition.name.get('en')} ({_source_text(definition)})"))
+                                        f"missing: {definition.name.get('en')} ({_source_text(definition)})"
+                                        + tables.hint(compiled, input_id)))
             values[input_id] = _default(definition)
             continue
         try:
@@ -318,7 +321,8 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
     errors = [p for p in check_problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
-    return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"], penalties)
+    return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"], penalties,
+                           table_uses)
 
 
 def _other_profile(compiled: CompiledMethodology, unknown: list[str]) -> tuple[str, list[str]] | None:
