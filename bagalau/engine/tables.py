@@ -410,10 +410,16 @@ def annotate(explanation: dict, uses: dict[str, TableUse]) -> None:
                 "id": use.table.id, "name": use.table.table.name.model_dump(exclude_none=True),
                 "form": use.table.table.form, "paragraph": aggregate.rule.paragraph or use.table.table.paragraph,
                 "aggregate": aggregate.text, "value": value_text(value), "rows_given": len(use.rows),
-                "rows": [{"row": row.number, "location": row.location,
+                "rows": [{"row": row.number, "location": row.location, "label": _label(use.table, row),
                           "cells": {key: _cell_text(use.table, key, row.values.get(key)) for key in shown_columns}}
                          for row in use.rows if row.number in numbers],
             }
+
+
+def _label(table: CompiledTable, row: TableRow) -> str:
+    """What names the row: its text cells (e.g. the information system's name)."""
+    return " · ".join(str(row.values[c.id]) for c in table.table.columns
+                      if c.type == "text" and row.values.get(c.id) is not None)
 
 
 def _shown_columns(table: CompiledTable, aggregate: CompiledAggregate) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bagalau.engine import limits
+from bagalau.engine.table_forms import TABLE_NAME_PREFIX, read_range
 from bagalau.engine.inputs import (XLSX_NAME_PREFIX, InputError, Problem, Submission, _one_line, _period,
                                    shown)
 
@@ -34,6 +35,9 @@ def read_xlsx(path: Path) -> Submission:
         if len(destinations) != 1:
             continue
         sheet, cell = destinations[0]
+        if name.startswith(TABLE_NAME_PREFIX):   # a repeated-row table's data rows
+            read_range(workbook, name[len(TABLE_NAME_PREFIX):], sheet, cell, path, raw, locations)
+            continue
         where = f"{path}: sheet '{sheet}', cell {cell.replace('$', '')}"
         try:
             value = workbook[sheet][cell.replace("$", "")].value
