@@ -261,7 +261,7 @@ def _table_rows(key: str, table: dict, language: str) -> str:
     rows = ", ".join(str(row["row"]) + (f" ({row['label']})" if row.get("label") else "")
                      for row in table["rows"]) or _("none")
     return _("{input} = {aggregate} over the rows of table {table} ({form}; {given} rows given): rows {rows}").format(
-        input=key, aggregate=table["aggregate"], table=table["id"], form=table["form"], given=table["rows_given"],
+        input=key, aggregate=table["aggregate"], table=table["id"], form=localise_reference(table["form"], language), given=table["rows_given"],
         rows=rows)
 
 

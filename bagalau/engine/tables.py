@@ -272,8 +272,8 @@ def read_rows(compiled, table: CompiledTable, cells, body: str, where: str, loca
             except ValueError as exc:
                 problem(number, column.id, here, str(exc))
                 values[column.id] = None
-        for reason, column_id in _row_rules(compiled, table, values, cell_row, cells_ok=not any(
-                p.field.startswith(f"table {table.id}, row {number},") for p in problems)):
+        unread = [key for key in values if values[key] is None and not _blank(cell_row.get(key))]
+        for reason, column_id in _row_rules(compiled, table, values, cell_row, cells_ok=not unread):
             problem(number, column_id, _cell_where(locations, table.id, number, column_id, row_where), reason)
         rows.append(TableRow(number, row_where if not locations.get(f"{table.id}[{number - 1}]")
                              else locations[f"{table.id}[{number - 1}]"], values))
