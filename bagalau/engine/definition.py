@@ -176,9 +176,10 @@ class TableColumn(Strict):
 
 class TableAggregate(Strict):
     """How an ordinary input is computed from a table's rows: count of the rows
-    where a condition holds, or sum / min / max of a column over them."""
+    where a condition holds, whether there is any, or sum / min / max of a column over them."""
 
-    function: Literal["count", "sum", "min", "max"]
+    function: Literal["count", "any", "sum", "min", "max"] = Field(
+        description="count: rows where `where` holds; any: 1 if there is one, else 0 (for a yes/no input)")
     column: str | None = Field(None, description="the column summed or compared; none for count")
     where: str | None = Field(None, description="a condition on the row's columns; every row when empty")
     paragraph: str | None = None

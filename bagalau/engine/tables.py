@@ -37,7 +37,8 @@ class CompiledAggregate:
     @property
     def text(self) -> str:
         """The aggregate as written: count where …, sum(column) where …."""
-        head = "count" if self.rule.function == "count" else f"{self.rule.function}({self.rule.column})"
+        function = self.rule.function
+        head = function if function in ("count", "any") else f"{function}({self.rule.column})"
         return head + (f" where {self.rule.where}" if self.rule.where else "")
 
 
@@ -136,9 +137,9 @@ def _check_columns(compiled, table: CompiledTable, path: str) -> None:
 
 
 def _aggregate_column_ok(compiled, table: CompiledTable, rule: TableAggregate, where: str) -> bool:
-    if rule.function == "count":
+    if rule.function in ("count", "any"):
         if rule.column is not None:
-            compiled.problems.append((f"{where}.column", "count takes no column (use where)"))
+            compiled.problems.append((f"{where}.column", f"{rule.function} takes no column (use where)"))
             return False
         return True
     column = table.columns.get(rule.column or "")
@@ -330,6 +331,8 @@ def evaluate(compiled, table: CompiledTable, aggregate: CompiledAggregate,
     rule = aggregate.rule
     if rule.function == "count":
         return len(chosen), numbers
+    if rule.function == "any":
+        return int(bool(chosen)), numbers
     cells = [row.values.get(rule.column) for row in chosen]
     present = [value for value in cells if value is not None]
     if rule.function == "sum":

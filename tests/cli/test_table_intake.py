@@ -231,3 +231,57 @@ def test_the_explanation_lists_the_rows_each_count_came_from(tmp_path):
     assert "по строкам таблицы app1_is" in text
     listed = ", ".join(f"{n} ({rows[n - 1]['name']})" for n in industrial) or "нет"
     assert f"строки {listed}" in text
+
+
+# --- ict-2015 App 1 Table 1: one record per departmental IS (Note 1) ---------------
+
+T1_INPUTS = ("app1_t1_has_dis", "app1_t1_required", "app1_t1_implemented", "app1_t1_is_due", "app1_t1_is_late")
+
+
+def random_dis(rng: random.Random, number: int) -> dict:
+    typical, unusable, due = rng.random() < 0.2, rng.random() < 0.2, rng.random() < 0.7
+    required = rng.randint(0, 6)
+    row = {"name": f"АЖ {number}", "required_integrations": required, "due_in_operation": due}
+    if typical or rng.random() < 0.3:
+        row["typical_process"] = typical
+    if unusable or rng.random() < 0.3:
+        row["unavailable_or_unused"] = unusable
+    if not unusable:
+        row["implemented_integrations"] = rng.randint(0, required)
+    if due:
+        row["late"] = rng.random() < 0.4
+    return row
+
+
+def t1_summed(rows: list[dict]) -> dict:
+    """Criterion 2's counts (§30–38, A8, A40), counted by hand over the assessed IS."""
+    assessed = [row for row in rows if not row.get("typical_process")]
+    return {"app1_t1_has_dis": any(not row.get("unavailable_or_unused") for row in assessed),
+            "app1_t1_required": sum(row["required_integrations"] for row in assessed),
+            "app1_t1_implemented": sum(row.get("implemented_integrations", 0) for row in assessed),
+            "app1_t1_is_due": sum(1 for row in assessed if row["due_in_operation"]),
+            "app1_t1_is_late": sum(1 for row in assessed if row["due_in_operation"] and row.get("late"))}
+
+
+def test_ict_2015_departmental_is_rows_score_as_the_summed_counts(tmp_path):
+    from bagalau import demo
+    from bagalau.engine import catalog
+    compiled = catalog.load("ict-2015")
+    document = demo.cohort_document(compiled, demo.default_period(compiled.source))
+    rng = random.Random(11)
+    by_rows, by_sums = json.loads(json.dumps(document, default=str)), json.loads(json.dumps(document, default=str))
+    for row_body, sum_body in zip(by_rows["bodies"], by_sums["bodies"]):
+        rows = [random_dis(rng, n) for n in range(1, rng.randint(1, 6) + 1)]
+        for key in T1_INPUTS:
+            row_body["inputs"].pop(key, None)
+        row_body["inputs"]["app1_t1"] = rows
+        sum_body["inputs"].update(t1_summed(rows))
+    (tmp_path / "rows.json").write_text(json.dumps(by_rows, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "sums.json").write_text(json.dumps(by_sums, ensure_ascii=False), encoding="utf-8")
+    results = {}
+    for name in ("rows", "sums"):
+        result = run("score", "ict-2015", tmp_path / f"{name}.json", "--json")
+        assert result.returncode == 0, result.stderr
+        results[name] = {body["id"]: (body["total"], body["scores"]) for body in json.loads(result.stdout)["bodies"]}
+    assert results["rows"] == results["sums"] and len(results["rows"]) == len(document["bodies"])
+    assert len({scores["2"] for _, scores in results["rows"].values()}) > 3, "criterion 2 must vary"
