@@ -261,6 +261,9 @@ def explanation_tree(explanation: dict, language: str = "ru") -> Tree:
         values += [f"{key} = {escape(str(value))}" for key, value in node["parameters"].items()]
         if values:
             branch.add("; ".join(values))
+        for key, item in node["inputs"].items():
+            if item.get("table"):
+                branch.add(f"[dim]{escape(_table_rows(key, item['table'], language))}[/]")
         for note in node["notes"]:
             branch.add(f"[yellow]{escape(render_note(note, language))}[/]")
         for version in node.get("checklist", []):
@@ -284,6 +287,16 @@ def explanation_tree(explanation: dict, language: str = "ru") -> Tree:
     if explanation.get("total_floor"):
         tree.add(f"[yellow]{escape(render_note(explanation['total_floor'], language))}[/]")
     return tree
+
+
+def _table_rows(key: str, table: dict, language: str) -> str:
+    """Where an input given by a table's rows came from: the aggregate and the rows counted."""
+    _ = gettext(language)
+    rows = ", ".join(str(row["row"]) + (f" ({row['label']})" if row.get("label") else "")
+                     for row in table["rows"]) or _("none")
+    return _("{input} = {aggregate} over the rows of table {table} ({form}; {given} rows given): rows {rows}").format(
+        input=key, aggregate=table["aggregate"], table=table["id"], form=localise_reference(table["form"], language), given=table["rows_given"],
+        rows=rows)
 
 
 def _shown(value, language: str = "en") -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from bagalau.engine import catalog
 from bagalau.engine.exact import Exact, divide
 from bagalau.engine.inputs import Submission, ValidatedInputs, validate
+from bagalau.engine.tables import annotate as annotate_tables
 from bagalau.engine.explanations import note, prose, ref, sub
 from bagalau.engine.explanations import number_text as _text
 from bagalau.i18n import N_
@@ -110,6 +111,8 @@ class CohortScorer:
             submission.body_id, body.values, explain=explain, period=period or submission.period,
             name=submission.name, penalties=applied or None, overrides=overrides)
         result.profile = submission.profile or self.default_profile
+        if explain and body.tables:   # the rows each aggregated input came from
+            annotate_tables(result.explanation, body.tables)
         return result
 
     def _averaged_nodes(self, body: ValidatedInputs, period) -> list[str]:

@@ -211,6 +211,8 @@ class CompiledMethodology:
             self.inputs[item.id] = item
         self.parameters = self._evaluate_parameters()
         self.bands = {key: ExactBands(table) for key, table in methodology.bands.items()}
+        from bagalau.engine.tables import compile_tables   # repeated-row forms whose rows give inputs
+        self.tables = compile_tables(self)
         self.option_names = {f"option_{key}": key for key in methodology.options}
         self.nodes: dict[str, CompiledNode] = {}
         self._collect_nodes(methodology.nodes, "nodes", None)

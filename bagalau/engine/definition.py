@@ -148,6 +148,59 @@ class Input(Strict):
     profiles: list[str] | None = Field(None, description="the profiles that report this input; all when empty")
 
 
+class TableColumn(Strict):
+    """One column of a repeated-row table (e.g. one information system per row)."""
+
+    id: str = Field(pattern=IDENTIFIER)
+    name: Text
+    type: Literal["integer", "decimal", "boolean", "choice", "text"]
+    choices: list[str] = Field([], description="for a choice column: the values accepted; in a condition "
+                                               "<column>_<choice> is 1 where the cell holds that choice")
+    min: Decimal | None = None
+    max: Decimal | None = None
+    unit: str | None = None
+    required: bool = True
+    required_when: str | None = Field(None, description="for an optional column: a condition on the row's other "
+                                                        "columns under which the cell must be filled")
+    only_when: str | None = Field(None, description="the cell may say yes (or hold a value) only when this "
+                                                    "condition on the row's other columns holds")
+    default: Decimal | bool | str | None = None
+    column: str | None = Field(None, description="the form's column number or heading")
+    note: str | None = None
+
+    @field_validator("column", mode="before")
+    @classmethod
+    def _column_as_text(cls, value):
+        return None if value is None else str(value)
+
+
+class TableAggregate(Strict):
+    """How an ordinary input is computed from a table's rows: count of the rows
+    where a condition holds, whether there is any, or sum / min / max of a column over them."""
+
+    function: Literal["count", "any", "sum", "min", "max"] = Field(
+        description="count: rows where `where` holds; any: 1 if there is one, else 0 (for a yes/no input)")
+    column: str | None = Field(None, description="the column summed or compared; none for count")
+    where: str | None = Field(None, description="a condition on the row's columns; every row when empty")
+    paragraph: str | None = None
+
+
+class Table(Strict):
+    """A form that lists several rows per body (information systems, websites),
+    entered row by row. Its ``aggregates`` fill ordinary inputs, which may
+    still be given as summed values instead."""
+
+    name: Text
+    form: str
+    paragraph: str | None = None
+    columns: list[TableColumn]
+    aggregates: dict[str, TableAggregate] = Field(description="input id -> how the rows give it")
+    max_rows: int = Field(1000, ge=1, le=100_000)
+    template_rows: int = Field(50, ge=1, le=1000, description="empty rows of the XLSX template")
+    profiles: list[str] | None = None
+    note: str | None = None
+
+
 class Check(Strict):
     """A cross-field rule on a body's inputs, e.g. numerator <= denominator."""
 
@@ -403,6 +456,7 @@ class Methodology(Strict):
     options: dict[str, Option] = {}
     parameters: dict[str, Parameter] = {}
     inputs: list[Input]
+    tables: dict[str, Table] = Field({}, description="repeated-row forms whose rows give ordinary inputs")
     checks: list[Check] = []
     bands: dict[str, BandTable] = {}
     checklists: dict[str, Checklist] = {}
@@ -537,4 +591,5 @@ def for_profile(methodology: Methodology, profile: str | None) -> Methodology:
         "nodes": [convert(node) for node in methodology.nodes if applies(node)],
         "inputs": [item for item in methodology.inputs if applies(item)],
         "checks": [check for check in methodology.checks if applies(check)],
+        "tables": {key: table for key, table in methodology.tables.items() if applies(table)},
     })

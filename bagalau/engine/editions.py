@@ -26,7 +26,7 @@ SETTABLE_FIELDS = {"rounding", "total", "max_total", "min_total", "total_formula
 _COLLECTIONS = {  # op suffix -> (top-level key, keyed by)
     "parameter": ("parameters", "mapping"), "checklist": ("checklists", "mapping"), "band": ("bands", "mapping"),
     "option": ("options", "mapping"), "penalty": ("penalties", "mapping"), "schedule": ("schedule", "mapping"),
-    "input": ("inputs", "list"), "check": ("checks", "list"), "reading": ("readings", "list"),
+    "table": ("tables", "mapping"), "input": ("inputs", "list"), "check": ("checks", "list"), "reading": ("readings", "list"),
 }
 
 

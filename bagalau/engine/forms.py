@@ -15,6 +15,7 @@ import json
 from collections import OrderedDict
 from pathlib import Path
 
+from bagalau.engine import table_forms
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Input
 from bagalau.engine.inputs import XLSX_NAME_PREFIX
@@ -44,9 +45,10 @@ def render_json(compiled: CompiledMethodology) -> bytes:
         "period": None,
         "bodies": [{"id": "", "name": "",
                     **({"profile": compiled.profile} if compiled.source.profiles else {}),
-                    "inputs": {key: None for key in compiled.inputs},
+                    "inputs": {**{key: None for key in compiled.inputs}, **table_forms.example_rows(compiled)},
                     **({"penalties": []} if m.penalties else {})}],
-        "fields": {key: _describe(item) + _alternative(compiled, key) for key, item in compiled.inputs.items()},
+        "fields": {**{key: _describe(item) + _alternative(compiled, key) for key, item in compiled.inputs.items()},
+                   **table_forms.describe(compiled)},
         **({"penalty_rules": {key: _describe_penalty(rule, compiled.top_level) for key, rule in m.penalties.items()}}
            if m.penalties else {}),
     }
@@ -139,6 +141,7 @@ def render_xlsx(compiled: CompiledMethodology) -> bytes:
             _horizontal(sheet, items, name_cell, bold, wrap, fill, yes_no)
         else:
             _vertical(sheet, items, name_cell, bold, wrap, fill, yes_no, compiled)
+    table_forms.add_sheets(workbook, compiled, bold, wrap, fill, yes_no, _sheet_title, BODY_SHEET)
     if m.penalties:
         _penalty_sheet(workbook, compiled, bold, wrap, fill)
     buffer = io.BytesIO()
@@ -286,4 +289,5 @@ def write_filled(compiled: CompiledMethodology, path: Path, fmt: str, *, body_id
         if isinstance(value, list):
             value = ", ".join("not found" if item is None else str(item) for item in value)
         cell.value = value
+    table_forms.fill(workbook, compiled, values)
     workbook.save(path)

@@ -82,6 +82,7 @@ class ValidatedInputs:
     values: dict[str, Any]
     warnings: list[Problem]
     penalties: list[AppliedPenalty] = field(default_factory=list)
+    tables: dict[str, Any] = field(default_factory=dict)   # table id -> tables.TableUse (rows given)
 
 
 # --- reading files ---------------------------------------------------------------
@@ -267,7 +268,8 @@ def _submission(entry, where: str, period, path: Path) -> Submission:
 
 def validate(compiled: CompiledMethodology, submission: Submission) -> ValidatedInputs:
     """Typed values for every input, or InputError listing every problem."""
-    problems: list[Problem] = []
+    from bagalau.engine import tables
+    submission, problems, table_uses, withheld = tables.expand(compiled, submission)
     values: dict[str, Any] = {}
     unknown = [key for key in submission.raw if key not in compiled.inputs]
     other = _other_profile(compiled, unknown)
@@ -288,10 +290,12 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
         location = submission.locations.get(input_id, "")
         raw = submission.raw.get(input_id)
         if raw is None or (isinstance(raw, str) and not raw.strip() and definition.type != "positions"):
-            if definition.required and not section_points.excused(compiled, submission.raw, input_id):
+            if (definition.required and input_id not in withheld
+                    and not section_points.excused(compiled, submission.raw, input_id)):
                 problems.append(Problem(submission.body_id, input_id, location,
                                         f"missing: {definition.name.get('en')} ({_source_text(definition)})"
-                                        + section_points.missing_suffix(compiled, submission.raw, input_id)))
+                                        + section_points.missing_suffix(compiled, submission.raw, input_id)
+                                        + tables.hint(compiled, input_id)))
             values[input_id] = _default(definition)
             continue
         try:
@@ -324,7 +328,8 @@ def validate(compiled: CompiledMethodology, submission: Submission) -> Validated
     errors = [p for p in check_problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
-    return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"], penalties)
+    return ValidatedInputs(submission, values, [p for p in check_problems if p.severity == "warning"], penalties,
+                           table_uses)
 
 
 def _penalty_location(submission: Submission, path: str) -> str:

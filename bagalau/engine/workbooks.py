@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bagalau.engine import limits
+from bagalau.engine.table_forms import TABLE_NAME_PREFIX, read_range
 from bagalau.engine.inputs import (XLSX_NAME_PREFIX, InputError, Problem, Submission, _one_line, _period,
                                    shown)
 from bagalau.engine.penalties import PENALTY_COLUMNS, PENALTY_READ, PENALTY_SHEET, PENALTY_TABLE
@@ -41,6 +42,9 @@ def read_xlsx(path: Path) -> Submission:
         sheet, cell = destinations[0]
         if name == PENALTY_TABLE:
             table = (sheet, cell.replace("$", ""))
+            continue
+        if name.startswith(TABLE_NAME_PREFIX):   # a repeated-row table's data rows
+            read_range(workbook, name[len(TABLE_NAME_PREFIX):], sheet, cell, path, raw, locations)
             continue
         where = f"{path}: sheet '{sheet}', cell {cell.replace('$', '')}"
         try:

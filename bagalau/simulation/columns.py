@@ -24,6 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from bagalau.engine import tables
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.inputs import (InputError, Problem, Submission, _default, coerce, validate as validate_body)
 from bagalau.simulation import numeric as nm
@@ -99,7 +100,10 @@ class Columns:
 
     @classmethod
     def from_submissions(cls, compiled: CompiledMethodology, submissions: list[Submission]) -> "Columns":
-        """Columns from bodies read one by one (a test, a small cohort)."""
+        """Columns from bodies read one by one (a test, a small cohort). A table's rows are
+        aggregated into their inputs as the engine does (``engine.tables``); a body whose rows
+        have problems keeps them, so that validation flags it with the engine's messages."""
+        submissions = [_tables_aggregated(compiled, s) for s in submissions]
         keys = list(dict.fromkeys(key for s in submissions for key in s.raw))
         raw: dict[str, object] = {}
         for key in keys:
@@ -123,6 +127,11 @@ class Columns:
         first = submissions[0] if submissions else None
         return cls([s.body_id for s in submissions], raw, first.profile if first else None,
                    first.period if first else None, [s.name for s in submissions], first.origin if first else "")
+
+
+def _tables_aggregated(compiled: CompiledMethodology, submission: Submission) -> Submission:
+    expanded, problems, _, _ = tables.expand(compiled, submission)
+    return submission if problems else expanded
 
 
 def _masked(cells: list, dtype):

@@ -177,7 +177,8 @@ def test_json_template_lists_every_field(tmp_path):
     path = tmp_path / "form.json"
     assert run("template", "it-2012", "--format", "json", "-o", path).returncode == 0
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert set(document["bodies"][0]["inputs"]) == set(catalog.load("it-2012").inputs)
+    compiled = catalog.load("it-2012")
+    assert set(document["bodies"][0]["inputs"]) == set(compiled.inputs) | set(compiled.tables)   # and its tables' rows
     assert "App 2 column 1" in document["fields"]["app2_g1"]
 
 
@@ -187,7 +188,8 @@ def test_template_without_output_prints_to_standard_output(tmp_path):
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
     document = json.loads(result.stdout)
-    assert set(document["bodies"][0]["inputs"]) == set(catalog.load("it-2012").inputs)
+    compiled = catalog.load("it-2012")
+    assert set(document["bodies"][0]["inputs"]) == set(compiled.inputs) | set(compiled.tables)
     binary = subprocess.run([*CLI, "template", "it-2012"], capture_output=True, cwd=tmp_path, timeout=120,
                             env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert binary.returncode == 0 and list(tmp_path.iterdir()) == []
