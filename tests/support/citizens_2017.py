@@ -42,9 +42,10 @@ def compiled(profile: str):
 def _checklist_values(profile: str) -> dict[str, Any]:
     """Every generated checklist input (App 12 OD/OB, App 15, App 16) at its best value."""
     values: dict[str, Any] = {}
-    for key, item in compiled(profile).inputs.items():
-        if not item.source.form.startswith("WG APP"):
-            continue
+    checklists = compiled(profile)
+    for key, item in checklists.inputs.items():
+        if not item.source.form.startswith("WG APP") or key in checklists.section_points:
+            continue  # a section's points are the alternative to its items, given here
         if key.endswith("_defects"):
             values[key] = 0
         else:  # an item present, or a conditional section that applies

@@ -38,6 +38,8 @@ def perfect(profile: str, edition: str = EDITION, **overrides) -> dict:
     compiled = catalog.load(edition, profile)
     raw: dict = {}
     for input_id, definition in compiled.inputs.items():
+        if input_id in compiled.section_points:
+            continue  # a section's points: the alternative to its items, given here
         if input_id.startswith(("app5_", "app6_")):
             if input_id.endswith("_defects"):
                 raw[input_id] = 0
