@@ -11,7 +11,6 @@ import subprocess
 import sys
 
 import openpyxl
-import pytest
 
 from support.tables import other_inputs, random_dis, random_system, summed, t1_summed
 
@@ -84,7 +83,7 @@ def test_counts_written_beside_the_rows_must_agree_with_them(tmp_path):
     result = run("score", "it-2012", tmp_path / "differ.json")
     assert result.returncode == 2
     text = " ".join(result.stderr.split())
-    assert f"field 'wg_5_7_is_ind'" in text and f"the rows of table 'app1_is' give {counts['wg_5_7_is_ind']}" in text
+    assert "field 'wg_5_7_is_ind'" in text and f"the rows of table 'app1_is' give {counts['wg_5_7_is_ind']}" in text
 
 
 def test_the_xlsx_template_carries_the_table_and_reads_it_back(tmp_path):

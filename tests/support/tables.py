@@ -48,9 +48,9 @@ def summed(rows: list[dict]) -> dict:
     def count(rule):
         return sum(1 for row in rows if rule(row))
 
-    industrial = lambda r: r["operation"] == "industrial"          # noqa: E731
-    since_2010 = lambda r: industrial(r) and r["industrial_since"] >= 2010   # noqa: E731
-    working = lambda r: r["operation"] in ("industrial", "trial")   # noqa: E731
+    industrial = lambda r: r["operation"] == "industrial"
+    since_2010 = lambda r: industrial(r) and r["industrial_since"] >= 2010
+    working = lambda r: r["operation"] in ("industrial", "trial")
     return {
         "wg_5_1_is_new": count(lambda r: yes(r, "created_in_period")),
         "app1_r3_1": count(lambda r: yes(r, "created_in_period") and yes(r, "no_bpo_analytics")),
