@@ -10,6 +10,7 @@ from fractions import Fraction
 import pytest
 
 from conftest import base_inputs, compile_data
+from support.tables import other_inputs, random_system
 from bagalau.engine import catalog
 from bagalau.engine.cohort import CohortScorer
 from bagalau.engine.inputs import InputError, Submission, validate
@@ -107,7 +108,6 @@ def test_a_table_that_is_not_a_list_of_rows_is_named(broken):
 
 
 def _is_bodies(count: int, seed: int) -> list[Submission]:
-    from cli.test_table_intake import other_inputs, random_system
     rng = random.Random(seed)
     return [Submission(f"b{i}", None, {**other_inputs(),
                                        "app1_is": [random_system(rng, n) for n in range(rng.randint(0, 7))]})
@@ -146,3 +146,22 @@ def test_a_count_given_by_a_table_is_a_whole_number_of_the_input(broken):
     with pytest.raises(InputError) as caught:
         validate(compiled, Submission("b1", None, {**inputs_without("wg_4_1_subject"), "contracts": rows}))
     assert any(p.field == "wg_4_1_subject" and "whole number" in p.reason for p in caught.value.problems)
+
+
+def test_a_filled_workbook_gives_back_the_rows_it_was_written_with(tmp_path):
+    """The report download (``forms.write_filled``) writes a table's rows into its sheet, and
+    reading the workbook gives the same validated values as the rows themselves."""
+    from bagalau.engine import forms
+    from bagalau.engine.inputs import read_file
+    compiled = catalog.load("it-2012")
+    rows = [random_system(random.Random(seed), seed) for seed in range(6)]
+    values = {**other_inputs(), "app1_is": rows}
+    path = tmp_path / "filled.xlsx"
+    forms.write_filled(compiled, path, "xlsx", body_id="akimat", name="Акимат", period=2012, values=values)
+    [submission] = read_file(path)
+    assert len(submission.raw["app1_is"]) == compiled.tables["app1_is"].table.template_rows
+    read_back = validate(compiled, submission)
+    direct = validate(compiled, Submission("akimat", None, values))
+    assert read_back.values == direct.values
+    assert [row.number for row in read_back.tables["app1_is"].rows] == list(range(1, len(rows) + 1))
+    assert read_back.tables["app1_is"].rows[0].location.endswith("row 6")
