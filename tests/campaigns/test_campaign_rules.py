@@ -199,7 +199,10 @@ def test_a_commission_decision_can_correct_an_input(factory):
     with pytest.raises(campaigns.CampaignError, match="a rejected objection changes nothing"):
         step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
             s, c, objection.id, COMMISSION[0], outcome="rejected", reasoning="-", input_changes={"app2_g1": 0}))
-    with pytest.raises(campaigns.CampaignError, match="not a member of the commission"):
+    with pytest.raises(campaigns.CampaignError, match="not a member of the commission"):   # sees it: told why
+        step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
+            s, c, objection.id, EVALUATOR, outcome="accepted", reasoning="-", input_changes={"app2_g1": 0}))
+    with pytest.raises(campaigns.NotFound, match=f"no objection #{objection.id} "):    # on no commission for it
         step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
             s, c, objection.id, COMMISSION[1], outcome="accepted", reasoning="-", input_changes={"app2_g1": 0}))
     decision = step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
