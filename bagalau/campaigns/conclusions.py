@@ -19,13 +19,13 @@ from bagalau.store.models import (
 from .postaudit import post_audit_results
 from .runs import _ranked, latest_run
 from .schedule import _deadline, _event, _methodology
-from .state import _day, _flush, _moment, _record, _require_state, _set_state, jsonable
+from .state import Progress, _day, _flush, _moment, _record, _require_state, _set_state, _ticker, jsonable
 from . import policy
 
 # --- conclusions, objections, commission ------------------------------------------------
 
 def send_draft_conclusions(session: Session, campaign: Campaign, actor: str,
-                           at: datetime | None = None) -> list[Conclusion]:
+                           at: datetime | None = None, progress: Progress | None = None) -> list[Conclusion]:
     policy.check(session, actor, "conclusion.send", campaign=campaign)
     _require_state(campaign, ("scored",), "send draft conclusions", "score the campaign first")
     run = latest_run(session, campaign)
@@ -42,7 +42,7 @@ def send_draft_conclusions(session: Session, campaign: Campaign, actor: str,
                                            due=deadline, after="event:conclusion_received", working_days=days,
                                            source="setting",
                                            paragraph=campaign.settings.get("objection_rule", "campaign setting")))
-    conclusions = _conclusions(session, campaign, run, "draft", moment, deadline, actor)
+    conclusions = _conclusions(session, campaign, run, "draft", moment, deadline, actor, progress)
     act = _deadline(campaign, "conclusions")
     late = act is not None and act.due is not None and sent > act.due
     _set_state(session, campaign, "drafts_sent", actor, at, run=run.number, objection_deadline=deadline,
@@ -52,10 +52,11 @@ def send_draft_conclusions(session: Session, campaign: Campaign, actor: str,
 
 
 def _conclusions(session: Session, campaign: Campaign, run: ScoringRun, kind: str, moment: datetime,
-                 deadline: date | None, actor: str) -> list[Conclusion]:
+                 deadline: date | None, actor: str, progress: Progress | None = None) -> list[Conclusion]:
     ranked = {entry.result.body_id: entry for entry in _ranked(session, campaign, run)}
     methodology = _methodology(campaign.methodology_id)
     conclusions = []
+    done = _ticker(progress, kind, len(run.results))
     for row in run.results:
         member = session.get(CampaignBody, (campaign.id, row.body_code))
         entry = ranked[row.body_code]
@@ -75,6 +76,7 @@ def _conclusions(session: Session, campaign: Campaign, run: ScoringRun, kind: st
                                 content=jsonable(content), sent_at=moment, objection_deadline=deadline)
         session.add(conclusion)
         conclusions.append(conclusion)
+        done()
     _flush(session, f"{kind} conclusions")
     for conclusion in conclusions:
         _record(session, campaign, actor, f"conclusion.{kind}",

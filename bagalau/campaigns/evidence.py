@@ -27,10 +27,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bagalau.store.files import Evidence, EvidenceFile
-from bagalau.store.models import Campaign, Fact, Objection
+from bagalau.store.models import Campaign, Fact
 
 from . import policy
 from .state import CampaignError, NotFound, _flush, _moment, _record, _require_state
+from .objections import visible_objection
 from .submissions import _campaign_body
 
 FACT_STATES = ("verification", "scored")
@@ -56,11 +57,7 @@ def attach(session: Session, campaign: Campaign, content: bytes, media_type: str
         _require_state(campaign, FACT_STATES, "attach evidence to a fact",
                        "evidence of a fact is attached during verification")
     else:
-        objection = session.get(Objection, objection_id)
-        if objection is None or objection.campaign_id != campaign.id:
-            policy.check(session, actor, "evidence.upload", campaign=campaign)
-            raise NotFound(f"no objection #{objection_id} in campaign '{campaign.name}'")
-        body = objection.body_code
+        body = visible_objection(session, campaign, objection_id, actor).body_code
         policy.check(session, actor, "objection.file", campaign=campaign, body=body)
         _require_state(campaign, OBJECTION_STATES, "attach a document to an objection",
                        "documents come with the objection, before the campaign is final")

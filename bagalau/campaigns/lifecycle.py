@@ -13,7 +13,7 @@ from .conclusions import send_draft_conclusions
 from .rating import finalise
 from .runs import latest_run, run_scoring
 from .schedule import open_submissions
-from .state import CampaignError, _day
+from .state import CampaignError, Progress, _day
 from .submissions import close_submissions, latest_submission
 from .verification import active_facts
 
@@ -56,13 +56,19 @@ NEXT_STEP = {
 }
 
 
-def advance(session: Session, campaign: Campaign, actor: str, at: datetime | None = None) -> str:
-    """Take the campaign's next generic step; returns the new state."""
+def advance(session: Session, campaign: Campaign, actor: str, at: datetime | None = None,
+            progress: Progress | None = None) -> str:
+    """Take the campaign's next generic step; returns the new state. ``progress`` (see
+    ``state.Progress``) hears of the bodies done when the step scores or writes conclusions."""
     steps = {"created": open_submissions, "submissions": close_submissions, "verification": run_scoring,
              "scored": send_draft_conclusions, "drafts_sent": finalise, "objections": finalise,
              "commission": finalise}
     if campaign.state not in steps:
         raise CampaignError(f"campaign '{campaign.name}' is {campaign.state}; there is no further automatic step "
                             f"({NEXT_STEP.get(campaign.state, '')})")
-    steps[campaign.state](session, campaign, actor, at=at)
+    step = steps[campaign.state]
+    if step in (run_scoring, send_draft_conclusions, finalise):
+        step(session, campaign, actor, at=at, progress=progress)
+    else:
+        step(session, campaign, actor, at=at)
     return campaign.state

@@ -140,6 +140,18 @@ def facts_to_remove(session: Session, campaign: Campaign, objection: Objection, 
     return facts
 
 
+def visible_objection(session: Session, campaign: Campaign, objection_id: int, actor) -> Objection:
+    """The objection, if ``actor`` may see it (``objection.read``); otherwise "no objection #N", as for a
+    number that does not exist, and the public is asked to sign in whatever the number (see ``policy``)."""
+    policy.needs_account(session, actor, "objection.read", campaign)
+    missing = f"no objection #{objection_id} in campaign '{campaign.name}'"
+    objection = session.get(Objection, objection_id)
+    if objection is None or objection.campaign_id != campaign.id:
+        raise NotFound(missing)
+    policy.visible(session, actor, "objection.read", campaign=campaign, body=objection.body_code, missing=missing)
+    return objection
+
+
 def decide_objection(session: Session, campaign: Campaign, objection_id: int, actor: str, *, outcome: str,
                      reasoning: str, remove_facts: list[int] | None = None,
                      input_changes: dict[str, Any] | None = None, at: datetime | None = None) -> Decision:
@@ -147,9 +159,7 @@ def decide_objection(session: Session, campaign: Campaign, objection_id: int, ac
     decision is a new row (it gives the objection its outcome), each fact it removes
     gets a ``FactRemoval``, changed inputs a new submission version, and the rescore
     a new scoring run that names the decision."""
-    objection = session.get(Objection, objection_id)
-    if objection is None or objection.campaign_id != campaign.id:
-        raise NotFound(f"no objection #{objection_id} in campaign '{campaign.name}'")
+    objection = visible_objection(session, campaign, objection_id, actor)
     _require_state(campaign, ("objections", "commission"), "decide an objection")
     commission = session.execute(select(Commission).where(Commission.campaign_id == campaign.id,
                                                           Commission.body_code == objection.body_code)).scalar_one_or_none()

@@ -24,6 +24,15 @@ how far (``Scope``). ``check`` raises ``AccessDenied``; its ``hidden`` flag
 says the refusal concerns another body's resource, which an interface must
 answer as if it did not exist (HTTP 404), so nobody learns what another body
 has; other refusals are plain (HTTP 403).
+
+A resource named by its number (an objection) is first looked up with
+``visible``: to a caller who may not see it, it does not exist, in the same
+words as a number that exists nowhere (404), and the public is asked to sign
+in whatever the number (401). Only a caller who may see it learns that they
+may not act on it (403): e.g. a methodologist, or an evaluator not on the
+body's commission, deciding an objection. So neither the officer of another
+body nor a commission member of another body's objection, an evaluator of
+another campaign, an observer or the public learns which objections exist.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from bagalau.store.models import (
     User,
 )
 
-from .state import CampaignError
+from .state import CampaignError, NotFound
 
 FINAL_STATES = ("final", "post_audit")
 PUBLIC_ROLE = "public"
@@ -189,6 +198,23 @@ def check(session: Session, who: "Actor | User | str | None", action: str, *, ca
     if refusal is not None:
         raise AccessDenied(refusal[0], hidden=refusal[1], action=action)
     return actor
+
+
+def needs_account(session: Session, who, action: str, campaign: Campaign | None = None) -> None:
+    """Ask the public to sign in (``AccessDenied``, unauthenticated) for an action it may never take here,
+    before anything is looked up, so that the answer is the same whether the thing exists or not."""
+    permission = PERMISSIONS[action]
+    if actor_of(session, who).authenticated or permission.public or (
+            permission.public_when_final and campaign is not None and campaign.state in FINAL_STATES):
+        return
+    raise AccessDenied(f"sign in to {permission.doing}", unauthenticated=True, action=action)
+
+
+def visible(session: Session, who, action: str, *, campaign: Campaign, body: str | None, missing: str) -> None:
+    """``NotFound(missing)`` unless ``who`` may take the read ``action`` (may see the thing): ``missing`` is
+    what a number that exists nowhere is told, word for word, so a refusal here reveals nothing."""
+    if not allowed(session, who, action, campaign=campaign, body=body):
+        raise NotFound(missing)
 
 
 def allowed(session: Session, who, action: str, **scope) -> bool:

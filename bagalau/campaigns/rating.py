@@ -16,12 +16,12 @@ from bagalau.store.models import Anchor, Body, Campaign, Conclusion, Decision, O
 from .conclusions import _conclusions
 from .runs import _ranked, latest_run
 from .schedule import _deadline, _event
-from .state import CampaignError, _day, _moment, _require_state, _set_state
+from .state import CampaignError, Progress, _day, _moment, _require_state, _set_state
 from . import policy
 
 
 def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | None = None,
-             keyring: anchoring.Keyring | None = None) -> list[Conclusion]:
+             keyring: anchoring.Keyring | None = None, progress: Progress | None = None) -> list[Conclusion]:
     """Final conclusions and the rating, from the latest scoring run, and a signed checkpoint
     of the audit chain that covers them (``final_anchor``); all in the caller's transaction."""
     policy.check(session, actor, "campaign.finalise", campaign=campaign)
@@ -42,7 +42,7 @@ def finalise(session: Session, campaign: Campaign, actor: str, at: datetime | No
     if window is not None and window.due is not None and _day(moment) <= window.due:
         raise CampaignError(f"the objection window is open until {window.due}; finalise after it closes")
     run = latest_run(session, campaign)
-    conclusions = _conclusions(session, campaign, run, "final", moment, None, actor)
+    conclusions = _conclusions(session, campaign, run, "final", moment, None, actor, progress)
     _event(session, campaign, "event:final", _day(moment))
     act = _deadline(campaign, "corrected_conclusions")
     late = act is not None and act.due is not None and _day(moment) > act.due

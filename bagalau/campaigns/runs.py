@@ -27,6 +27,8 @@ from bagalau.store.models import (
 from .schedule import _methodology
 from .state import (
     CampaignError,
+    Progress,
+    _ticker,
     _flush,
     _moment,
     _record,
@@ -49,10 +51,11 @@ def _penalty_rule_for(methodology, settings: dict, kind: str) -> str | None:
 
 
 def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str = "scoring",
-                at: datetime | None = None, _internal: bool = False, decision: Decision | None = None) -> ScoringRun:
+                at: datetime | None = None, _internal: bool = False, decision: Decision | None = None,
+                progress: Progress | None = None) -> ScoringRun:
     """Score every body from its latest submission, the active facts and the report
     flags, and store the run with all its results as one immutable snapshot. A
-    rescore after a commission decision names the decision."""
+    rescore after a commission decision names the decision. ``progress``: see ``state.Progress``."""
     if not _internal:
         policy.check(session, actor, "scoring.run", campaign=campaign)
         _require_state(campaign, ("verification", "scored"), "run scoring",
@@ -67,7 +70,7 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
                             "before scoring")
     versions = {code: {"submission_id": version.id, "version": version.version} for code, version in latest.items()}
     flags = {m.body_code: list(m.flags) for m in campaign.bodies if m.flags}
-    results = score_snapshot(session, campaign, scorer, latest, facts, flags)
+    results = score_snapshot(session, campaign, scorer, latest, facts, flags, progress=progress)
     number = (session.execute(select(func.max(ScoringRun.number)).where(ScoringRun.campaign_id == campaign.id))
               .scalar() or 0) + 1
     moment = _moment(at)
@@ -81,6 +84,7 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
     facts_by_body: dict[str, list[Fact]] = {}
     for fact in facts:
         facts_by_body.setdefault(fact.body_code, []).append(fact)
+    stored = _ticker(progress, "storing", len(results))
     for result in results:
         explanation = dict(result.explanation)
         explanation["verification"] = [_fact_view(fact, methodology) for fact in facts_by_body.get(result.body_id, [])]
@@ -92,6 +96,7 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
             session.add(AppliedPenaltyRow(run_id=run.id, body_code=result.body_id, rule=line["rule"], node=line["node"],
                                           count=line["count"], amount=line["amount"], references=line["references"]))
         _flush(session, f"scoring run {number}")
+        stored()
     session.expire(run, ["results"])
     _record(session, campaign, actor, "scoring.run", f"run:{run.id}", {
         "number": number, "reason": reason, "content_hash": run.content_hash, "options": run.options,
@@ -104,11 +109,12 @@ def run_scoring(session: Session, campaign: Campaign, actor: str, *, reason: str
 
 
 def score_snapshot(session: Session, campaign: Campaign, scorer, submissions: dict[str, SubmissionVersion],
-                   facts: list[Fact], flags: dict[str, list]) -> list[BodyScore]:
+                   facts: list[Fact], flags: dict[str, list], progress: Progress | None = None) -> list[BodyScore]:
     """Score the campaign's bodies from these submission versions, facts and report flags
     (a run's snapshot), with explanations. Used to make a run and to recompute one."""
     methodology = _methodology(campaign.methodology_id)
     validated, problems = [], []
+    checked = _ticker(progress, "checking", len(submissions))
     for member in campaign.bodies:
         if member.body_code not in submissions:
             continue
@@ -117,6 +123,7 @@ def score_snapshot(session: Session, campaign: Campaign, scorer, submissions: di
             validated.append(scorer.validate(_as_submission(session, campaign, member, raw)))
         except InputError as exc:
             problems += [str(p) for p in exc.problems]
+        checked()
     if problems:
         raise CampaignError("cannot score; input problems:\n  " + "\n  ".join(problems))
     penalties: dict[str, list[AppliedPenalty]] = {}
@@ -132,7 +139,8 @@ def score_snapshot(session: Session, campaign: Campaign, scorer, submissions: di
                 penalties.setdefault(body, []).append(
                     AppliedPenalty(rule=rule, count=1, reference=f"{flag['kind']}: {flag['detail']}"))
     try:
-        return scorer.score(validated, explain=True, period=campaign.period, penalties=penalties)
+        return scorer.score(validated, explain=True, period=campaign.period, penalties=penalties,
+                            progress=_ticker(progress, "scoring", len(validated)))
     except ScoringError as exc:
         raise CampaignError(f"cannot score: {exc}") from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,6 +40,18 @@ class NotFound(CampaignError):
 
 class ConflictError(CampaignError):
     """Someone else changed the same thing first; nothing of this step was written."""
+
+
+# A step over many bodies reports its progress, if asked, through ``progress(stage, total)``,
+# which returns the function to call once per body done. Stages: "checking" (reports
+# validated), "scoring" (bodies scored), "storing" (results stored), "draft" and "final"
+# (conclusions). The command line draws a bar from it; nothing else needs it.
+Progress = Callable[[str, int], Callable[[], None]]
+
+
+def _ticker(progress: Progress | None, stage: str, total: int) -> Callable[[], None]:
+    """The per-body callback of ``stage``, or one that does nothing."""
+    return progress(stage, total) if progress is not None else (lambda: None)
 
 
 # --- helpers ---------------------------------------------------------------------------

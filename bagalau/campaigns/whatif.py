@@ -27,10 +27,10 @@ from bagalau.engine.explanations import walk
 from bagalau.store.models import Campaign, Fact, Objection
 
 from . import policy
-from .objections import facts_to_remove
+from .objections import facts_to_remove, visible_objection
 
 from .runs import score_snapshot
-from .state import CampaignError, NotFound, _require_state, jsonable
+from .state import CampaignError, _require_state, jsonable
 from .submissions import _scorer, latest_submission
 from .verification import active_facts, check_fact
 
@@ -94,9 +94,7 @@ def preview_fact(session: Session, campaign: Campaign, body: str, input_id: str,
 
 
 def _objection(session: Session, campaign: Campaign, objection_id: int, actor) -> Objection:
-    objection = session.get(Objection, objection_id)
-    if objection is None or objection.campaign_id != campaign.id:
-        raise NotFound(f"no objection #{objection_id} in campaign '{campaign.name}'")
+    objection = visible_objection(session, campaign, objection_id, actor)
     policy.check(session, actor, "objection.preview", campaign=campaign, body=objection.body_code)
     _require_state(campaign, ("objections", "commission"), "preview a decision on an objection")
     if objection.status != "filed":

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from bagalau import campaigns, store
 from bagalau.cli import administration, objections, submissions, terminal
+from bagalau.cli import progress as progress_bars
 from bagalau.cli.console import err, fail, out, parse_pairs
 from bagalau.cli.store_access import (  # audit, extracts and documents import these from here too
     ACTOR,
@@ -30,6 +31,7 @@ from bagalau.cli.store_access import (  # audit, extracts and documents import t
 )
 from bagalau.cli.terminal import Table
 from bagalau.demo import campaign as demo_campaign
+from bagalau.i18n import N_
 from bagalau.store import anchoring, audit
 
 campaign_app = typer.Typer(no_args_is_help=True, help="Assessment campaigns: create, status, advance, plans, demo.")
@@ -115,20 +117,31 @@ def campaign_status(campaign: Optional[str] = CAMPAIGN, database: Optional[str] 
         _print_status(info)
 
 
+# What a step over many bodies is doing, on its progress bar (``campaigns.state.Progress``).
+ADVANCE_STAGES = {"checking": N_("checking reports"), "scoring": N_("scoring bodies"),
+                  "storing": N_("storing results"), "draft": N_("draft conclusions"),
+                  "final": N_("final conclusions")}
+
+
 @campaign_app.command("advance")
 @guarded
 def campaign_advance(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABASE,
                      actor: Optional[str] = ACTOR, on: Optional[str] = ON,
                      output: Optional[Path] = typer.Option(None, "--output", "-o", help="when this step finalises: "
                                                            "where to write the final rating (default "
-                                                           "NAME-final-rating.json here) and its anchor")) -> None:
-    """Take the next step: open → close submissions → score → send drafts → finalise."""
+                                                           "NAME-final-rating.json here) and its anchor"),
+                     lang: str = terminal.lang_option("language of the progress bars: kk, ru or en")) -> None:
+    """Take the next step: open → close submissions → score → send drafts → finalise. Scoring and
+    conclusions for many bodies show progress bars on standard error when it is a terminal."""
     who = actor_name(actor)
     factory = open_store(database)
+    _ = terminal.gettext(lang)
     with store.transaction(factory) as s:
         c = campaigns.get_campaign(s, campaign)
         before = c.state
-        after = campaigns.advance(s, c, who, at=effective(on))
+        with progress_bars.for_bodies(len(c.bodies)) as bars:
+            after = campaigns.advance(s, c, who, at=effective(on),
+                                      progress=progress_bars.by_stage(bars, lambda stage: _(ADVANCE_STAGES[stage])))
     out.print(f"campaign {c.name}: {before} → {after}")
     if after == "final":     # committed: the files are written only for a rating that is final in the store
         with store.transaction(factory) as s:

@@ -5,6 +5,7 @@ so that logs and scripts see only the results and the errors."""
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
@@ -52,3 +53,12 @@ def bars(counted: bool = False) -> Progress | Silent:
 def for_bodies(count: int) -> Progress | Silent:
     """A bar for work over ``count`` bodies, if they are many enough (see ``min_bodies``)."""
     return bars(counted=True) if count >= min_bodies() else Silent()
+
+
+def by_stage(bars: Progress | Silent, describe) -> Callable[[str, int], Callable[[], None]]:
+    """The ``progress(stage, total)`` hook of a campaign step (``campaigns.state.Progress``): a
+    bar per stage, named by ``describe(stage)``, that moves once per body done."""
+    def start(stage: str, total: int):
+        task = bars.add_task(describe(stage), total=total)
+        return lambda: bars.advance(task)
+    return start

@@ -200,7 +200,9 @@ def run(factory: sessionmaker[Session], say: Callable[[str], None] = print) -> D
     say(f"draft conclusions sent 2013-05-31; {target.body} objected (#{objection.id}), deadline {objection.deadline}")
 
     refusals = []
-    for attempt in (lambda s, c: campaigns.decide_objection(s, c, objection.id, COMMISSION[0], outcome="accepted",
+    # the evaluator may see the objection, so is told why not; a commission member who sits on no commission
+    # for the body may not even see it (policy.visible)
+    for attempt in (lambda s, c: campaigns.decide_objection(s, c, objection.id, lead, outcome="accepted",
                                                             reasoning="-", remove_facts=[fact_ids[0]], at=at(6, 5)),
                     lambda s, c: campaigns.appoint_commission(s, c, target.body, [COMMISSION[0], lead], lead,
                                                               at=at(6, 5))):

@@ -9,11 +9,14 @@ body (endpoints about no body have one string):
        the campaign's state; never 401/403/404)
     1  401: sign in first
     3  403: refused, and the refusal may say so
-    4  404: refused as if it did not exist: another body's resource, to a body officer
+    4  404: refused as if it did not exist: another body's resource, to a body officer; an
+       objection (named by its number) to whoever may not see it, in the words a number that
+       exists nowhere gets (``policy.visible``)
 
 "own" for a body officer is their body; for the commission member the body whose
 commission they sit on; for everyone else the same body (akmola); "other" is
-aktobe. Unsafe requests are made so that an allowed one is refused by the step
+aktobe. {o} is the objection of the own body, or of the other one (which has no commission
+yet: deciding it is refused by the step, "appoint one first", to those who may see it). Unsafe requests are made so that an allowed one is refused by the step
 (state, missing documents...) after the policy, and nothing changes between rows.
 """
 
@@ -67,10 +70,10 @@ MATRIX: list[Row] = [
     Row("GET", "/campaigns/{c}/rating", "AAA33331", "AAAAAAAA"),
     Row("GET", "/campaigns/{c}/bodies/{b}/conclusions", STAFF, STAFF),
     Row("GET", "/campaigns/{c}/objections?body={b}", STAFF, STAFF),
-    Row("GET", "/campaigns/{c}/objections/{o}", "AAA3AA31"),
+    Row("GET", "/campaigns/{c}/objections/{o}", ("AAA4AA41", "AAA44441")),
     Row("GET", "/campaigns/{c}/bodies/{b}/plan", STAFF, STAFF),
     Row("GET", "/campaigns/{c}/bodies/{b}/post-audit", STAFF),
-    Row("GET", "/campaigns/{c}/objections/{o}/options", "33A3A331"),
+    Row("GET", "/campaigns/{c}/objections/{o}/options", ("33A4A341", "33A44441")),
     # allowed ones find no commission for the other body (it filed no objection): 404 as for anyone
     Row("GET", "/campaigns/{c}/bodies/{b}/commission", ("AAA3AA31", "44433431")),
     Row("GET", "/audit?campaign={c}", "AAA33331", "AAA33331"),
@@ -88,11 +91,11 @@ MATRIX: list[Row] = [
     Row("POST", "/campaigns/{c}/runs", EVALUATORS, json={}),
     Row("POST", "/campaigns/{c}/conclusions/drafts", EVALUATORS, json={}),
     Row("POST", "/campaigns/{c}/bodies/{b}/objections", ("33333A31", "33333431"), data={"text": "no documents"}),
-    Row("POST", "/campaigns/{c}/objections/{o}/evidence", "33333A31", file=True),
+    Row("POST", "/campaigns/{c}/objections/{o}/evidence", ("33343A41", "33344441"), file=True),
     Row("POST", "/campaigns/{c}/bodies/{b}/commission", EVALUATORS, json={"members": [COMMISSION[1]]}),
-    Row("POST", "/campaigns/{c}/objections/{o}/preview", "33A3A331", json={"outcome": "rejected",
-                                                                           "remove_facts": [2**30]}),
-    Row("POST", "/campaigns/{c}/objections/{o}/decision", "3333A331", json={
+    Row("POST", "/campaigns/{c}/objections/{o}/preview", ("33A4A341", "33A44441"),
+        json={"outcome": "rejected", "remove_facts": [2**30]}),
+    Row("POST", "/campaigns/{c}/objections/{o}/decision", ("3334A341", "AAA44441"), json={
         "outcome": "rejected", "reasoning": "x", "remove_facts": [1]}),
     Row("POST", "/campaigns/{c}/finalise", EVALUATORS, json={}),
     Row("POST", "/campaigns/{c}/bodies/{b}/plan", WRITE_BODY, json={"actions": [
@@ -121,6 +124,7 @@ def run_matrix(client: TestClient, headers, ids: dict, state: str) -> list[str]:
             continue
         for own in ((True, False) if isinstance(letters, tuple) else (True,)):
             values = {**{k: str(v) for k, v in ids.items()}, "b": OWN if own else OTHER}
+            values["o"] = str(ids["o"] if own else ids.get("o_other", ids["o"]))
             url = V1 + row.path.format(**values)
             body = None if row.json is None else {k: (v.format(**values) if isinstance(v, str) else v)
                                                   for k, v in row.json.items()}
@@ -172,3 +176,23 @@ def test_the_table_covers_every_operation_of_the_campaign_api():
                   if path.startswith(f"{V1}/campaigns/{{campaign}}") or path.startswith(f"{V1}/audit")}
     missing = sorted(operations - covered)
     assert not missing, f"endpoints without a row in MATRIX: {missing}"
+
+
+def test_an_objection_the_caller_may_not_see_is_answered_as_one_that_does_not_exist(factory, db_url, tmp_path):
+    """The refusal reveals nothing: the same 404, word for word, as for a number that exists nowhere;
+    the public is asked to sign in whatever the number."""
+    ids = open_campaign(factory)
+    headers = users(factory)
+    decision = {"outcome": "rejected", "reasoning": "x"}
+    with TestClient(make_app(db_url, tmp_path)) as client:
+        def answer(role: str, objection: int, what: str = "decision"):
+            url = f"{V1}/campaigns/{ids['c']}/objections/{objection}"
+            response = (client.post(f"{url}/decision", json=decision, headers=headers[role]) if what == "decision"
+                        else client.get(url, headers=headers[role]))
+            return response.status_code, response.json()["detail"].replace(f"#{objection}", "#N")
+        for role in ("body", "commission", "outsider", "observer"):
+            assert answer(role, ids["o_other"]) == answer(role, 2**30), role
+            assert answer(role, ids["o_other"])[0] == 404
+        assert answer("public", ids["o"], "read")[0] == answer("public", 2**30, "read")[0] == 401
+        status, detail = answer("methodologist", ids["o"])      # sees it: may be told why not
+        assert status == 403 and "may not decide an objection" in detail

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from datetime import date
 
 from fastapi.testclient import TestClient
 
@@ -51,6 +52,11 @@ def test_the_2012_demo_campaign_through_the_api(factory, db_url, tmp_path):
     ensure_user(factory, "admin", "administrator", password=PASSWORD)
     with TestClient(make_app(db_url, tmp_path, login_limits_per_client=("1000/minute",))) as app_client:
         app = app_client.app
+
+        def pin(day: str) -> str:
+            """The deployment pins the server's day (as a demo does); the client may only repeat it."""
+            app.state.today = date.fromisoformat(day)
+            return day
         admin = Person(app, "admin")
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
@@ -70,19 +76,19 @@ def test_the_2012_demo_campaign_through_the_api(factory, db_url, tmp_path):
             "name": "demo-2012", "methodology": "it-2012", "period": 2012, "evaluator": demo.EVALUATOR_BODY,
             "bodies": codes, "evaluators": {code: [evaluator] for code in codes}}), 201)
         c = f"/campaigns/{created['id']}"
-        assert ok(ev.post(f"{c}/advance", json={"on": "2013-02-01"}))["state"] == "submissions"
+        assert ok(ev.post(f"{c}/advance", json={"on": pin("2013-02-01")}))["state"] == "submissions"
         for entry in doc["bodies"]:
             officer = people[demo.representative(entry["id"])]
             ok(officer.post(f"{c}/bodies/{entry['id']}/submissions",
                             json={"values": entry["inputs"], "expected_version": 0}), 201)
-        assert ok(ev.post(f"{c}/advance", json={"on": "2013-03-11"}))["state"] == "verification"
+        assert ok(ev.post(f"{c}/advance", json={"on": pin("2013-03-11")}))["state"] == "verification"
 
         target, other = codes[0], codes[1]
         facts = {}
         for body in (target, other):
             facts[body] = ok(ev.post(f"{c}/facts", json={
                 "body": body, "input": _claimed(next(b["inputs"] for b in doc["bodies"] if b["id"] == body)),
-                "verified": False, "document": f"On-site visit act ({body})", "on": "2013-04-10"}), 201)["id"]
+                "verified": False, "document": f"On-site visit act ({body})", "on": pin("2013-04-10")}), 201)["id"]
         act = ok(ev.post(f"{c}/facts/{facts[target]}/evidence", files={"file": ("visit act.pdf", PDF, "application/pdf")}),
                  201)
         assert act["sha256"] == hashlib.sha256(PDF).hexdigest()
@@ -98,14 +104,14 @@ def test_the_2012_demo_campaign_through_the_api(factory, db_url, tmp_path):
         provisional = ok(ev.get(f"{c}/rating"))
         assert provisional["final"] is False and len(provisional["rating"]) == len(codes)
 
-        ok(ev.post(f"{c}/conclusions/drafts", json={"on": "2013-05-31"}), 201)
+        ok(ev.post(f"{c}/conclusions/drafts", json={"on": pin("2013-05-31")}), 201)
         drafts = ok(mine.get(f"{c}/bodies/{target}/conclusions"))
         assert [d["kind"] for d in drafts] == ["draft"]
         objection = ok(mine.post(f"{c}/bodies/{target}/objections", data={
             "text": "the measure is in the approved plan", "contested": [f"fact #{facts[target]}"],
-            "on": "2013-06-03"}, files=[("files", ("plan.pdf", PDF, "application/pdf"))]), 201)
+            "on": pin("2013-06-03")}, files=[("files", ("plan.pdf", PDF, "application/pdf"))]), 201)
         assert objection["documents"] == ["plan.pdf"] and len(objection["evidence"]) == 1
-        ok(ev.post(f"{c}/bodies/{target}/commission", json={"members": [commission], "on": "2013-06-04"}), 201)
+        ok(ev.post(f"{c}/bodies/{target}/commission", json={"members": [commission], "on": pin("2013-06-04")}), 201)
         # §107: the evaluator who recorded the fact could not sit on it
         options = ok(member.get(f"{c}/objections/{objection['id']}/options"))
         assert [o["outcome"] for o in options][:2] == ["rejected", "accepted"]
@@ -114,13 +120,13 @@ def test_the_2012_demo_campaign_through_the_api(factory, db_url, tmp_path):
         assert target in preview["changed"]
         decided = ok(member.post(f"{c}/objections/{objection['id']}/decision", json={
             "outcome": "accepted", "reasoning": "the plan confirms the measure", "remove_facts": [facts[target]],
-            "on": "2013-06-05"}), 201)
+            "on": pin("2013-06-05")}), 201)
         assert decided["status"] == "accepted" and decided["decision"]["run"] == 2
         after = {row["body"]: row for row in ok(ev.get(f"{c}/runs/2"))["results"]}
         total = next(b["total_after"] for b in preview["bodies"] if b["body"] == target)
         assert after[target]["total"] == total             # the preview said what the decision did
 
-        final = ok(ev.post(f"{c}/finalise", json={"on": "2013-06-12"}), 201)
+        final = ok(ev.post(f"{c}/finalise", json={"on": pin("2013-06-12")}), 201)
         assert {row["kind"] for row in final} == {"final"}
         rating = ok(public.get(f"{V1}{c}/rating"))
         assert rating["final"] is True and [r["rank"] for r in rating["rating"]][0] == 1
@@ -128,7 +134,7 @@ def test_the_2012_demo_campaign_through_the_api(factory, db_url, tmp_path):
         assert ok(public.get(f"{V1}{c}/bodies/{other}/explanation"))["run"] == 2   # published once final
         ok(mine.post(f"{c}/bodies/{target}/plan", json={"actions": [
             {"action": "Register documents on the day", "responsible": "Office head", "deadline": "2013-09-30"}],
-            "on": "2013-07-01"}), 201)
+            "on": pin("2013-07-01")}), 201)
         assert ok(ev.get("/campaigns/" + str(created["id"])))["state"] == "post_audit"
 
         verified = ok(admin.get("/audit/verify"))

@@ -54,12 +54,18 @@ def test_editing_a_submission_after_final_is_refused(factory):
 
 
 def test_deciding_without_a_commission_is_refused(factory):
+    """Those who may see the objection (the evaluator) are told why; a commission member who sits on no
+    commission for the body may not see it, and is told what a number that exists nowhere is told."""
     campaign_id, _ = to_drafts(factory)
     objection = object_(factory, campaign_id)
     with pytest.raises(campaigns.CampaignError, match="no commission has been appointed for the objections of "
                                                       "'akmola'.*appoint one first"):
         step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
-            s, c, objection.id, COMMISSION[0], outcome="rejected", reasoning="-"))
+            s, c, objection.id, EVALUATOR, outcome="rejected", reasoning="-"))
+    for number in (objection.id, 10**6):
+        with pytest.raises(campaigns.NotFound, match=f"^no objection #{number} in campaign 'test-2012'$"):
+            step(factory, campaign_id, lambda s, c, number=number: campaigns.decide_objection(
+                s, c, number, COMMISSION[0], outcome="rejected", reasoning="-"))
     with store.transaction(factory) as s:
         assert s.get(store.Objection, objection.id).status == "filed"
         assert "objection.decide" not in [e.action for e in audit.entries(s)]
@@ -193,7 +199,10 @@ def test_a_commission_decision_can_correct_an_input(factory):
     with pytest.raises(campaigns.CampaignError, match="a rejected objection changes nothing"):
         step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
             s, c, objection.id, COMMISSION[0], outcome="rejected", reasoning="-", input_changes={"app2_g1": 0}))
-    with pytest.raises(campaigns.CampaignError, match="not a member of the commission"):
+    with pytest.raises(campaigns.CampaignError, match="not a member of the commission"):   # sees it: told why
+        step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
+            s, c, objection.id, EVALUATOR, outcome="accepted", reasoning="-", input_changes={"app2_g1": 0}))
+    with pytest.raises(campaigns.NotFound, match=f"no objection #{objection.id} "):    # on no commission for it
         step(factory, campaign_id, lambda s, c: campaigns.decide_objection(
             s, c, objection.id, COMMISSION[1], outcome="accepted", reasoning="-", input_changes={"app2_g1": 0}))
     decision = step(factory, campaign_id, lambda s, c: campaigns.decide_objection(

@@ -90,8 +90,11 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
                                             "--document", "EDMS printout", "--as", "rep-akmola",
                                             "--on", "2013-06-03").output
     result = bagalau(db_url, "objection", "decide", "1", "--outcome", "accepted", "--reasoning", "ok",
-                     "--remove-fact", "1", "--as", "com1", ok=False)
+                     "--remove-fact", "1", "--as", "eva", ok=False)      # the evaluator sees it: told why not
     assert result.exit_code == 2 and "no commission has been appointed" in result.output
+    result = bagalau(db_url, "objection", "decide", "1", "--outcome", "accepted", "--reasoning", "ok",
+                     "--remove-fact", "1", "--as", "com1", ok=False)     # on no commission: it does not exist
+    assert result.exit_code == 2 and "no objection #1 in campaign" in result.output
     result = bagalau(db_url, "objection", "commission", "akmola", "--member", "eva", "--as", "eva", ok=False)
     assert result.exit_code == 2 and "eva may not sit on the commission for 'akmola'" in result.output
     bagalau(db_url, "objection", "commission", "akmola", "--member", "com1", "--as", "eva")

@@ -29,8 +29,8 @@ def users(factory) -> dict[str, dict[str, str]]:
 
 
 def open_campaign(factory) -> dict:
-    """Two bodies, a fact on each (OWN's with an evidence file), scored, drafts sent, OWN objected,
-    its commission appointed: the campaign is in state 'commission'."""
+    """Two bodies, a fact on each (OWN's with an evidence file), scored, drafts sent, both objected,
+    OWN's commission appointed (OTHER's not yet): the campaign is in state 'commission'."""
     campaign_id, doc = build(factory, codes=TWO)
     facts = [step(factory, campaign_id, lambda s, c, body=body: campaigns.add_fact(
         s, c, body, _claimed(raw_inputs(doc, body)), False, "act", EVALUATOR, at=at(4, 10))).id for body in TWO]
@@ -40,6 +40,8 @@ def open_campaign(factory) -> dict:
     step(factory, campaign_id, lambda s, c: campaigns.send_draft_conclusions(s, c, EVALUATOR, at=at(5, 31)))
     objection = step(factory, campaign_id, lambda s, c: campaigns.file_objection(
         s, c, OWN, "objection", ["plan"], representative(OWN), at=at(6, 3))).id
+    theirs = step(factory, campaign_id, lambda s, c: campaigns.file_objection(
+        s, c, OTHER, "objection", ["plan"], representative(OTHER), at=at(6, 3))).id
     step(factory, campaign_id, lambda s, c: campaigns.appoint_commission(s, c, OWN, [COMMISSION[0]], EVALUATOR,
                                                                           at=at(6, 4)))
-    return {"c": campaign_id, "o": objection, "f": facts[0], "e": file_id, "a": 0}
+    return {"c": campaign_id, "o": objection, "o_other": theirs, "f": facts[0], "e": file_id, "a": 0}

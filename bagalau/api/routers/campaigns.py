@@ -3,7 +3,7 @@ schedule, and the generic next step."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -17,6 +17,7 @@ from bagalau.store.models import Campaign
 
 from ..auth import Authentication, authenticate, signed_in
 from ..state import store_session
+from .common import Clock, server_clock
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
@@ -89,10 +90,6 @@ class Advanced(BaseModel):
     state: str
 
 
-def effective(day: date | None) -> datetime | None:
-    return None if day is None else datetime(day.year, day.month, day.day, 12, 0, tzinfo=timezone.utc)
-
-
 def summary(campaign: Campaign) -> dict:
     return dict(id=campaign.id, name=campaign.name, methodology=campaign.methodology_id, period=campaign.period,
                 evaluator=campaign.evaluator_code, state=campaign.state, bodies=len(campaign.bodies))
@@ -143,10 +140,11 @@ def schedule(campaign: str, auth: Authentication = Depends(authenticate), sessio
 
 @router.post("/{campaign}/advance", response_model=Advanced)
 def advance(campaign: str, step: Step, auth: Authentication = Depends(signed_in),
-            session: Session = Depends(store_session)):
+            session: Session = Depends(store_session),
+            clock: Clock = Depends(server_clock)):
     """The next generic step: open → close submissions → score → send drafts → finalise."""
     c = campaigns.get_campaign(session, campaign)
     before = c.state
-    after = campaigns.advance(session, c, auth.actor.name, at=effective(step.on))
+    after = campaigns.advance(session, c, auth.actor.name, at=clock.at(step.on))
     session.commit()
     return {"campaign": c.name, "before": before, "state": after}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bagalau import campaigns
 from bagalau.campaigns import evidence, policy, whatif
+from bagalau.campaigns.objections import visible_objection
 from bagalau.store.files import Evidence
 from bagalau.store.models import Commission, Objection, ScoringRun
 
@@ -25,7 +26,7 @@ from ..problems import ProblemError
 from ..schemas import Moment
 from ..state import store_session
 from ..uploads import EVIDENCE_TYPES, read_upload, safe_name
-from .common import body_param, body_query, campaign_param, effective, id_param, load
+from .common import Clock, body_param, body_query, campaign_param, id_param, load, server_clock
 from .verification import EvidenceInfo, Preview, evidence_info, readable, store_evidence
 
 router = APIRouter(prefix="/campaigns/{campaign}", tags=["objections"])
@@ -107,11 +108,7 @@ def objection_info(session: Session, row: Objection) -> dict:
 
 
 def _objection(session: Session, auth: Authentication, c, objection_id: int) -> Objection:
-    row = session.get(Objection, objection_id)
-    if row is None or row.campaign_id != c.id:
-        raise campaigns.NotFound(f"no objection #{objection_id} in campaign '{c.name}'")
-    policy.check(session, auth.actor, "objection.read", campaign=c, body=row.body_code)
-    return row
+    return visible_objection(session, c, objection_id, auth.actor)
 
 
 @router.post("/bodies/{body}/objections", response_model=ObjectionInfo, status_code=201)
@@ -121,21 +118,23 @@ async def file_objection(request: Request, text: str = Form(min_length=1, max_le
                          contested: list[str] = Form([], description="the facts (fact #id) or inputs contested"),
                          files: list[UploadFile] = File([], description="the documents themselves (PDF, image, "
                                                                          "office document, text; never HTML)"),
-                         on: date | None = Form(None), campaign: str = campaign_param(), body: str = body_param(),
-                         auth: Authentication = Depends(signed_in), session: Session = Depends(store_session)):
+                         on: date | None = Form(None, description="only today (the server's clock dates it)"),
+                         campaign: str = campaign_param(), body: str = body_param(),
+                         auth: Authentication = Depends(signed_in), session: Session = Depends(store_session),
+                         clock: Clock = Depends(server_clock)):
     """The body's objection to its draft conclusion, with its supporting documents (at least one)."""
     if len(files) > MAX_FILES:
         raise ProblemError(413, f"at most {MAX_FILES} files with one objection", "too-many-files")
+    at = clock.at(on)
     uploads = [(await read_upload(request, f, EVIDENCE_TYPES), safe_name(f.filename, "document")) for f in files]
     return await run_in_threadpool(_file, request, session, auth, campaign, body, text, documents, contested,
-                                   uploads, on)
+                                   uploads, at)
 
 
-def _file(request, session, auth, campaign, body, text, documents, contested, uploads, on) -> dict:
+def _file(request, session, auth, campaign, body, text, documents, contested, uploads, at) -> dict:
     c = load(session, campaign)
     names = [d.strip() for d in documents if d and d.strip()] + [name for _, name in uploads]
-    row = campaigns.file_objection(session, c, body, text, names, auth.actor.name, contested=contested,
-                                   at=effective(on))
+    row = campaigns.file_objection(session, c, body, text, names, auth.actor.name, contested=contested, at=at)
     for (content, media), name in uploads:
         store_evidence(request, session, auth, campaign, content, media, name, None, row.id, commit=False)
     session.commit()
@@ -172,10 +171,11 @@ async def attach_to_objection(request: Request, file: UploadFile = File(), campa
 
 @router.post("/bodies/{body}/commission", response_model=CommissionInfo, status_code=201)
 def appoint(data: CommissionRequest, campaign: str = campaign_param(), body: str = body_param(),
-            auth: Authentication = Depends(signed_in), session: Session = Depends(store_session)):
+            auth: Authentication = Depends(signed_in), session: Session = Depends(store_session),
+            clock: Clock = Depends(server_clock)):
     """Appoint the special commission for the body's objections."""
     c = load(session, campaign)
-    row = campaigns.appoint_commission(session, c, body, data.members, auth.actor.name, at=effective(data.on))
+    row = campaigns.appoint_commission(session, c, body, data.members, auth.actor.name, at=clock.at(data.on))
     session.commit()
     return _commission(session, row)
 
@@ -219,12 +219,13 @@ def options(campaign: str = campaign_param(), objection_id: int = id_param("obje
 
 @router.post("/objections/{objection_id}/decision", response_model=ObjectionInfo, status_code=201)
 def decide(data: DecisionRequest, campaign: str = campaign_param(), objection_id: int = id_param("objection"),
-           auth: Authentication = Depends(signed_in), session: Session = Depends(store_session)):
+           auth: Authentication = Depends(signed_in), session: Session = Depends(store_session),
+           clock: Clock = Depends(server_clock)):
     """The commission's decision; removing facts or changing inputs rescores as a new run."""
     c = load(session, campaign)
     campaigns.decide_objection(session, c, objection_id, auth.actor.name, outcome=data.outcome,
                                reasoning=data.reasoning, remove_facts=data.remove_facts,
-                               input_changes=data.input_changes, at=effective(data.on))
+                               input_changes=data.input_changes, at=clock.at(data.on))
     session.commit()
     row = session.get(Objection, objection_id)
     session.refresh(row)

@@ -19,7 +19,7 @@ from bagalau.store.models import ImprovementPlan
 from ..auth import Authentication, authenticate, signed_in
 from ..schemas import Moment
 from ..state import store_session
-from .common import body_param, campaign_param, effective, id_param, load
+from .common import Clock, body_param, campaign_param, id_param, load, server_clock
 
 router = APIRouter(prefix="/campaigns/{campaign}", tags=["improvement plans"])
 
@@ -74,11 +74,12 @@ def plan_info(plan: ImprovementPlan) -> dict:
 
 @router.post("/bodies/{body}/plan", response_model=PlanInfo, status_code=201)
 def record_plan(data: NewPlan, campaign: str = campaign_param(), body: str = body_param(),
-                auth: Authentication = Depends(signed_in), session: Session = Depends(store_session)):
+                auth: Authentication = Depends(signed_in), session: Session = Depends(store_session),
+                clock: Clock = Depends(server_clock)):
     """The body's improvement plan: actions, who is responsible, deadlines."""
     c = load(session, campaign)
     plan = campaigns.record_improvement_plan(session, c, body, [item.model_dump() for item in data.actions],
-                                             auth.actor.name, at=effective(data.on))
+                                             auth.actor.name, at=clock.at(data.on))
     session.commit()
     return plan_info(plan)
 
@@ -98,11 +99,12 @@ def body_plans(campaign: str = campaign_param(), body: str = body_param(),
 
 @router.post("/post-audit/{action_id}", response_model=ActionInfo, status_code=201)
 def check_action(data: Check, campaign: str = campaign_param(), action_id: int = id_param("plan action"),
-                 auth: Authentication = Depends(signed_in), session: Session = Depends(store_session)):
+                 auth: Authentication = Depends(signed_in), session: Session = Depends(store_session),
+                 clock: Clock = Depends(server_clock)):
     """In this (the next) campaign, how far an action of the previous campaign's plan was done."""
     c = load(session, campaign)
     action = campaigns.check_post_audit(session, c, action_id, data.status, data.note, auth.actor.name,
-                                        at=effective(data.on))
+                                        at=clock.at(data.on))
     session.commit()
     session.refresh(action)
     return dict(id=action.id, action=action.action, responsible=action.responsible, deadline=action.deadline,

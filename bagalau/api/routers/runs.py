@@ -26,7 +26,7 @@ from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError
 from ..schemas import Moment
 from ..state import store_session
-from .common import body_param, campaign_param, effective, id_param, load
+from .common import Clock, body_param, campaign_param, id_param, load, server_clock
 from .verification import readable
 
 router = APIRouter(prefix="/campaigns/{campaign}", tags=["scoring"])
@@ -234,21 +234,23 @@ def body_conclusions(campaign: str = campaign_param(), body: str = body_param(),
 
 @router.post("/conclusions/drafts", response_model=list[ConclusionInfo], status_code=201)
 def send_drafts(data: Step, campaign: str = campaign_param(), auth: Authentication = Depends(signed_in),
-                session: Session = Depends(store_session)):
+                session: Session = Depends(store_session),
+                clock: Clock = Depends(server_clock)):
     """Send the draft conclusions from the latest run; the objection window opens."""
     c = load(session, campaign)
-    rows = campaigns.send_draft_conclusions(session, c, auth.actor.name, at=effective(data.on))
+    rows = campaigns.send_draft_conclusions(session, c, auth.actor.name, at=clock.at(data.on))
     session.commit()
     return [conclusion_info(session, row) for row in rows]
 
 
 @router.post("/finalise", response_model=list[ConclusionInfo], status_code=201)
 def finalise(data: Step, campaign: str = campaign_param(), auth: Authentication = Depends(signed_in),
-             session: Session = Depends(store_session)):
+             session: Session = Depends(store_session),
+             clock: Clock = Depends(server_clock)):
     """Final conclusions and the final rating (every objection decided, the window closed), with a signed
     checkpoint of the audit chain."""
     c = load(session, campaign)
-    rows = campaigns.finalise(session, c, auth.actor.name, at=effective(data.on))
+    rows = campaigns.finalise(session, c, auth.actor.name, at=clock.at(data.on))
     session.commit()
     return [conclusion_info(session, row) for row in rows]
 

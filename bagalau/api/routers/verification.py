@@ -30,7 +30,7 @@ from ..problems import ProblemError
 from ..schemas import Moment
 from ..state import store_session
 from ..uploads import EVIDENCE_TYPES, read_upload, safe_name
-from .common import attachment, body_query, campaign_param, effective, id_param, load
+from .common import Clock, attachment, body_query, campaign_param, id_param, load, server_clock
 
 router = APIRouter(prefix="/campaigns/{campaign}", tags=["verification"])
 
@@ -163,11 +163,12 @@ def list_facts(campaign: str = campaign_param(), body: str | None = body_query()
 
 @router.post("/facts", response_model=FactInfo, status_code=201)
 def add_fact(data: NewFact, campaign: str = campaign_param(), auth: Authentication = Depends(signed_in),
-             session: Session = Depends(store_session)):
+             session: Session = Depends(store_session),
+             clock: Clock = Depends(server_clock)):
     """Record an unreliable fact (evaluators of the campaign, during verification)."""
     c = load(session, campaign)
     fact = campaigns.add_fact(session, c, data.body, data.input, data.verified, data.document, auth.actor.name,
-                              rule=data.rule, node=data.node, note=data.note, at=effective(data.on))
+                              rule=data.rule, node=data.node, note=data.note, at=clock.at(data.on))
     session.commit()
     return fact_info(session, fact, {fact.id})
 
