@@ -29,6 +29,9 @@ class DefinitionError(ValueError):
         super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
         self.problems = problems
 
+    def __reduce__(self):    # so that a worker process can hand it back (pickle calls __init__ with args)
+        return (type(self), (self.problems,))
+
 
 @dataclass
 class CompiledNode:

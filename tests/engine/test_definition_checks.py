@@ -424,3 +424,13 @@ def test_plain_division_by_zero_uses_the_node_rule(broken, numerator):
     values["app2_g1"] = Decimal(numerator)
     result = Scorer(compiled).score("b", values)
     assert result.scores["3.1.1"] == 3
+
+
+def test_a_definition_error_survives_a_trip_between_processes():
+    """benchmarks/random_bodies.py and the simulator score in worker processes, which hand
+    errors back pickled; a DefinitionError used to fail to unpickle and hide its problems."""
+    import pickle
+    from bagalau.engine.compiled import DefinitionError
+    error = pickle.loads(pickle.dumps(DefinitionError([("nodes.1.1", "unknown input x")])))
+    assert error.problems == [("nodes.1.1", "unknown input x")]
+    assert str(error) == "nodes.1.1: unknown input x"
