@@ -58,6 +58,21 @@ def methodology(id_or_path: str) -> Methodology:
     return load(id_or_path).source
 
 
+@lru_cache(maxsize=64)
+def _note(path: str, stamp: int) -> str | None:
+    note = read_yaml(Path(path)).get("note")
+    return note if isinstance(note, str) and note.strip() else None
+
+
+def edition_note(id_or_path: str) -> str | None:
+    """The ``note`` an amending act's file gives about itself (what the
+    amendment changed and what it leaves out), or None. It is the edition's
+    own: it is not inherited by later amendments and not part of the
+    resolved definition (nor of its content hash)."""
+    path = resolve_path(id_or_path)
+    return _note(str(path), path.stat().st_mtime_ns)
+
+
 def _declared_family(path: Path) -> str | None:
     """The family a file declares, read without validating it (a broken
     edition of one family must not hide the others)."""

@@ -259,6 +259,27 @@ def prose_of(methodology) -> Iterator[tuple[str, str]]:
             yield node.note, f"{node.id} note"
 
 
+def commentary_of(methodology) -> Iterator[tuple[str, str]]:
+    """(sentence, where) for Bagalau's own English commentary on an act that
+    the methodology browser shows: the named readings (issue and reading),
+    the options (description and each choice), every node's note and the
+    act that repealed it. The amendments' readings, options and restated
+    notes are in the resolved edition; the edition's own ``note`` is read
+    from its file (``catalog.edition_note``)."""
+    for reading in methodology.readings:
+        yield reading.issue, f"reading {reading.id} issue"
+        yield reading.reading, f"reading {reading.id} reading"
+    for key, option in methodology.options.items():
+        yield option.description, f"option {key} description"
+        for choice, text in option.choices.items():
+            yield text, f"option {key} choice {choice}"
+    for node in methodology.walk():
+        if node.note:
+            yield node.note, f"{node.id} note"
+    if methodology.act.repealed is not None:
+        yield methodology.act.repealed.by, "act repealed.by"
+
+
 # References name the act's parts in English ("App 5 item 5", "App 1, row 2.3.1,
 # column 3", "p.57(1)"); the numbers stay, the words are the act's own.
 _REFERENCE_WORDS = {

@@ -3,7 +3,10 @@
 Two domains (see ``bagalau.i18n``): ``messages`` takes the web's Python code
 and templates; ``engine`` takes ``bagalau/engine`` and ``bagalau/cli`` and the
 prose the definitions give in English for the notes to quote (the ``meaning``
-of a rule, a node's ``explain`` and its reconstruction ``note``).
+of a rule, a node's ``explain`` and its reconstruction ``note``) and the
+commentary the methodology browser shows (the readings' ``issue`` and
+``reading``, the options' ``description`` and choices, every node's ``note``,
+the edition's own ``note`` and the act that repealed it).
 
 * ``update`` extracts every message id (``_()``, ``gettext()``, ``ngettext()``,
   ``N_()``) and merges it into each language's ``<domain>.po``: new ids are
@@ -24,16 +27,16 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-from . import DOMAIN, DOMAINS, ENGINE, LANGUAGES, REQUIRED, catalog, po_path
+from . import DOMAIN, DOMAINS, ENGINE, LANGUAGES, PROSE_PENDING, REQUIRED, catalog, po_path
 
 PACKAGE = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,)}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 ENGINE_FOLDERS = ("engine", "cli")
-# Editions whose definition prose may still wait for its translation (their
-# notes show the English, marked). Every shipped edition is translated.
-PROSE_PENDING: tuple[str, ...] = ()
+# PROSE_PENDING (bagalau.i18n): editions whose definition prose may still wait
+# for its translation (their notes and pages show the English, marked).
+__all__ = ["PROSE_PENDING", "definition_prose", "extract", "untranslated", "update", "main"]
 
 
 def _domain_of(filename: str) -> str | None:
@@ -59,22 +62,31 @@ def extract(domain: str = DOMAIN) -> Catalog:
                 existing.locations.append((f"methodologies/{edition}.yaml", 0))
                 continue
             found.add(text, None, [(f"methodologies/{edition}.yaml", 0)],
-                      auto_comments=[f"definition prose ({where}); quoted in explanation notes"])
+                      auto_comments=[f"definition prose: {where}"])
     return found
 
 
 def definition_prose() -> list[tuple[str, str, str]]:
-    """(sentence, edition, where) for the prose of every shipped definition."""
+    """(sentence, edition, where) for the prose of every shipped definition:
+    what the notes quote (``prose_of``) and what the methodology browser shows
+    (``commentary_of``, the edition's own note); each sentence once per edition."""
     from bagalau.engine import catalog as editions
-    from bagalau.engine.explanations import prose_of
+    from bagalau.engine.explanations import commentary_of, prose_of
 
-    found = []
+    found, seen = [], set()
     for edition in editions.definition_paths():
         try:
             methodology = editions.methodology(edition)
+            note = editions.edition_note(edition)
         except Exception:  # noqa: BLE001 - a broken edition has its own check
             continue
-        found += [(text, edition, where) for text, where in prose_of(methodology)]
+        quoted = [(text, f"{where}; quoted in explanation notes") for text, where in prose_of(methodology)]
+        shown = [(text, f"{where}; shown in the methodology browser") for text, where in
+                 [*commentary_of(methodology), *([(note, "edition note")] if note else [])]]
+        for text, where in quoted + shown:
+            if text and (text, edition) not in seen:
+                seen.add((text, edition))
+                found.append((text, edition, where))
     return found
 
 

@@ -17,7 +17,10 @@ Filters:
   "overdue by 2 working days";
 * ``role``: a role's name;
 * ``text``: a ``{"kk": ..., "ru": ..., "en": ...}`` mapping (names from the
-  acts) in the page's language; see ``localized``.
+  acts) in the page's language; see ``localized``;
+* ``prose(pending=False)``: Bagalau's English commentary on an act (readings,
+  options, notes) translated through the ``engine`` catalog, marked
+  ``lang="en"`` where no translation exists yet.
 """
 
 from __future__ import annotations
@@ -98,8 +101,9 @@ def source_lang(text: str | None) -> str:
 
 
 class Filters:
-    def __init__(self, lang: str, translator: i18n.Translator):
+    def __init__(self, lang: str, translator: i18n.Translator, engine: i18n.Translator | None = None):
         self.lang, self.t = lang, translator
+        self.engine = engine or i18n.translator(lang, translator.strict, i18n.ENGINE)
 
     def number(self, value: Any, places: int | None = None) -> str:
         if value is None or value == "":
@@ -164,6 +168,24 @@ class Filters:
         return Markup('<span lang="%s">%s</span>%s') % (lang, text, note_html)
 
 
+    def prose(self, text: str | None, pending: bool = False) -> Markup:
+        """Bagalau's own English commentary on an act (a reading, an option and
+        its choices, a node's or an edition's note) in the page's language,
+        from the ``engine`` catalog. Without a translation it is shown in
+        English marked ``lang="en"``; in strict mode only where the edition's
+        prose is pending (``i18n.PROSE_PENDING``: pass ``pending=True``),
+        else ``MissingTranslation``."""
+        if not text:
+            return Markup("")
+        if self.engine.strict and not pending:
+            self.engine.gettext(text)                  # raises for a sentence without kk/ru
+        if self.lang == "en":
+            return escape(text)
+        if not i18n.has_translation(self.lang, text, i18n.ENGINE):
+            return Markup('<span lang="en">%s</span>') % text
+        return escape(i18n.translations(self.lang, i18n.ENGINE).gettext(text))
+
+
 @lru_cache(maxsize=None)
 def environment(lang: str, strict: bool) -> Environment:
     """The Jinja2 environment of one language (translations installed)."""
@@ -174,7 +196,7 @@ def environment(lang: str, strict: bool) -> Environment:
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
     filters = Filters(lang, translator)
     env.filters["source_lang"] = source_lang
-    for name in ("number", "date", "datetime", "workdays", "deadline", "role", "text"):
+    for name in ("number", "date", "datetime", "workdays", "deadline", "role", "text", "prose"):
         env.filters[name] = getattr(filters, name)
     env.globals["languages"] = [(code, i18n.NAMES[code]) for code in i18n.LANGUAGES]
     env.globals["lang"] = lang

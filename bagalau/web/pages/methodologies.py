@@ -2,7 +2,8 @@
 legislation explorer): the editions of each act family, one edition's act,
 tree (formulas, variables, paragraphs, the act's sentences, provenance),
 inputs with their form cells, parameters, the named readings of ambiguities
-and the options, and the diff between two editions (``engine.editions.diff``,
+and the options (Bagalau's own commentary, in the page's language from the
+``engine`` catalog: ``prose`` filter), and the diff between two editions (``engine.editions.diff``,
 the same as ``bagalau methodology diff`` and the API)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bagalau.campaigns import NotFound
 from bagalau.engine import catalog
 from bagalau.engine.compiled import DefinitionError
 from bagalau.engine.editions import diff as diff_editions
-from bagalau.i18n import N_
+from bagalau.i18n import N_, prose_pending
 
 from ..rendering import render, request_lang
 from ..routing import nav, page_router
@@ -99,6 +100,7 @@ def edition(edition_id: str, request: Request, profile: str | None = None, auth:
         "m": methodology, "tree": tree, "profile": profile, "provenance": PROVENANCE, "status": STATUS,
         "act_kinds": ACT_KINDS,
         "lacks_language": _lacks(methodology, lang),
+        "edition_note": catalog.edition_note(edition_id), "pending": prose_pending(methodology),
         "not_verbatim": [n for n in _walk(tree.nodes) if n.provenance != "verbatim"],
         "editions": _editions()})
 
