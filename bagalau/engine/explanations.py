@@ -262,8 +262,9 @@ def prose_of(methodology) -> Iterator[tuple[str, str]]:
 def commentary_of(methodology) -> Iterator[tuple[str, str]]:
     """(sentence, where) for Bagalau's own English commentary on an act that
     the methodology browser shows: the named readings (issue and reading),
-    the options (description and each choice), every node's note and the
-    act that repealed it. The amendments' readings, options and restated
+    the options (description and each choice), every node's note, the
+    reading of its rounding and the act that repealed it (the explanation
+    page shows the rounding reading too). The amendments' readings, options and restated
     notes are in the resolved edition; the edition's own ``note`` is read
     from its file (``catalog.edition_note``)."""
     for reading in methodology.readings:
@@ -276,6 +277,8 @@ def commentary_of(methodology) -> Iterator[tuple[str, str]]:
     for node in methodology.walk():
         if node.note:
             yield node.note, f"{node.id} note"
+    if methodology.rounding.reading:
+        yield methodology.rounding.reading, "rounding reading"
     if methodology.act.repealed is not None:
         yield methodology.act.repealed.by, "act repealed.by"
 

@@ -198,7 +198,7 @@ def test_references_into_the_act_read_in_each_language(reference, kk, ru):
 
 def _raw_commentary(data, found: list[str]) -> list[str]:
     """Every reading (issue, reading), option (description, choices), node note,
-    edition note and repeal 'by' of one definition file, read from its raw
+    rounding reading, edition note and repeal 'by' of one definition file, read from its raw
     YAML (not from the engine's model): readings as a list or a map, the
     amendments' changes (added readings/options, restated or added nodes)."""
     def readings(value):
@@ -223,12 +223,16 @@ def _raw_commentary(data, found: list[str]) -> list[str]:
         found.append(data["note"])
     if (data.get("act") or {}).get("repealed"):
         found.append(data["act"]["repealed"]["by"])
+    if (data.get("rounding") or {}).get("reading"):
+        found.append(data["rounding"]["reading"])
     for change in data.get("changes") or []:
         op = change.get("op")
         if op == "restate" and isinstance(change["set"].get("note"), str):
             found.append(change["set"]["note"])
         elif op == "add":
             nodes([change["node"]])
+        elif op == "set" and change["field"] == "rounding" and change["value"].get("reading"):
+            found.append(change["value"]["reading"])
         elif op in ("add_reading", "set_reading", "add_option", "set_option"):
             (readings if op.endswith("reading") else options)([change["value"]] if op.endswith("reading")
                                                               else {change.get("id"): change["value"]})

@@ -112,6 +112,7 @@ def test_readings_options_and_notes_are_in_the_page_language(client, edition, la
             assert str(escape(shown(text))) in readings
     for sentence in KNOWN[edition, lang]:
         assert str(escape(sentence)) in readings
+    assert str(escape(shown(m.rounding.reading))) in readings
     if m.act.repealed:
         assert str(escape(shown(m.act.repealed.by))) in page.text and m.act.repealed.by not in page.text
 
