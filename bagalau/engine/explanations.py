@@ -263,10 +263,10 @@ def commentary_of(methodology) -> Iterator[tuple[str, str]]:
     """(sentence, where) for Bagalau's own English commentary on an act that
     the methodology browser shows: the named readings (issue and reading),
     the options (description and each choice), every node's note, the
-    reading of its rounding and the act that repealed it (the explanation
-    page shows the rounding reading too). The amendments' readings, options and restated
-    notes are in the resolved edition; the edition's own ``note`` is read
-    from its file (``catalog.edition_note``)."""
+    reading of its rounding (the explanation page shows it too) and the act
+    that repealed it. The amendments' readings, options and restated notes
+    are in the resolved edition; the edition's own ``note`` is read from its
+    file (``catalog.edition_note``)."""
     for reading in methodology.readings:
         yield reading.issue, f"reading {reading.id} issue"
         yield reading.reading, f"reading {reading.id} reading"

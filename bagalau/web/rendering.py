@@ -167,7 +167,6 @@ class Filters:
         note_html = Markup(' <span class="lang-note">%s</span>') % note if note else Markup("")
         return Markup('<span lang="%s">%s</span>%s') % (lang, text, note_html)
 
-
     def prose(self, text: str | None, pending: bool = False) -> Markup:
         """Bagalau's own English commentary on an act (a reading, an option and
         its choices, a node's or an edition's note) in the page's language,

@@ -3,8 +3,8 @@ legislation explorer): the editions of each act family, one edition's act,
 tree (formulas, variables, paragraphs, the act's sentences, provenance),
 inputs with their form cells, parameters, the named readings of ambiguities
 and the options (Bagalau's own commentary, in the page's language from the
-``engine`` catalog: ``prose`` filter), and the diff between two editions (``engine.editions.diff``,
-the same as ``bagalau methodology diff`` and the API)."""
+``engine`` catalog: the ``prose`` filter), and the diff between two editions
+(``engine.editions.diff``, the same as ``bagalau methodology diff`` and the API)."""
 
 from __future__ import annotations
 
