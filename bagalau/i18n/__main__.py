@@ -156,7 +156,7 @@ def main(argv: list[str]) -> int:
             pending = untranslated(ENGINE, "pending")
             if pending:
                 print(f"[{ENGINE}] {len(pending)} sentence(s) of {', '.join(PROSE_PENDING)} still wait for a "
-                      "translation (check --all lists them); their notes show the English, marked")
+                      "translation (check --all lists them); their notes and pages show the English, marked")
         if not problems:
             print("every message has its Kazakh and Russian translation")
         return 1 if problems else 0
