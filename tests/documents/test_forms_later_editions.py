@@ -17,7 +17,7 @@ from bagalau.documents.sources import body_data
 FORMS = {
     "ict-2015": ["act", "conclusion", "disagreement"],
     "citizens-2017": ["block", "complaints", "e-services", "openness", "reconciliation", "services"],
-    "orgdev-2023": ["conclusion"],
+    "orgdev-2023": ["conclusion", "it"],
     "openness-2025": ["conclusion"],
 }
 CASES = [(edition, name) for edition, names in FORMS.items() for name in names]
