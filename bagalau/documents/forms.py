@@ -126,7 +126,7 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
         info = data.nodes.get(node_id)
         if info is None:
             return ""
-        return info.max
+        return _ceiling(info.max)
 
     blocks: list[dict] = []
     for block in spec.get("blocks", []):
@@ -267,7 +267,16 @@ def _totals(data: BodyData, block: dict, totals: dict, lang: str, score, maximum
 
 def _sum(maxima: list[str]) -> str:
     values = [Decimal(m) for m in maxima if m not in ("", None)]
-    return display(sum(values, Decimal(0))) if values else ""
+    return format(sum(values, Decimal(0)), "f") if values else ""
+
+
+def _ceiling(maximum: str) -> str:
+    """The most a node can score: a node that only takes points off (its bound is negative,
+    2025 criterion 7) scores at most 0, as the act's form prints it."""
+    try:
+        return "0" if Decimal(maximum) < 0 else maximum
+    except ArithmeticError:
+        return maximum
 
 
 def _fields(data: BodyData, lang: str) -> dict:
