@@ -29,7 +29,7 @@ from .sources import LANGUAGES, BodyData, display, text
 
 FORMS = Path(__file__).resolve().parent / "forms"
 VERIFY_PREFIX = "bagalau-document/1"
-OBJECTION_FIELDS = {"text": 6, "contested": 3, "outcome": 3, "reasoning": 6, "kind": 3}   # column: its width
+OBJECTION_FIELDS = {"text": 5, "contested": 4, "outcome": 4, "reasoning": 4, "kind": 2.5}   # column: its width (long Kazakh words fit)
 
 
 class FormError(ValueError):

@@ -102,3 +102,19 @@ def test_unreliable_facts_are_in_the_acts(edition_store):
         for lang in ("kk", "ru"):
             text = _text(make.layout(data, name, lang, "pdf"), "pdf")
             assert edition_store.facts[edition][0] in text and data.penalty in text
+
+
+def test_disagreement_table_keeps_the_acts_column_order(edition_store):
+    """2015 App 10: the contested conclusion, the kind of objection, the objection, the decision, the note."""
+    from dataclasses import replace
+    with store.transaction(edition_store.factory) as s:
+        campaign = campaigns.get_campaign(s, edition_store.campaigns["ict-2015"])
+        data = body_data(s, campaign, edition_store.bodies["ict-2015"][0])
+    objection = {"id": 1, "text": "Деректер толық ұсынылған", "contested": ["1.2"], "documents": [], "filed": "2016-03-01",
+                 "outcome": "rejected", "reasoning": "Негізсіз", "decided": "2016-03-10"}
+    model = forms.build(replace(data, objections=[objection]), "disagreement", "kk")
+    table = next(b for b in model["blocks"] if b["type"] == "table")
+    assert len(table["columns"]) == len(table["widths"]) == 6
+    assert table["rows"] == [["1", "1.2", "—", "Деректер толық ұсынылған", "қанағаттандырусыз қалдырылды", "Негізсіз"]]
+    text = _text(make.layout(replace(data, objections=[objection]), "disagreement", "kk", "pdf"), "pdf")
+    assert "Наразылық түрі" in text and "Деректер толық ұсынылған" in text
