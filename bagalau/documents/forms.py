@@ -12,7 +12,8 @@ lines), ``post_audit`` (§112), ``signatures``, ``annex`` (a new page with a tit
 and a node table per section) and ``paragraph``. A methodologist changes wording,
 rows and order in the YAML; nothing here holds a rule of an act. A form file may also
 reword the shared lines of ``common.yaml`` for itself (``words``: the body's caption, the
-signature captions…) and carry a ``note`` per language, printed first among the footnotes.
+signature captions…) and carry a ``note`` per language, printed first among the footnotes;
+a block's ``heading_by_profile`` replaces its heading for bodies of that profile.
 """
 
 from __future__ import annotations
@@ -131,7 +132,8 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
     blocks: list[dict] = []
     for block in spec.get("blocks", []):
         kind = block["kind"]
-        heading = text(block.get("heading"), lang) if block.get("heading") else None
+        spec_heading = (block.get("heading_by_profile") or {}).get(data.profile) or block.get("heading")  # App 3 / App 4
+        heading = text(spec_heading, lang) if spec_heading else None
         if heading:
             blocks.append({"type": "heading", "text": heading})
         if kind == "scores":
