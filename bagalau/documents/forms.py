@@ -117,6 +117,9 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
             return node_id
         if lang not in info.name:
             fallback[0] = True
+            other = "ru" if lang == "kk" else "kk"       # the act's other language before English
+            if info.name.get(other):
+                return info.name[other]
         return text(info.name, lang)
 
     def score(node_id: str) -> str:
