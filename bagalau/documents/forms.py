@@ -10,7 +10,10 @@ facts, report flags, penalties), ``objections`` (the disagreement table),
 ``nodes`` (every scored node under some roots, with maxima), ``free_text`` (blank
 lines), ``post_audit`` (§112), ``signatures``, ``annex`` (a new page with a title
 and a node table per section) and ``paragraph``. A methodologist changes wording,
-rows and order in the YAML; nothing here holds a rule of an act.
+rows and order in the YAML; nothing here holds a rule of an act. A form file may also
+reword the shared lines of ``common.yaml`` for itself (``words``: the body's caption, the
+signature captions…) and carry a ``note`` per language, printed first among the footnotes;
+a block's ``heading_by_profile`` replaces its heading for bodies of that profile.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .sources import LANGUAGES, BodyData, display, text
 
 FORMS = Path(__file__).resolve().parent / "forms"
 VERIFY_PREFIX = "bagalau-document/1"
+OBJECTION_FIELDS = {"text": 5, "contested": 4, "outcome": 4, "reasoning": 4, "kind": 2.5}   # column: its width (long Kazakh words fit)
 
 
 class FormError(ValueError):
@@ -103,7 +107,7 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
     if not applies(spec, data):
         raise FormError(f"form {form_name} ({spec.get('act_form')}) is for {', '.join(spec['profiles'])} bodies; "
                         f"{data.body} is {data.profile}")
-    words = common()[lang]
+    words = {**common()[lang], **((spec.get("words") or {}).get(lang) or {})}   # a form may reword the shared lines
     fallback = [False]
     shown: set[str] = set()          # the nodes whose value the document prints
 
@@ -113,6 +117,9 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
             return node_id
         if lang not in info.name:
             fallback[0] = True
+            other = "ru" if lang == "kk" else "kk"       # the act's other language before English
+            if info.name.get(other):
+                return info.name[other]
         return text(info.name, lang)
 
     def score(node_id: str) -> str:
@@ -123,34 +130,35 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
         info = data.nodes.get(node_id)
         if info is None:
             return ""
-        return info.max
+        return _ceiling(info.max)
 
     blocks: list[dict] = []
     for block in spec.get("blocks", []):
         kind = block["kind"]
-        heading = text(block.get("heading"), lang) if block.get("heading") else None
+        spec_heading = (block.get("heading_by_profile") or {}).get(data.profile) or block.get("heading")  # App 3 / App 4
+        heading = text(spec_heading, lang) if spec_heading else None
         if heading:
             blocks.append({"type": "heading", "text": heading})
         if kind == "scores":
             present = [row for row in block["rows"] if row["node"] in data.nodes]     # rows of another profile go
             rows = [[row["n"], text(row["label"], lang) if row.get("label") else node_name(row["node"]),
                      score(row["node"])] for row in present]
+            maxima = [node_max(row["node"]) for row in present]
             totals = block.get("totals")
+            extra: list[tuple[list[str], str]] = []          # the total rows, each with its maximum
             if totals:
-                direction = block["direction"]
-                deduction = data.direction_penalties.get(direction, "0")
-                after = data.exact.get(direction)
-                if "before" in totals:
-                    rows.append(["", text(totals["before"], lang),
-                                 display(Decimal(after) + Decimal(deduction)) if after is not None else "—"])
-                if "deduction" in totals:
-                    rows.append(["", text(totals["deduction"], lang), display(deduction)])
-                rows.append(["", text(totals["after"], lang), score(direction)])
+                extra = _totals(data, block, totals, lang, score, _sum(maxima))
             elif not block.get("no_total"):
                 label = text(block["total_label"], lang) if block.get("total_label") else words["total"]
-                rows.append(["", label, data.total])
-            blocks.append({"type": "table", "columns": block["columns"][lang], "widths": [1, 8, 3], "rows": rows,
-                           "total": not block.get("no_total"), "numeric": [2]})
+                extra = [(["", label, data.total], _sum(maxima))]
+            widths, numeric = [1, 8, 3], [2]
+            if block.get("show_max"):         # the act's column of maxima (2025, App 8)
+                rows = [row + [m] for row, m in zip(rows, maxima)] + [row + [m] for row, m in extra]
+                widths, numeric = [1, 8, 2, 2], [2, 3]
+            else:
+                rows += [row for row, _ in extra]
+            blocks.append({"type": "table", "columns": block["columns"][lang], "widths": widths, "rows": rows,
+                           "total": not block.get("no_total"), "numeric": numeric})
             if data.rank is not None and not totals:
                 blocks.append({"type": "paragraph", "text": _fill(words["rank"], rank=data.rank)})
             if data.grade and not totals:
@@ -169,7 +177,8 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
                 if row["node"] not in data.nodes:
                     continue
                 label = text(row["label"], lang) if row.get("label") else node_name(row["node"])
-                blocks.append({"type": "paragraph", "text": _fill(text(block["item"], lang), n=row["n"],
+                item = block.get(f"item_{row['analysis']}") if row.get("analysis") else block["item"]   # item_sub: a subcriterion
+                blocks.append({"type": "paragraph", "text": _fill(text(item, lang), n=row["n"],
                                                                   label=label, score=score(row["node"]),
                                                                   max=node_max(row["node"]))})
         elif kind == "findings":
@@ -184,10 +193,14 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
         elif kind == "objections":
             outcome = {"accepted": words["outcome_accepted"], "rejected": words["outcome_rejected"],
                        None: words["outcome_none"]}
-            rows = [[str(n), o["text"], ", ".join(o["contested"]) or "—", outcome.get(o["outcome"], o["outcome"]),
-                     o["reasoning"] or ""] for n, o in enumerate(data.objections, start=1)]
+            fields = block.get("fields") or ["text", "contested", "outcome", "reasoning"]   # the act's column order
+            cells = {"text": lambda o: o["text"], "contested": lambda o: ", ".join(o["contested"]) or "—",
+                     "kind": lambda o: o.get("kind") or "—", "outcome": lambda o: outcome.get(o["outcome"], o["outcome"]),
+                     "reasoning": lambda o: o["reasoning"] or ""}
+            rows = [[str(n)] + [cells[f](o) for f in fields] for n, o in enumerate(data.objections, start=1)]
             if rows:
-                blocks.append({"type": "table", "columns": block["columns"][lang], "widths": [1, 6, 3, 3, 6],
+                blocks.append({"type": "table", "columns": block["columns"][lang],
+                               "widths": [1] + [OBJECTION_FIELDS[f] for f in fields],
                                "rows": rows, "total": False, "numeric": []})
             else:
                 blocks.append({"type": "paragraph", "text": text(block["empty"], lang)})
@@ -217,7 +230,7 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
                 blocks.append(_node_table(data, [section["node"]], block, lang, words, node_name, score))
         else:
             raise FormError(f"form {data.methodology}/{form_name}: unknown block kind '{kind}'")
-    footnotes = []
+    footnotes = [text(spec["note"], lang)] if (spec.get("note") or {}).get(lang) else []   # e.g. the act's language
     for item in data.reconstructed:
         if item["node"] not in shown:          # only the provisional rules whose values this document prints
             continue
@@ -236,6 +249,39 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
                         kind=words["final"] if data.kind == "final" else words["draft"], run_hash=data.run_hash),
         "verification": verification_line(data, form_name, lang),
     }
+
+
+def _totals(data: BodyData, block: dict, totals: dict, lang: str, score, maximum: str) -> list[tuple[list[str], str]]:
+    """A direction's score before its penalty, the penalty and the score after it; without a
+    direction, the body's total before and after its penalty (2025, App 8)."""
+    direction = block.get("direction")
+    if direction:
+        deduction = data.direction_penalties.get(direction, "0")
+        after, after_shown = data.exact.get(direction), score(direction)
+    else:
+        deduction, after, after_shown = data.exact_penalty or "0", data.exact_total or None, data.total
+    rows = []
+    if "before" in totals:
+        before = display(Decimal(after) + Decimal(deduction)) if after is not None else "—"
+        rows.append((["", text(totals["before"], lang), before], maximum))
+    if "deduction" in totals:
+        rows.append((["", text(totals["deduction"], lang), display(deduction)], ""))
+    rows.append((["", text(totals["after"], lang), after_shown], maximum))
+    return rows
+
+
+def _sum(maxima: list[str]) -> str:
+    values = [Decimal(m) for m in maxima if m not in ("", None)]
+    return format(sum(values, Decimal(0)), "f") if values else ""
+
+
+def _ceiling(maximum: str) -> str:
+    """The most a node can score: a node that only takes points off (its bound is negative,
+    2025 criterion 7) scores at most 0, as the act's form prints it."""
+    try:
+        return "0" if Decimal(maximum) < 0 else maximum
+    except ArithmeticError:
+        return maximum
 
 
 def _fields(data: BodyData, lang: str) -> dict:

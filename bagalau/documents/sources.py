@@ -189,6 +189,8 @@ class BodyData:
     sent: str | None                 # the date the conclusion was sent (draft or final)
     exact: dict[str, str] = field(default_factory=dict)                # node id -> exact stored score
     direction_penalties: dict[str, str] = field(default_factory=dict)  # direction -> points taken off it
+    exact_total: str = ""            # the stored exact total (after penalties) and penalty
+    exact_penalty: str = ""
 
 
 def _readings(methodology) -> dict[str, str]:
@@ -262,7 +264,8 @@ def body_data(session: Session, campaign: Campaign, body: str, run_number: int |
                     for item in post_audit],
         objections=objections, reconstructed=reconstructed,
         sent=conclusion.sent_at.date().isoformat() if conclusion is not None else None,
-        exact=dict(result.scores), direction_penalties=_direction_penalties(result.explanation.get("penalties") or []))
+        exact=dict(result.scores), direction_penalties=_direction_penalties(result.explanation.get("penalties") or []),
+        exact_total=result.total, exact_penalty=result.penalty)
 
 
 def _direction_penalties(lines: list[dict]) -> dict[str, str]:

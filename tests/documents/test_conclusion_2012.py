@@ -62,7 +62,7 @@ def test_conclusion_shows_every_scored_value(demo_store, fact_body, lang, fmt):
     # the unreliable fact and the penalty total; the §112 section; the verifiable footer
     fact = data.verification[0]
     assert fact["input"] in text and fact["document"] in text
-    assert {"kk": "Айыппұл балдары барлығы: 0.00", "ru": "Штрафные баллы, всего: 0.00"}[lang] in text
+    assert {"kk": "Айыппұл балдары, барлығы: 0.00", "ru": "Штрафные баллы, всего: 0.00"}[lang] in text
     assert {"kk": "Пост-аудит нәтижелері (§112)", "ru": "Результаты пост-аудита (§112)"}[lang] in text
     assert f"hash={data.run_hash}" in text and f"campaign={data.campaign_id} run={data.run}" in text
     assert "kind=final" in text

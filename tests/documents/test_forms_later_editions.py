@@ -17,7 +17,7 @@ from bagalau.documents.sources import body_data
 FORMS = {
     "ict-2015": ["act", "conclusion", "disagreement"],
     "citizens-2017": ["block", "complaints", "e-services", "openness", "reconciliation", "services"],
-    "orgdev-2023": ["conclusion"],
+    "orgdev-2023": ["conclusion", "it"],
     "openness-2025": ["conclusion"],
 }
 CASES = [(edition, name) for edition, names in FORMS.items() for name in names]
@@ -102,3 +102,45 @@ def test_unreliable_facts_are_in_the_acts(edition_store):
         for lang in ("kk", "ru"):
             text = _text(make.layout(data, name, lang, "pdf"), "pdf")
             assert edition_store.facts[edition][0] in text and data.penalty in text
+
+
+def test_disagreement_table_keeps_the_acts_column_order(edition_store):
+    """2015 App 10: the contested conclusion, the kind of objection, the objection, the decision, the note."""
+    from dataclasses import replace
+    with store.transaction(edition_store.factory) as s:
+        campaign = campaigns.get_campaign(s, edition_store.campaigns["ict-2015"])
+        data = body_data(s, campaign, edition_store.bodies["ict-2015"][0])
+    objection = {"id": 1, "text": "Деректер толық ұсынылған", "contested": ["1.2"], "documents": [], "filed": "2016-03-01",
+                 "outcome": "rejected", "reasoning": "Негізсіз", "decided": "2016-03-10"}
+    model = forms.build(replace(data, objections=[objection]), "disagreement", "kk")
+    table = next(b for b in model["blocks"] if b["type"] == "table")
+    assert len(table["columns"]) == len(table["widths"]) == 6
+    assert table["rows"] == [["1", "1.2", "—", "Деректер толық ұсынылған", "қанағаттандырусыз қалдырылды", "Негізсіз"]]
+    text = _text(make.layout(replace(data, objections=[objection]), "disagreement", "kk", "pdf"), "pdf")
+    assert "Наразылық түрі" in text and "Деректер толық ұсынылған" in text
+
+
+def test_services_analysis_heading_follows_the_profile(edition_store):
+    """2017: App 3 (central) and App 4 (local) differ in their analysis heading."""
+    with store.transaction(edition_store.factory) as s:
+        campaign = campaigns.get_campaign(s, edition_store.campaigns["citizens-2017"])
+        central, local = (body_data(s, campaign, code) for code in edition_store.bodies["citizens-2017"])
+    headings = {data.profile: [b["text"] for b in forms.build(data, "services", "ru")["blocks"] if b["type"] == "heading"]
+                for data in (central, local)}
+    assert "Анализ эффективности деятельности центрального государственного органа по критериям оценки:" in headings["central"]
+    assert "Анализ эффективности деятельности местного исполнительного органа по критериям оценки:" in headings["local"]
+
+
+def test_openness_2025_prints_the_acts_maxima_and_totals(edition_store):
+    """2025 App 8: a column of maxima (the form prints 100 for the totals) and the total before and
+    after the penalty points."""
+    from decimal import Decimal
+    with store.transaction(edition_store.factory) as s:
+        campaign = campaigns.get_campaign(s, edition_store.campaigns["openness-2025"])
+        data = body_data(s, campaign, edition_store.bodies["openness-2025"][0])
+    table = next(b for b in forms.build(data, "conclusion", "ru")["blocks"] if b["type"] == "table")
+    assert table["columns"][-1] == "Максимальный балл" and all(len(row) == 4 for row in table["rows"])
+    before, deduction, after = table["rows"][-3:]
+    assert before[1] == "Общая оценка по критериям" and before[3] == after[3] == "100"
+    assert after[2] == data.total and deduction[2] == data.penalty
+    assert Decimal(before[2]) - Decimal(deduction[2]) - Decimal(after[2]) in (Decimal("0"), Decimal("0.01"), Decimal("-0.01"))
