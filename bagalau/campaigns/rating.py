@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -71,6 +71,7 @@ class RatingRow:
     total: str
     profile: str | None
     grade: str | None
+    names: dict[str, str | None] = field(default_factory=dict)     # name_kk, name_ru, name_en in the registry
 
 
 def rating(session: Session, campaign: Campaign) -> tuple[list[RatingRow], bool]:
@@ -81,15 +82,18 @@ def rating(session: Session, campaign: Campaign) -> tuple[list[RatingRow], bool]
     if final:
         bodies = registry_entries(session, [c.body_code for c in final])
         rows = [RatingRow(c.rank, c.body_code, bodies[c.body_code].name, c.total,
-                          members[c.body_code].profile, _grade_text(c.grade)) for c in final]
+                          members[c.body_code].profile, _grade_text(c.grade), _names(bodies[c.body_code]))
+                for c in final]
         return sorted(rows, key=lambda r: (r.profile or "", r.rank, r.body)), True
     run = latest_run(session, campaign)
     if run is None:
         raise CampaignError(f"campaign '{campaign.name}' has not been scored yet")
+    ranked = _ranked(session, campaign, run)
+    bodies = registry_entries(session, [e.result.body_id for e in ranked])
     rows = [RatingRow(e.rank, e.result.body_id, e.result.name, format(e.rounded_total, "f"), e.profile,
                       _grade_text(json.dumps(e.result.grades.get("total"), ensure_ascii=False)
-                                  if e.result.grades.get("total") else None))
-            for e in _ranked(session, campaign, run)]
+                                  if e.result.grades.get("total") else None), _names(bodies[e.result.body_id]))
+            for e in ranked]
     return rows, False
 
 
@@ -98,10 +102,9 @@ def rating_document(session: Session, campaign: Campaign) -> dict:
     final, its rows, and the checkpoint that anchors a final one."""
     rows, final = rating(session, campaign)
     anchor = final_anchor(session, campaign) if final else None
-    bodies = registry_entries(session, [r.body for r in rows])
     return {"campaign": campaign.name, "methodology": campaign.methodology_id, "content_hash": campaign.content_hash,
             "period": campaign.period, "final": final,
-            "rating": [{"rank": r.rank, "body": r.body, "name": r.name, **_names(bodies[r.body]), "total": r.total,
+            "rating": [{"rank": r.rank, "body": r.body, "name": r.name, **r.names, "total": r.total,
                         "profile": r.profile, "grade": r.grade} for r in rows],
             "anchor": None if anchor is None else {"checkpoint": anchor.id, "entries": anchor.entries,
                                                    "head": anchor.head, "key_id": anchor.key_id}}
