@@ -17,7 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from bagalau import store
 from bagalau.store import migrations
 
-from . import problems
+from . import problems, published
 from .jobs import JobRunner
 from .ratelimit import LoginLimiter
 from .routers import ROUTERS
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limiter = LoginLimiter(settings.rate_limit_storage, settings.login_limits_per_client,
                                            settings.login_limits_per_name)
     app.state.jobs = JobRunner(app.state.sessions, engine, settings)
+    app.state.published = published.PublishedAnswers(published.budget_from_environment())
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from bagalau.store import anchoring
 from bagalau.store.models import Anchor, Body, Campaign, Conclusion, Decision, Objection
 
 from .conclusions import _conclusions
-from .runs import _ranked, latest_run
+from .runs import _ranked, latest_run, registry_entries
 from .schedule import _deadline, _event
 from .state import CampaignError, Progress, _day, _moment, _require_state, _set_state
 from . import policy
@@ -71,6 +71,7 @@ class RatingRow:
     total: str
     profile: str | None
     grade: str | None
+    names: dict[str, str | None] = field(default_factory=dict)     # name_kk, name_ru, name_en in the registry
 
 
 def rating(session: Session, campaign: Campaign) -> tuple[list[RatingRow], bool]:
@@ -79,16 +80,20 @@ def rating(session: Session, campaign: Campaign) -> tuple[list[RatingRow], bool]
                                                           Conclusion.kind == "final")).scalars())
     members = {m.body_code: m for m in campaign.bodies}
     if final:
-        rows = [RatingRow(c.rank, c.body_code, session.get(Body, c.body_code).name, c.total,
-                          members[c.body_code].profile, _grade_text(c.grade)) for c in final]
+        bodies = registry_entries(session, [c.body_code for c in final])
+        rows = [RatingRow(c.rank, c.body_code, bodies[c.body_code].name, c.total,
+                          members[c.body_code].profile, _grade_text(c.grade), _names(bodies[c.body_code]))
+                for c in final]
         return sorted(rows, key=lambda r: (r.profile or "", r.rank, r.body)), True
     run = latest_run(session, campaign)
     if run is None:
         raise CampaignError(f"campaign '{campaign.name}' has not been scored yet")
+    ranked = _ranked(session, campaign, run)
+    bodies = registry_entries(session, [e.result.body_id for e in ranked])
     rows = [RatingRow(e.rank, e.result.body_id, e.result.name, format(e.rounded_total, "f"), e.profile,
                       _grade_text(json.dumps(e.result.grades.get("total"), ensure_ascii=False)
-                                  if e.result.grades.get("total") else None))
-            for e in _ranked(session, campaign, run)]
+                                  if e.result.grades.get("total") else None), _names(bodies[e.result.body_id]))
+            for e in ranked]
     return rows, False
 
 
@@ -99,14 +104,13 @@ def rating_document(session: Session, campaign: Campaign) -> dict:
     anchor = final_anchor(session, campaign) if final else None
     return {"campaign": campaign.name, "methodology": campaign.methodology_id, "content_hash": campaign.content_hash,
             "period": campaign.period, "final": final,
-            "rating": [{"rank": r.rank, "body": r.body, "name": r.name, **_names(session, r.body), "total": r.total,
+            "rating": [{"rank": r.rank, "body": r.body, "name": r.name, **r.names, "total": r.total,
                         "profile": r.profile, "grade": r.grade} for r in rows],
             "anchor": None if anchor is None else {"checkpoint": anchor.id, "entries": anchor.entries,
                                                    "head": anchor.head, "key_id": anchor.key_id}}
 
 
-def _names(session: Session, code: str) -> dict[str, str | None]:
-    body = session.get(Body, code)
+def _names(body: Body) -> dict[str, str | None]:
     return {"name_kk": body.name_kk, "name_ru": body.name_ru, "name_en": body.name_en}
 
 

@@ -159,10 +159,18 @@ def latest_run(session: Session, campaign: Campaign) -> ScoringRun | None:
                            .order_by(ScoringRun.number.desc()).limit(1)).scalar_one_or_none()
 
 
+def registry_entries(session: Session, codes: list[str]) -> dict[str, Body]:
+    """The registry's entries of these bodies, in one query (not one per body)."""
+    found = {body.code: body for body in session.execute(select(Body).where(Body.code.in_(set(codes)))).scalars()}
+    return {code: found[code] for code in codes}
+
+
 def _ranked(session: Session, campaign: Campaign, run: ScoringRun):
     results = []
-    for row in run.results:
-        body = session.get(Body, row.body_code)
+    rows = list(run.results)
+    bodies = registry_entries(session, [row.body_code for row in rows])
+    for row in rows:
+        body = bodies[row.body_code]
         results.append(BodyScore(body_id=row.body_code, total=exact(Decimal(row.total)), scores={}, name=body.name,
                                  penalty=exact(Decimal(row.penalty)), grades=row.explanation.get("grades") or {}))
     return rank_scores(campaign, results)

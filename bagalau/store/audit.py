@@ -17,7 +17,11 @@ Entries are written with ``record`` in the same session, and so the same
 transaction, as the change they describe: the change and its entry are
 committed together or not at all. The entry's ``seq`` is the previous
 entry's plus one and is the primary key, so two concurrent writers cannot
-both append: the second one's commit fails and nothing of it is kept.
+both append. On PostgreSQL a writer first takes a transaction-scoped advisory
+lock on the chain (``CHAIN_LOCK``), so that concurrent writers queue for the
+head instead of failing: two bodies submitting at the same moment are both
+recorded, one after the other. Elsewhere (SQLite) the database's own write lock
+serialises them; the primary key stays the safety net everywhere.
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bagalau.store import records as row_records
 from bagalau.store.models import AuditEntry
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x62676C61756474      # "bglaudt": the PostgreSQL advisory lock held while appending
 
 
 def _default(value):
@@ -68,6 +73,7 @@ def record(session: Session, actor: str, action: str, entity: str, payload: dict
     if committed:
         payload = {**(payload or {})}
         payload["records"] = [*payload.get("records", []), *committed]
+    _queue_for_the_head(session)
     last = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
     seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
     moment = (at or datetime.now(timezone.utc))
@@ -81,6 +87,13 @@ def record(session: Session, actor: str, action: str, entity: str, payload: dict
     session.add(entry)
     session.flush()
     return entry
+
+
+def _queue_for_the_head(session: Session) -> None:
+    """On PostgreSQL, wait for any other transaction appending to the chain to end (the lock is released
+    at commit or rollback); the head read next is then the committed one."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 @dataclass

@@ -4,6 +4,7 @@ names the first entry that was changed, removed or forged."""
 from __future__ import annotations
 
 import hashlib
+import time
 import json
 
 import pytest
@@ -106,3 +107,36 @@ def test_an_entry_is_written_with_its_change_or_not_at_all(factory):
             raise RuntimeError("crash before commit")
     with store.transaction(factory) as s:
         assert audit.entries(s) == [] and s.get(store.Body, "x") is None
+
+
+def test_concurrent_writers_queue_for_the_head_instead_of_failing(factory, db_url):
+    """Two transactions append at the same time: the second waits for the first to commit and then
+    appends after it (PostgreSQL: the chain's advisory lock). Without the lock the second read the same
+    head and its commit failed on the primary key: a body submitting while another did was refused."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: its own write lock serialises the appends")
+    import threading
+    first_appended, outcome = threading.Event(), {}
+
+    def first() -> None:
+        with store.transaction(factory) as s:
+            audit.record(s, "a", "test.first", "x:1", {})
+            first_appended.set()
+            time.sleep(0.5)                      # still holding the head, uncommitted
+
+    def second() -> None:
+        first_appended.wait(5)
+        try:
+            with store.transaction(factory) as s:
+                outcome["seq"] = audit.record(s, "b", "test.second", "x:2", {}).seq
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            outcome["error"] = repr(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert outcome == {"seq": 2}
+    with factory() as s:
+        assert audit.verify_chain(s).ok and audit.verify_chain(s).checked == 2

@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +24,9 @@ from bagalau.campaigns import policy
 from bagalau.campaigns.state import _require_state
 from bagalau.store.models import Conclusion, Job, RunResult, ScoringRun
 
-from ..auth import Authentication, authenticate, signed_in
+from .. import published
+from ..auth import Authentication, authenticate, bearer_scheme, cookie_scheme, signed_in
+from ..published import Answer
 from ..problems import ProblemError
 from ..schemas import Moment
 from ..state import store_session
@@ -177,8 +181,9 @@ def get_run(campaign: str = campaign_param(), number: int = id_param("run"),
     return {**_run_info(run), "results": results}
 
 
-def _explanation(session: Session, auth: Authentication, campaign: str, body: str, number: int | None) -> dict:
-    """The stored explanation, sent as it is stored (JSON already: no re-encoding of a large tree)."""
+def _explanation(session: Session, auth: Authentication, campaign: str, body: str, number: int | None) -> Answer:
+    """The stored explanation, as the bytes to send, and whether the campaign is final (the answer is then
+    published and never changes)."""
     c = load(session, campaign)
     policy.check(session, auth.actor, "explanation.read", campaign=c, body=body)
     if number is None:
@@ -191,23 +196,53 @@ def _explanation(session: Session, auth: Authentication, campaign: str, body: st
                           ).scalar_one_or_none()
     if row is None:
         raise campaigns.NotFound(f"body '{body}' is not in run {run.number} of campaign '{c.name}'")
-    return {"campaign": c.name, "run": run.number, "body": body, "total": row.total_rounded,
-            "total_exact": row.total, "explanation": row.explanation}
+    document = {"campaign": c.name, "run": run.number, "body": body, "total": row.total_rounded,
+                "total_exact": row.total, "explanation": row.explanation}
+    return Answer.of(JSONResponse(document).body, final=published.is_final(c.state))
+
+
+async def _published_explanation(request: Request, bearer, cookie, campaign: str, body: str,
+                                 number: int | None) -> Response:
+    """The public reads a final campaign's explanations from memory after the first time (``api.published``);
+    everyone else, and the first reader, through the store and the policy."""
+    key = ("explanation", campaign, number, body)
+    answers = request.app.state.published
+    if published.anonymous(bearer, cookie):
+        kept = answers.get(key)
+        if kept is not None:
+            return kept.response(request)
+
+    def from_store() -> Answer:
+        session = request.app.state.sessions()
+        try:
+            auth = authenticate(request, session, bearer, cookie, None)
+            return _explanation(session, auth, campaign, body, number)
+        finally:
+            session.rollback()
+            session.close()
+
+    answer = await run_in_threadpool(from_store)
+    answers.keep(key, answer)
+    return answer.response(request)
 
 
 @router.get("/bodies/{body}/explanation", response_model=dict[str, Any])
-def explanation(campaign: str = campaign_param(), body: str = body_param(),
-                auth: Authentication = Depends(authenticate), session: Session = Depends(store_session)):
+async def explanation(request: Request, campaign: str = campaign_param(), body: str = body_param(),
+                      bearer: HTTPAuthorizationCredentials | None = Depends(bearer_scheme),
+                      cookie: str | None = Depends(cookie_scheme)):
     """The body's explanation in the latest run: every node's score, formula, inputs, paragraphs, penalties
-    and verification (JSON)."""
-    return JSONResponse(_explanation(session, auth, campaign, body, None))
+    and verification (JSON). Carries an ETag (``If-None-Match`` gives 304); a final campaign's is public and
+    may be cached for five minutes."""
+    return await _published_explanation(request, bearer, cookie, campaign, body, None)
 
 
 @router.get("/runs/{number}/explanations/{body}", response_model=dict[str, Any])
-def run_explanation(campaign: str = campaign_param(), number: int = id_param("run"), body: str = body_param(),
-                    auth: Authentication = Depends(authenticate), session: Session = Depends(store_session)):
-    """The body's explanation in one run."""
-    return JSONResponse(_explanation(session, auth, campaign, body, number))
+async def run_explanation(request: Request, campaign: str = campaign_param(), number: int = id_param("run"),
+                          body: str = body_param(),
+                          bearer: HTTPAuthorizationCredentials | None = Depends(bearer_scheme),
+                          cookie: str | None = Depends(cookie_scheme)):
+    """The body's explanation in one run (ETag and caching as for the latest run's)."""
+    return await _published_explanation(request, bearer, cookie, campaign, body, number)
 
 
 # --- conclusions and the rating ----------------------------------------------------------------
