@@ -255,7 +255,8 @@ async def upload_form(request: Request, campaign_id: int, body: str, file: Uploa
     compiled = await run_in_threadpool(lambda: drafts.body_forms(session, load(session, campaign_id), body))
     known = report_tables.tables(compiled)
     raw = {FIELD_PREFIX + key: shown(value) for key, value in report.raw.items() if key not in known}
-    raw.update(report_tables.as_fields({key: value for key, value in report.raw.items() if key in known}))
+    raw.update(report_tables.as_fields(drafts.typed_values(     # a workbook's да/нет as the form's yes/no
+        compiled, {key: value for key, value in report.raw.items() if key in known})))
     return await run_in_threadpool(_save, request, session, auth, campaign_id, body,
                                    {**raw, "action": "check", "revision": revision})
 
