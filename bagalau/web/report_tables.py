@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from bagalau.engine.definition import TableColumn
 
 from .rendering import localized
@@ -105,17 +107,18 @@ def problem_key(field_name: str) -> str | None:
     return ".".join(part for part in (match["table"], match["row"], match["column"]) if part)
 
 
-def problem_label(compiled, key: str, lang: str) -> str:
-    """A table's problem key in words: the table's form, the row, the column's name."""
+def problem_label(compiled, key: str, name_text) -> Markup:
+    """A table's problem key in words: the table's form, the row, the column's name
+    (``name_text``: the page's ``text`` filter, which marks a name in another language)."""
     parts = key.split(".")
     table = tables(compiled).get(parts[0])
     if table is None:
-        return key
-    label = table.table.form
+        return escape(key)
+    label = escape(table.table.form)
     if len(parts) > 1:
-        label += f", № {parts[1]}"
+        label += Markup(", № %s") % parts[1]
     if len(parts) > 2 and parts[2] in table.columns:
-        label += ": " + localized(table.columns[parts[2]].name, lang)[0]
+        label += Markup(": ") + name_text(table.columns[parts[2]].name, False)
     return label
 
 

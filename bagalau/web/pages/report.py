@@ -38,7 +38,7 @@ from bagalau.store.models import SubmissionVersion
 
 from .. import report_tables
 from ..campaign import body_name, field_message, load, may, now, refusal
-from ..rendering import render, request_lang, tr
+from ..rendering import Filters, render, request_lang, tr, translator
 from ..routing import page_router
 from ..session import signed_in_viewer
 
@@ -109,14 +109,14 @@ def _problems(request: Request, session: Session, campaign, body: str, compiled,
 
 def _targets(request: Request, compiled, problems: dict) -> dict[str, dict]:
     """Where each problem's link goes and what it says: an input's field, or a table's cell."""
-    lang = request_lang(request)
+    names = Filters(request_lang(request), translator(request)).text
     targets = {}
     for key in problems:
         if key in compiled.inputs or not key:
             targets[key] = {"anchor": FIELD_PREFIX + key, "label": key}
         else:
             targets[key] = {"anchor": report_tables.anchor(key),
-                            "label": report_tables.problem_label(compiled, key, lang)}
+                            "label": report_tables.problem_label(compiled, key, names)}
     return targets
 
 
