@@ -44,9 +44,12 @@ def test_a_row_added_by_keyboard(page, live_url, web_app, lang):
     page.focus(f"#remove-row-{TABLE}-1")              # the last control of the row; the next is "add a row"
     page.keyboard.press("Tab")
     assert _focused(page) == f"add-row-{TABLE}"
+    page.evaluate("window.samePage = true")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#t-{TABLE}-2-name")
-    assert _focused(page) == f"t-{TABLE}-2-name"      # the new row's first cell
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === 't-{TABLE}-2-name'")
+    assert page.evaluate("window.samePage === true")  # htmx swapped the table in; the page was not reloaded
+    assert page.locator(f"#t-{TABLE} [role=status]").count() == 1
     assert page.input_value(f"#t-{TABLE}-1-name") == "ЕСЭДО"
     page.keyboard.type("Портал")
     page.keyboard.press("Tab")                        # the yes/no cell beside it, chosen by keyboard

@@ -184,3 +184,27 @@ def test_a_row_is_removed_by_its_button(web_app, signed_in):
     assert shown[f"t.{TABLE}.1.name"] == SECOND["name"] and f"t.{TABLE}.2.name" not in shown
     with store.transaction(web_app.state.sessions) as s:        # nothing saved by the row buttons
         assert drafts.get_draft(s, campaigns.get_campaign(s, campaign_id), OWN_BODY, USERS["body"]) is None
+
+
+def test_ict_2015_table_follows_its_form_and_says_its_language():
+    """App 1 Table 1 of ict-2015 follows the App 1 T1 section; the act has it in Kazakh only,
+    so the Russian page shows the Kazakh names and says so."""
+    from bagalau.engine import catalog
+    from bagalau.web import report_tables
+    compiled = catalog.load("ict-2015", "central")
+    sections = [{"id": f"form-{n}", "form": form} for n, form in enumerate(["App 4", "WG", "App 1 T1", "App 1 T2"])]
+    table = next(t for t in report_tables.view(compiled, sections, {}, "ru") if t["id"] == "app1_t1")
+    assert table["after"] == "form-2" and table["other_language"] == "kk"
+    assert table["rows"] == [{}] and not table["given"]         # one empty row to start with
+    assert next(t for t in report_tables.view(compiled, sections, {}, "kk") if t["id"] == "app1_t1")[
+        "other_language"] is None
+
+
+def test_the_methodologist_sees_the_rows_without_row_buttons(web_app, signed_in):
+    campaign_id = _open_campaign(web_app)
+    officer = signed_in("body", "ru")
+    url = f"/campaigns/{campaign_id}/bodies/{OWN_BODY}/report"
+    values = _two_rows(officer, url)
+    assert officer.post(url, data={**values, "action": "submit"}).status_code == 200
+    page = signed_in("methodologist", "ru").get(url).text      # may read the report, not write it
+    assert f'value="{SECOND["name"]}" readonly' in page and f'id="add-row-{TABLE}"' not in page

@@ -122,7 +122,7 @@ def _targets(request: Request, compiled, problems: dict) -> dict[str, dict]:
 
 def _page(request: Request, session: Session, auth: Authentication, campaign_id: int, body: str, *,
           values: dict | None = None, problems: dict | None = None, notice=None, error=None, status: int = 200,
-          focus: str | None = None):
+          focus: str | None = None, row_notice: dict | None = None):
     campaign = load(session, campaign_id)
     policy.check(session, auth.actor, "submission.read", campaign=campaign, body=body)
     campaigns.submissions._campaign_body(session, campaign, body)
@@ -139,7 +139,7 @@ def _page(request: Request, session: Session, auth: Authentication, campaign_id:
     tables = report_tables.view(compiled, sections, values, request_lang(request))
     return render(request, "report.html", {
         "c": campaign, "body": body, "name": body_name(session, body), "sections": sections, "tables": tables,
-        "focus": focus, "targets": _targets(request, compiled, problems or {}),
+        "focus": focus, "row_notice": row_notice, "targets": _targets(request, compiled, problems or {}),
         "values": {key: shown(value) for key, value in values.items() if key not in compiled.tables},
         "given_by": {i.id: t for t in tables for i in t["gives"]}, "problems": problems or {},
         "draft": draft, "latest": latest, "writable": writable, "notice": notice, "error": error,
@@ -184,8 +184,9 @@ def _save(request: Request, session: Session, auth: Authentication, campaign_id:
                    "removed": tr(request, "The row is removed. Save the draft to keep the change."),
                    "cleared": tr(request, "The fields the rows give are emptied. Save the draft to keep the change."),
                    "full": tr(request, "The table already has as many rows as it accepts.")}
-        return _page(request, session, auth, campaign_id, body, values=changed, notice=notices[done], focus=focus,
-                     problems={})
+        table = str(form.get("add_row") or form.get("remove_row") or form.get("clear_given")).split(".")[0]
+        return _page(request, session, auth, campaign_id, body, values=changed, focus=focus, problems={},
+                     row_notice={"table": table, "text": notices[done]})
     try:
         drafts.save_draft(session, campaign, body, values, auth.actor.name,
                           expected_revision=int(revision) if revision.isdigit() else None, at=now(request))
