@@ -38,6 +38,8 @@ def test_a_row_added_by_keyboard(page, live_url, web_app, lang):
     check_axe(page, f"report form with its table ({lang})")
     # the wide table scrolls inside its own region; the page itself does not scroll sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.evaluate(f"document.getElementById('t-{TABLE}-h').scrollIntoView(); window.scrollBy(0, -320)")
+    screenshot(page, f"report-table-placement-{lang}", full_page=False)   # after App 1's rows
 
     page.focus(f"#t-{TABLE}-1-name")
     page.keyboard.type("ЕСЭДО")
