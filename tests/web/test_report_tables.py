@@ -95,6 +95,7 @@ def test_two_rows_are_saved_submitted_and_explained(web_app, signed_in):
     diff = history[history.index('<table class="diff">'):]
     assert f"<code>{TABLE}[2].name</code>" in diff and "строка добавлена" in diff
     assert f'"diff-added">{SECOND["name"]}<' in diff
+    assert '"diff-added">да<' in diff                         # yes and no in the page's language
 
     # scored: the explanation lists the rows each count came from
     step(factory, campaign_id, lambda s, c: campaigns.close_submissions(s, c, EVALUATOR, at=at(3, 11)))
