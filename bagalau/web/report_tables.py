@@ -142,7 +142,7 @@ def view(compiled, sections: list[dict], values: dict, lang: str) -> list[dict]:
         shown_tables.append({
             "id": table_id, "name": table.table.name, "form": table.table.form, "paragraph": table.table.paragraph,
             "columns": columns, "rows": [{key: shown(value) for key, value in row.items()} for row in rows] or [{}],
-            "given": any(shown(value) for row in rows for value in row.values()), "max_rows": table.table.max_rows, "gives": gives,
+            "given": any(shown(value) for row in rows for value in row.values()), "gives": gives,
             "gives_filled": [i.id for i in gives if values.get(i.id) not in (None, "")],
             "after": placed_after(sections, table.table.form),
             "other_language": _other_language(table.table.columns, lang)})
