@@ -66,15 +66,22 @@ def _check_revision(draft: ReportDraft | None, expected_revision: int | None, bo
 
 
 def clean(values: dict[str, Any]) -> dict[str, Any]:
-    """The values worth keeping: empty fields are left out."""
+    """The values worth keeping: empty fields are left out; a table's rows (a list of
+    row objects) keep their filled cells, and a row with none is left out."""
     kept = {}
     for key, value in values.items():
         if isinstance(value, str):
             value = value.strip()
-        if value is None or value == "":
+        if _is_rows(value):
+            value = [row for row in (clean(row) for row in value) if row]
+        if value is None or value == "" or value == []:
             continue
         kept[str(key)] = value
     return jsonable(kept)
+
+
+def _is_rows(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(row, dict) for row in value)
 
 
 def save_draft(session: Session, campaign: Campaign, body: str, values: dict[str, Any], actor: str, *,
@@ -84,7 +91,7 @@ def save_draft(session: Session, campaign: Campaign, body: str, values: dict[str
     _editable(session, campaign, body, actor, "save a draft report")
     compiled = body_forms(session, campaign, body)
     values = clean(values)
-    unknown = sorted(set(values) - set(compiled.inputs))
+    unknown = sorted(set(values) - set(compiled.inputs) - set(getattr(compiled, "tables", {})))
     if unknown:
         raise CampaignError(f"body '{body}': {', '.join(unknown)} "
                             f"{'is not a field' if len(unknown) == 1 else 'are not fields'} of "
@@ -135,8 +142,12 @@ def typed_values(compiled: CompiledMethodology, values: dict[str, Any]) -> dict[
     whatever they were entered with. A value that does not read is left as typed,
     for the validation to name."""
     typed = {}
+    tables = getattr(compiled, "tables", {})
     for key, raw in values.items():
         definition = compiled.inputs.get(key)
+        if key in tables and isinstance(raw, list):
+            typed[key] = [typed_row(tables[key], row) if isinstance(row, dict) else row for row in raw]
+            continue
         if definition is None:
             typed[key] = raw
             continue
@@ -146,6 +157,25 @@ def typed_values(compiled: CompiledMethodology, values: dict[str, Any]) -> dict[
             typed[key] = raw
             continue
         typed[key] = _as_json(definition.type, value)
+    return typed
+
+
+def typed_row(table, row: dict[str, Any]) -> dict[str, Any]:
+    """One row of a table as typed, as a report file holds it (see ``typed_values``); a
+    cell that does not read is left as typed, for the validation to name it at its row."""
+    from bagalau.engine.tables import _read_choice
+    typed = {}
+    for column_id, raw in row.items():
+        column = table.columns.get(column_id)
+        try:
+            if column is None:
+                typed[column_id] = raw
+            elif column.type == "choice":
+                typed[column_id] = _read_choice(column, raw)
+            else:
+                typed[column_id] = _as_json(column.type, coerce(table.cells[column_id], raw))
+        except (ValueError, TypeError):
+            typed[column_id] = raw
     return typed
 
 

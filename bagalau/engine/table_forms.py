@@ -131,8 +131,9 @@ def read_range(workbook, table_id: str, sheet_name: str, reference: str, path: P
 
 
 def fill(workbook, compiled, values: dict) -> None:
-    """Write each table's rows into a template's range (for ``forms.write_filled``)."""
-    from openpyxl.utils import range_boundaries
+    """Write each table's rows into a template's range (for ``forms.write_filled``); more rows
+    than the template's empty ones go on below them, and the table's name covers them too."""
+    from openpyxl.utils import get_column_letter, range_boundaries
     for table_id in compiled.tables:
         rows = values.get(table_id)
         defined = workbook.defined_names.get(TABLE_NAME_PREFIX + table_id)
@@ -142,8 +143,11 @@ def fill(workbook, compiled, values: dict) -> None:
         sheet = workbook[sheet_name]
         low_column, low_row, high_column, high_row = range_boundaries(reference.replace("$", ""))
         if len(rows) > high_row - low_row + 1:
-            raise ValueError(f"table {table_id}: {len(rows)} rows do not fit the template's "
-                             f"{high_row - low_row + 1}")
+            for row in range(high_row + 1, low_row + len(rows)):
+                sheet.cell(row=row, column=low_column - 1, value=row - low_row + 1)
+            high_row = low_row + len(rows) - 1
+            defined.attr_text = (f"'{sheet_name}'!${get_column_letter(low_column)}${low_row}:"
+                                 f"${get_column_letter(high_column)}${high_row}")
         ids = {sheet.cell(row=low_row - 1, column=c).value: c for c in range(low_column, high_column + 1)}
         for offset, row in enumerate(rows):
             for key, value in (row.items() if isinstance(row, dict) else ()):

@@ -138,7 +138,14 @@ def refusal(request: Request, exc: Exception | str) -> Markup:
 # --- field messages ------------------------------------------------------------------------
 
 _REASONS = [
+    (re.compile(r"^missing: .* is required when (?P<condition>.+)$"),
+     N_("Fill in this cell: the row's other answers require it (%(condition)s).")),
     (re.compile(r"^missing\b"), N_("Fill in this field: the act requires it.")),
+    (re.compile(r"^may be .+ only when (?P<condition>.+)$"),
+     N_("This cell may say yes (or hold a value) only when the row's condition holds: %(condition)s.")),
+    (re.compile(r"expected one of (?P<choices>.+?), got"), N_("Choose one of: %(choices)s.")),
+    (re.compile(r"but the rows of table '[^']*' give (?P<value>\S+)"),
+     N_("The table's rows give %(value)s here: leave this field empty, or make it agree with the rows.")),
     (re.compile(r"expected a whole number"), N_("Enter a whole number.")),
     (re.compile(r"expected a number|not a number"), N_("Enter a number.")),
     (re.compile(r"expected yes or no|expected a yes/no|not a yes/no|boolean"), N_("Choose yes or no.")),

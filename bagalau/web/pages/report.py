@@ -36,8 +36,9 @@ from bagalau.engine.inputs import InputError
 from bagalau.i18n import N_
 from bagalau.store.models import SubmissionVersion
 
+from .. import report_tables
 from ..campaign import body_name, field_message, load, may, now, refusal
-from ..rendering import render, request_lang, tr
+from ..rendering import Filters, render, request_lang, tr, translator
 from ..routing import page_router
 from ..session import signed_in_viewer
 
@@ -67,6 +68,7 @@ def _from_form(compiled, form) -> dict[str, Any]:
             raw = {"yes": True, "no": False}.get(raw, raw)
         if raw != "":
             values[key] = raw
+    values.update(report_tables.rows_from_form(compiled, form))
     return values
 
 
@@ -92,18 +94,35 @@ def _sections(campaign, compiled) -> list[dict]:
 
 
 def _problems(request: Request, session: Session, campaign, body: str, compiled, values: dict) -> dict:
-    """field -> its messages; '' for the ones that name no field of the form."""
+    """field -> its messages; '' for the ones that name no field of the form. A table's problem
+    is at its cell (``app1_is.2.late``), its row (``app1_is.2``) or the table (``app1_is``)."""
     found: dict[str, list] = {}
     for problem in drafts.check_values(session, campaign, body, drafts.typed_values(compiled, values)):
-        fields = [f.strip() for f in (problem.field or "").split(",") if f.strip() in compiled.inputs] or [""]
+        cell = report_tables.problem_key(problem.field or "")
+        fields = [cell] if cell else \
+            [f.strip() for f in (problem.field or "").split(",") if f.strip() in compiled.inputs] or [""]
         message = {"text": field_message(request, problem.reason, compiled), "severity": problem.severity}
         for name in fields:
             found.setdefault(name, []).append(message)
     return found
 
 
+def _targets(request: Request, compiled, problems: dict) -> dict[str, dict]:
+    """Where each problem's link goes and what it says: an input's field, or a table's cell."""
+    names = Filters(request_lang(request), translator(request)).text
+    targets = {}
+    for key in problems:
+        if key in compiled.inputs or not key:
+            targets[key] = {"anchor": FIELD_PREFIX + key, "label": key}
+        else:
+            targets[key] = {"anchor": report_tables.anchor(key),
+                            "label": report_tables.problem_label(compiled, key, names)}
+    return targets
+
+
 def _page(request: Request, session: Session, auth: Authentication, campaign_id: int, body: str, *,
-          values: dict | None = None, problems: dict | None = None, notice=None, error=None, status: int = 200):
+          values: dict | None = None, problems: dict | None = None, notice=None, error=None, status: int = 200,
+          focus: str | None = None, row_notice: dict | None = None):
     campaign = load(session, campaign_id)
     policy.check(session, auth.actor, "submission.read", campaign=campaign, body=body)
     campaigns.submissions._campaign_body(session, campaign, body)
@@ -116,14 +135,19 @@ def _page(request: Request, session: Session, auth: Authentication, campaign_id:
         values = draft.values if draft is not None else (latest.values if latest else {})
         if draft is not None and problems is None:
             problems = _problems(request, session, campaign, body, compiled, draft.values)
+    sections = _sections(campaign, compiled)
+    tables = report_tables.view(compiled, sections, values, request_lang(request))
     return render(request, "report.html", {
-        "c": campaign, "body": body, "name": body_name(session, body), "sections": _sections(campaign, compiled),
-        "values": {key: shown(value) for key, value in values.items()}, "problems": problems or {},
+        "c": campaign, "body": body, "name": body_name(session, body), "sections": sections, "tables": tables,
+        "focus": focus, "row_notice": row_notice, "targets": _targets(request, compiled, problems or {}),
+        "values": {key: shown(value) for key, value in values.items() if key not in compiled.tables},
+        "given_by": {i.id: t for t in tables for i in t["gives"]}, "problems": problems or {},
         "draft": draft, "latest": latest, "writable": writable, "notice": notice, "error": error,
         "prefix": FIELD_PREFIX, "errors": sum(1 for messages in (problems or {}).values()
                                               for m in messages if m["severity"] == "error"),
-        "lacks_kazakh": request_lang(request) == "kk" and any(not getattr(i.name, "kk", None)
-                                                             for i in compiled.inputs.values())},
+        "lacks_kazakh": request_lang(request) == "kk" and (
+            any(not getattr(i.name, "kk", None) for i in compiled.inputs.values())
+            or any(t["other_language"] == "ru" for t in tables))},
         status_code=status)
 
 
@@ -153,6 +177,16 @@ def _save(request: Request, session: Session, auth: Authentication, campaign_id:
     revision = str(form.get("revision", ""))
     compiled = drafts.body_forms(session, campaign, body)
     values = _from_form(compiled, form)
+    changed, done, focus = report_tables.change(compiled, values, form)
+    if done is not None:        # a row added or removed: the page again, nothing saved yet
+        policy.check(session, auth.actor, "submission.write", campaign=campaign, body=body)
+        notices = {"added": tr(request, "A row is added. Save the draft to keep it."),
+                   "removed": tr(request, "The row is removed. Save the draft to keep the change."),
+                   "cleared": tr(request, "The fields the rows give are emptied. Save the draft to keep the change."),
+                   "full": tr(request, "The table already has as many rows as it accepts.")}
+        table = str(form.get("add_row") or form.get("remove_row") or form.get("clear_given")).split(".")[0]
+        return _page(request, session, auth, campaign_id, body, values=changed, focus=focus, problems={},
+                     row_notice={"table": table, "text": notices[done]})
     try:
         drafts.save_draft(session, campaign, body, values, auth.actor.name,
                           expected_revision=int(revision) if revision.isdigit() else None, at=now(request))
@@ -219,7 +253,11 @@ async def upload_form(request: Request, campaign_id: int, body: str, file: Uploa
             getattr(exc, "detail", None) or str(exc)
         return await run_in_threadpool(lambda: _page(request, session, auth, campaign_id, body,
                                                      error=refusal(request, message), status=422))
-    raw = {FIELD_PREFIX + key: shown(value) for key, value in report.raw.items()}
+    compiled = await run_in_threadpool(lambda: drafts.body_forms(session, load(session, campaign_id), body))
+    known = report_tables.tables(compiled)
+    raw = {FIELD_PREFIX + key: shown(value) for key, value in report.raw.items() if key not in known}
+    raw.update(report_tables.as_fields(drafts.typed_values(     # a workbook's да/нет as the form's yes/no
+        compiled, {key: value for key, value in report.raw.items() if key in known})))
     return await run_in_threadpool(_save, request, session, auth, campaign_id, body,
                                    {**raw, "action": "check", "revision": revision})
 
@@ -247,5 +285,6 @@ def versions(request: Request, campaign_id: int, body: str, a: int = 0, b: int =
             if left.get(key) != right.get(key):
                 diff.append({"id": key, "name": item.name, "source": item.source, "a": shown(left.get(key)),
                              "b": shown(right.get(key))})
+        diff += report_tables.diff(compiled, left, right)
     return render(request, "versions.html", {"c": campaign, "body": body, "name": body_name(session, body),
                                              "rows": rows, "a": a, "b": b, "diff": diff, "numbers": numbers})
