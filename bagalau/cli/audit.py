@@ -19,7 +19,7 @@ from bagalau.cli.terminal import Table
 from bagalau import campaigns, store
 from bagalau.campaigns import integrity
 from bagalau.cli.campaigns import CAMPAIGN, DATABASE, app as store_app, guarded, open_store
-from bagalau.cli.console import err, fail, out
+from bagalau.cli.console import _, err, fail, out
 from bagalau.store import anchoring, audit
 
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log and its signed checkpoints.")
@@ -121,7 +121,7 @@ def audit_keygen(key_id: Optional[str] = typer.Option(None, "--id", help="the ke
                  ) -> None:
     """Print a new anchor key line, KEY_ID:SECRET, for BAGALAU_ANCHOR_KEY or a line of its key file."""
     if key_id is not None and (not key_id.strip() or ":" in key_id):
-        fail("--id must be non-empty and hold no ':'")
+        fail(_("--id must be non-empty and hold no ':'"))
     print(anchoring.new_key_line(key_id))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bagalau import campaigns, store
 from bagalau.cli import administration, objections, submissions, terminal
 from bagalau.cli import progress as progress_bars
-from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs
 from bagalau.cli.store_access import (  # audit, extracts and documents import these from here too
     ACTOR,
     CAMPAIGN,
@@ -167,7 +167,7 @@ def campaign_plan(body: str, action: List[str] = typer.Option(..., "--action",
     for item in action:
         parts = [p.strip() for p in item.split("|")]
         if len(parts) != 3:
-            fail(f"--action takes 'what|who is responsible|YYYY-MM-DD', got '{item}'")
+            fail(_("--action takes 'what|who is responsible|YYYY-MM-DD', got '%(value)s'", value=item))
         actions.append({"action": parts[0], "responsible": parts[1], "deadline": parts[2]})
     factory = open_store(database)
     with store.transaction(factory) as s:

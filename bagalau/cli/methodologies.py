@@ -14,7 +14,7 @@ from rich.console import Console
 from bagalau import demo
 from bagalau.cli import progress as progress_bars, terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs
 from bagalau.engine import catalog
 from bagalau.engine import forms as templates
 from bagalau.engine.cohort import CohortScorer, rank
@@ -35,15 +35,17 @@ def load_methodology(methodology_id: str, profile: str | None = None):
     except KeyError as exc:
         fail(str(exc.args[0]))
     except DefinitionError as exc:
-        fail(f"the definition of {methodology_id} has problems; run `bagalau check` on it:\n{exc}")
+        fail(_("the definition of %(edition)s has problems; run `bagalau check` on it:", edition=methodology_id)
+             + f"\n{exc}")
 
 
 def check_profile(methodology_id: str, profile: str) -> None:
     """Fail with the profiles that exist when ``profile`` is not one of the edition's."""
     source = load_methodology(methodology_id).source
     if profile not in source.profiles:
-        fail(f"{methodology_id} has no profiles; leave out --profile" if not source.profiles else
-             f"unknown profile '{profile}' for {methodology_id}; its profiles are: {', '.join(source.profiles)}")
+        fail(_("%(edition)s has no profiles; leave out --profile", edition=methodology_id) if not source.profiles
+             else _("unknown profile '%(profile)s' for %(edition)s; its profiles are: %(profiles)s",
+                    profile=profile, edition=methodology_id, profiles=", ".join(source.profiles)))
 
 
 @app.command()
@@ -107,18 +109,18 @@ def template(methodology_id: str,
     """Print an empty input file laid out like the act's forms (to standard output unless -o is given)."""
     compiled = load_methodology(methodology_id, profile)
     if format not in ("xlsx", "json"):
-        fail(f"--format must be xlsx or json, not '{format}'")
+        fail(_("--format must be xlsx or json, not '%(value)s'", value=format))
     if output is None:
         if format == "xlsx" and sys.stdout.isatty():
-            fail("an XLSX workbook is binary and would garble the terminal: give -o FILE, "
-                 "redirect (> form.xlsx) or use --format json")
+            fail(_("an XLSX workbook is binary and would garble the terminal: give -o FILE, "
+                   "redirect (> form.xlsx) or use --format json"))
         sys.stdout.buffer.write(templates.render(compiled, format))
         sys.stdout.buffer.flush()
         return
     try:
         templates.write(compiled, output, format)
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(_("cannot write %(path)s: %(reason)s", path=output, reason=exc.strerror or exc))
     out.print(f"wrote {output}", highlight=False)
 
 
@@ -140,8 +142,8 @@ def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | No
             _validate_all(cohort, path, submissions, profile, seen, validated, problems,
                           lambda: bars.advance(task))
     if not problems and not validated:
-        fail(f"the cohort is empty: {', '.join(map(str, files))} hold{'s' if len(files) == 1 else ''} no bodies; "
-             "nothing was scored")
+        fail(_("the cohort is empty: no bodies in %(files)s; nothing was scored",
+               files=", ".join(map(str, files))))
     if problems:
         err.print(f"[red]{len(problems)} input problem(s); nothing was scored:[/]")
         for problem in problems:
@@ -267,11 +269,11 @@ def resolve(family: str,
             on: Optional[str] = typer.Option(None, help="or a date, YYYY-MM-DD")) -> None:
     """Which edition of a methodology family is in force for a period (amendment chains resolved)."""
     if (period is None) == (on is None):
-        fail("give --period YEAR or --on DATE")
+        fail(_("give --period YEAR or --on DATE"))
     try:
         day = date.fromisoformat(on) if on else date(period, 12, 31)
     except ValueError:
-        fail(f"--on must be a date YYYY-MM-DD, not '{on}'")
+        fail(_("--on must be a date YYYY-MM-DD, not '%(value)s'", value=on))
     try:
         found = catalog.edition_in_force(family, day)
     except KeyError as exc:
@@ -279,7 +281,7 @@ def resolve(family: str,
     except DefinitionError as exc:
         fail(str(exc))
     if found is None:
-        fail(f"no edition of {family} was in force on {day}")
+        fail(_("no edition of %(family)s was in force on %(day)s", family=family, day=day))
     m, dates = found
     out.print(f"[bold]{m.id}[/] is in force on {day}: {m.act.kind} № {m.act.number} of {m.act.signed}"
               + (f", amending {' → '.join(m.lineage)}" if m.lineage else ""))
