@@ -14,7 +14,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from bagalau.cli import terminal
-from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, err, out
+from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, _, err, out
 
 
 class WideTablesGroup(TyperGroup):
@@ -72,24 +72,24 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err.print("aborted")
+        err.print(_("aborted"))
         sys.exit(ABORTED)
     except typer.TyperException as exc:  # usage errors: show them as the tool's help would
         show = getattr(exc, "show", None)
         if show:
             show()
         else:
-            err.print(f"error: {exc}")
+            err.print(f"{_('error:')} {exc}", highlight=False, markup=False)
         sys.exit(getattr(exc, "exit_code", BAD_INPUT))
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         from bagalau.store.database import MissingDriver
         if isinstance(exc, MissingDriver):     # not a bug: something to install
-            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+            err.print(f"[red]{escape(_('error:'))}[/] {escape(str(exc))}", highlight=False)
             sys.exit(BAD_INPUT)
         if os.environ.get("BAGALAU_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
-                  "(set BAGALAU_DEBUG=1 for the details, and please report it)", highlight=False)
+        err.print(f"[red]{escape(_('internal error:'))}[/] {type(exc).__name__}: {escape(str(exc))} "
+                  + escape(_("(set BAGALAU_DEBUG=1 for the details, and please report it)")), highlight=False)
         sys.exit(INTERNAL)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bagalau import campaigns, store
 from bagalau.cli import administration, objections, submissions, terminal
 from bagalau.cli import progress as progress_bars
-from bagalau.cli.console import _, err, fail, out, parse_pairs
+from bagalau.cli.console import _, fail, out, parse_pairs, warn, wrote
 from bagalau.cli.store_access import (  # audit, extracts and documents import these from here too
     ACTOR,
     CAMPAIGN,
@@ -79,8 +79,8 @@ def campaign_create(name: str = typer.Option(..., help="a unique name"),
         out.print(f"campaign #{campaign.id} '{name}' created with {len(codes)} bodies")
         _print_status(campaigns.status(s, campaign))
     if not codes:
-        err.print("[yellow]warning:[/] the campaign is empty: no body is assessed in it (give --body CODE or "
-                  "--kind KIND; `bagalau bodies import` fills the registry)", highlight=False)
+        warn(_("the campaign is empty: no body is assessed in it (give --body CODE or --kind KIND; "
+               "`bagalau bodies import` fills the registry)"))
     from bagalau.cli.methodologies import warn_outside_validity
     from bagalau.engine import catalog
     warn_outside_validity(catalog.methodology(methodology), [period])
@@ -151,8 +151,8 @@ def campaign_advance(campaign: Optional[str] = CAMPAIGN, database: Optional[str]
         out.print(f"final rating anchored: {anchoring.label(document)}; wrote " + ", ".join(map(str, written)),
                   highlight=False)
         if document["key_id"] is None:
-            err.print(f"[yellow]warning:[/] no anchor key ({anchoring.ENV_KEY} or {anchoring.ENV_KEY_FILE}): the "
-                      "checkpoint is not signed (`bagalau audit keygen`)", highlight=False)
+            warn(_("no anchor key (%(key)s or %(file)s): the checkpoint is not signed (`bagalau audit keygen`)",
+                   key=anchoring.ENV_KEY, file=anchoring.ENV_KEY_FILE))
 
 
 @campaign_app.command("plan")
@@ -253,7 +253,7 @@ def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABAS
         rows, final = campaigns.rating(s, c)
         written = campaigns.publish_rating(s, c, output) if output is not None else []
     for path in written:
-        err.print(f"wrote {path}", highlight=False)
+        wrote(path)
     if as_json:
         out.print_json(data={"campaign": c.name, "methodology": c.methodology_id, "period": c.period, "final": final,
                              "rating": [row.__dict__ for row in rows]})

@@ -62,6 +62,16 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def warn(message: str) -> None:
+    """Print one warning line (the run goes on)."""
+    err.print(f"[yellow]{escape(_('warning:'))}[/] {escape(message)}", highlight=False)
+
+
+def wrote(path) -> None:
+    """Say that a file was written (on standard error: standard output may be the file)."""
+    err.print(_("wrote %(path)s", path=path), highlight=False, markup=False)
+
+
 def parse_pairs(items: list[str], what: str) -> dict[str, str]:
     """`--option A13=zero --option A32=full` → {"A13": "zero", "A32": "full"}."""
     result = {}

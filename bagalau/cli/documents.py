@@ -27,7 +27,7 @@ from typer.core import TyperGroup
 
 from bagalau import campaigns, store
 from bagalau.cli.campaigns import DATABASE, guarded, open_store
-from bagalau.cli.console import _, err, fail, out
+from bagalau.cli.console import _, err, fail, out, wrote
 from bagalau.documents import batch, charts, forms, make, ratings, render, report
 from bagalau.documents.files import write_atomic
 from bagalau.documents.sources import LANGUAGES, body_data, rating_data
@@ -97,7 +97,7 @@ def make_command(
         with store.transaction(factory) as s:
             data = rating_data(s, campaigns.get_campaign(s, campaign))
         for path in _rating(None, data, (lang or ["ru"])[0], (fmt or ["xlsx"])[0], output):
-            err.print(f"wrote {path}", highlight=False)
+            wrote(path)
         return
     for value in fmt:
         if value not in make.FORMATS:
@@ -133,7 +133,7 @@ def make_command(
             fail(str(exc))
         path = write_atomic(output or Path(make.file_name(data.campaign, data.body, name, language, kind,
                                                           data.kind, data.run)), content)
-        err.print(f"wrote {path} ({data.kind}, run {data.run})", highlight=False)
+        wrote(f"{path} ({data.kind}, run {data.run})")
         return
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
@@ -146,7 +146,8 @@ def make_command(
             batch.run(work, workers=jobs or None, done=lambda path: progress.advance(task))
         except (forms.FormError, render.RenderError) as exc:
             fail(str(exc))
-    err.print(f"wrote {len(work)} documents to {folder}", highlight=False)
+    err.print(_("wrote %(count)s documents to %(folder)s", count=len(work), folder=folder), highlight=False,
+              markup=False)
 
 
 @app.command("verify")

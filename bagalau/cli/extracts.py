@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from bagalau.cli.terminal import Table
 
 from bagalau import campaigns, store
@@ -122,7 +123,7 @@ def import_command(kind: str = typer.Argument(..., help=f"one of: {', '.join(KIN
                     task, completed=done, total=total))
         except ExtractError as exc:
             failed += 1
-            err.print(f"[red]error:[/] {exc}", highlight=False)
+            err.print(f"[red]{escape(_('error:'))}[/] {escape(str(exc))}", highlight=False)
             continue
         out.print(f"{path.name}: {kept.rows:,} {kind} records imported as {kept.path.name}")
     if failed:

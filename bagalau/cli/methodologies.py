@@ -10,11 +10,12 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bagalau import demo
 from bagalau.cli import progress as progress_bars, terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import _, err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs, warn, wrote
 from bagalau.engine import catalog
 from bagalau.engine import forms as templates
 from bagalau.engine.cohort import CohortScorer, rank
@@ -66,7 +67,8 @@ def methodologies() -> None:
                       str(m.act.signed), m.act.status)
     out.print(table)
     for methodology_id in broken:
-        err.print(f"[red]{methodology_id}: the definition has problems; run `bagalau check` on it[/]")
+        message = _("%(edition)s: the definition has problems; run `bagalau check` on it", edition=methodology_id)
+        err.print(f"[red]{escape(message)}[/]")
 
 
 @app.command()
@@ -91,7 +93,7 @@ def check(files: List[Path]) -> None:
         compiled, problems = check_file(path)
         if problems:
             failed = True
-            err.print(f"[red]{path}: {len(problems)} problem(s)[/]")
+            err.print(f"[red]{escape(_('%(path)s: %(count)s problem(s)', path=path, count=len(problems)))}[/]")
             for problem in problems:
                 err.print(f"  {problem}", highlight=False)
         else:
@@ -121,7 +123,7 @@ def template(methodology_id: str,
         templates.write(compiled, output, format)
     except OSError as exc:
         fail(_("cannot write %(path)s: %(reason)s", path=output, reason=exc.strerror or exc))
-    out.print(f"wrote {output}", highlight=False)
+    wrote(output)
 
 
 def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | None = None) -> list[ValidatedInputs]:
@@ -145,13 +147,13 @@ def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | No
         fail(_("the cohort is empty: no bodies in %(files)s; nothing was scored",
                files=", ".join(map(str, files))))
     if problems:
-        err.print(f"[red]{len(problems)} input problem(s); nothing was scored:[/]")
+        err.print(f"[red]{escape(_('%(count)s input problem(s); nothing was scored:', count=len(problems)))}[/]")
         for problem in problems:
             err.print(f"  {problem}", highlight=False)
         raise typer.Exit(2)
     for body in validated:
         for warning in body.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            warn(str(warning))
     return validated
 
 
@@ -260,7 +262,7 @@ def warn_outside_validity(source, periods) -> None:
     for period in sorted(periods):
         reason = outside_validity(source, period)
         if reason:
-            err.print(f"[yellow]warning:[/] {reason}", highlight=False)
+            warn(str(reason))
 
 
 @app.command()

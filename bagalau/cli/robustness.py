@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 
 from bagalau.cli import terminal
 from bagalau.cli.app import app
@@ -106,7 +107,7 @@ def _table(result, combinations: int, flagged_only: bool) -> None:
 
 
 def _problems(problems: list[Problem]) -> None:
-    err.print(f"[red]{len(problems)} input problem(s); nothing was run:[/]")
+    err.print(f"[red]{escape(_('%(count)s input problem(s); nothing was run:', count=len(problems)))}[/]")
     for problem in problems:
         err.print(f"  {problem}", highlight=False)
     raise typer.Exit(2)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 
 from bagalau.cli import terminal
 from bagalau.cli.app import app
@@ -67,7 +68,7 @@ def simulate(edition: str = typer.Argument(..., help="edition A, e.g. it-2012"),
 
 
 def _problems(problems: list[Problem]) -> None:
-    err.print(f"[red]{len(problems)} input problem(s); nothing was simulated:[/]")
+    err.print(f"[red]{escape(_('%(count)s input problem(s); nothing was simulated:', count=len(problems)))}[/]")
     for problem in problems:
         err.print(f"  {problem}", highlight=False)
     raise typer.Exit(2)
