@@ -14,7 +14,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from bagalau.cli import terminal
-from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, _, err, out
+from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, _, err, out, styled
 
 
 class WideTablesGroup(TyperGroup):
@@ -79,16 +79,16 @@ def main() -> None:
         if show:
             show()
         else:
-            err.print(f"{_('error:')} {exc}", highlight=False, markup=False)
+            err.print(_("error:") + f" {exc}", highlight=False, markup=False)
         sys.exit(getattr(exc, "exit_code", BAD_INPUT))
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         from bagalau.store.database import MissingDriver
         if isinstance(exc, MissingDriver):     # not a bug: something to install
-            err.print(f"[red]{escape(_('error:'))}[/] {escape(str(exc))}", highlight=False)
+            err.print(styled(_("error:"), "red") + " " + escape(str(exc)), highlight=False)
             sys.exit(BAD_INPUT)
         if os.environ.get("BAGALAU_DEBUG"):
             raise
-        err.print(f"[red]{escape(_('internal error:'))}[/] {type(exc).__name__}: {escape(str(exc))} "
+        err.print(styled(_("internal error:"), "red") + f" {type(exc).__name__}: {escape(str(exc))} "
                   + escape(_("(set BAGALAU_DEBUG=1 for the details, and please report it)")), highlight=False)
         sys.exit(INTERNAL)
 

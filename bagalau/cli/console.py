@@ -56,15 +56,20 @@ CONFLICT = 4        # someone else changed the same record first; nothing was wr
 ABORTED = 130       # interrupted (Ctrl-C)
 
 
+def styled(text: str, style: str) -> str:
+    """``text`` (not markup) in a Rich ``style``: the message may hold brackets."""
+    return f"[{style}]{escape(text)}[/]"
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print one clear error line and exit (status 2 unless said otherwise)."""
-    err.print(f"[red]{escape(_('error:'))}[/] {escape(message)}", highlight=False)
+    err.print(styled(_("error:"), "red") + " " + escape(message), highlight=False)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
     """Print one warning line (the run goes on)."""
-    err.print(f"[yellow]{escape(_('warning:'))}[/] {escape(message)}", highlight=False)
+    err.print(styled(_("warning:"), "yellow") + " " + escape(message), highlight=False)
 
 
 def wrote(path) -> None:

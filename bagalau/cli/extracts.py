@@ -21,7 +21,7 @@ from bagalau.cli.terminal import Table
 
 from bagalau import campaigns, store
 from bagalau.cli.campaigns import ACTOR, CAMPAIGN, DATABASE, ON, actor_name, effective, guarded, open_store
-from bagalau.cli.console import _, err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs, styled
 from bagalau.cli.progress import bars as progress_bars
 from bagalau.extracts import definitions, generators
 from bagalau.extracts.aggregation import Derived, Period, aggregate
@@ -123,7 +123,7 @@ def import_command(kind: str = typer.Argument(..., help=f"one of: {', '.join(KIN
                     task, completed=done, total=total))
         except ExtractError as exc:
             failed += 1
-            err.print(f"[red]{escape(_('error:'))}[/] {escape(str(exc))}", highlight=False)
+            err.print(styled(_("error:"), "red") + " " + escape(str(exc)), highlight=False)
             continue
         out.print(f"{path.name}: {kept.rows:,} {kind} records imported as {kept.path.name}")
     if failed:

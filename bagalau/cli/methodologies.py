@@ -10,12 +10,11 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from bagalau import demo
 from bagalau.cli import progress as progress_bars, terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import _, err, fail, out, parse_pairs, warn, wrote
+from bagalau.cli.console import _, err, fail, out, parse_pairs, styled, warn, wrote
 from bagalau.engine import catalog
 from bagalau.engine import forms as templates
 from bagalau.engine.cohort import CohortScorer, rank
@@ -67,8 +66,8 @@ def methodologies() -> None:
                       str(m.act.signed), m.act.status)
     out.print(table)
     for methodology_id in broken:
-        message = _("%(edition)s: the definition has problems; run `bagalau check` on it", edition=methodology_id)
-        err.print(f"[red]{escape(message)}[/]")
+        err.print(styled(_("%(edition)s: the definition has problems; run `bagalau check` on it",
+                           edition=methodology_id), "red"))
 
 
 @app.command()
@@ -93,7 +92,7 @@ def check(files: List[Path]) -> None:
         compiled, problems = check_file(path)
         if problems:
             failed = True
-            err.print(f"[red]{escape(_('%(path)s: %(count)s problem(s)', path=path, count=len(problems)))}[/]")
+            err.print(styled(_("%(path)s: %(count)s problem(s)", path=path, count=len(problems)), "red"))
             for problem in problems:
                 err.print(f"  {problem}", highlight=False)
         else:
@@ -147,7 +146,7 @@ def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | No
         fail(_("the cohort is empty: no bodies in %(files)s; nothing was scored",
                files=", ".join(map(str, files))))
     if problems:
-        err.print(f"[red]{escape(_('%(count)s input problem(s); nothing was scored:', count=len(problems)))}[/]")
+        err.print(styled(_("%(count)s input problem(s); nothing was scored:", count=len(problems)), "red"))
         for problem in problems:
             err.print(f"  {problem}", highlight=False)
         raise typer.Exit(2)

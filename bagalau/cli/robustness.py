@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 
 from bagalau.cli import terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import _, err, fail, out
+from bagalau.cli.console import _, err, fail, out, styled
 from bagalau.cli.simulate import read_cohort
 from bagalau.engine import catalog
 from bagalau.engine.compiled import DefinitionError
@@ -107,7 +106,7 @@ def _table(result, combinations: int, flagged_only: bool) -> None:
 
 
 def _problems(problems: list[Problem]) -> None:
-    err.print(f"[red]{escape(_('%(count)s input problem(s); nothing was run:', count=len(problems)))}[/]")
+    err.print(styled(_("%(count)s input problem(s); nothing was run:", count=len(problems)), "red"))
     for problem in problems:
         err.print(f"  {problem}", highlight=False)
     raise typer.Exit(2)

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 
 from bagalau.cli import terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import _, err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs, styled
 from bagalau.engine.compiled import DefinitionError
 from bagalau.engine.inputs import InputError, Problem, read_file
 from bagalau.engine.scoring import ScoringError
@@ -68,7 +67,7 @@ def simulate(edition: str = typer.Argument(..., help="edition A, e.g. it-2012"),
 
 
 def _problems(problems: list[Problem]) -> None:
-    err.print(f"[red]{escape(_('%(count)s input problem(s); nothing was simulated:', count=len(problems)))}[/]")
+    err.print(styled(_("%(count)s input problem(s); nothing was simulated:", count=len(problems)), "red"))
     for problem in problems:
         err.print(f"  {problem}", highlight=False)
     raise typer.Exit(2)
