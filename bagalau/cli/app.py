@@ -14,7 +14,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from bagalau.cli import terminal
-from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, _, err, out, styled
+from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, _, err, out, set_language, styled
 
 
 class WideTablesGroup(TyperGroup):
@@ -60,6 +60,7 @@ def _show_version(value: bool) -> None:
 def root(version: Optional[bool] = typer.Option(None, "--version", is_eager=True, callback=_show_version,
                                                 help="Print the version and exit.")) -> None:
     """Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies."""
+    set_language(None)      # this run's: its command's --lang, else BAGALAU_LANG (not an earlier run's, in-process)
 
 
 def main() -> None:

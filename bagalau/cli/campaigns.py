@@ -135,7 +135,6 @@ def campaign_advance(campaign: Optional[str] = CAMPAIGN, database: Optional[str]
     conclusions for many bodies show progress bars on standard error when it is a terminal."""
     who = actor_name(actor)
     factory = open_store(database)
-    _ = terminal.gettext(lang)
     with store.transaction(factory) as s:
         c = campaigns.get_campaign(s, campaign)
         before = c.state
@@ -262,7 +261,6 @@ def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABAS
         out.print(f"{c.name}: no body has been scored yet — the rating is empty (state: {c.state})",
                   highlight=False)
         return
-    _ = terminal.gettext(lang)
     table = Table(_("rank"), _("body"), _("name"), _("total"), _("grade"),
                   title=f"{c.name}: " + (_("final rating") if final else _("PROVISIONAL rating (not final)")))
     for row in rows:

@@ -16,7 +16,7 @@ DEFAULT_LANG = "ru"
 _language: str | None = None
 
 
-def set_language(lang: str) -> None:
+def set_language(lang: str | None) -> None:
     """The language of this run's messages (``--lang`` of a command sets it)."""
     global _language
     _language = lang if lang in LANGUAGES else None

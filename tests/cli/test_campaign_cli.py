@@ -53,7 +53,7 @@ def test_demo_campaign_end_to_end(empty_url):
     # a second demo run makes a second campaign in the same store
     again = bagalau(empty_url, "campaign", "demo")
     assert "demo-it-2012-2" in again.output
-    assert "audit log OK" in bagalau(empty_url, "audit", "verify").output
+    assert "audit log OK" in bagalau(empty_url, "audit", "verify", "--lang", "en").output
 
 
 def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
@@ -115,14 +115,14 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
             "plan.record"} <= {entry["action"] for entry in shown}
     out = tmp_path / "export.xlsx"
     assert "3 bodies" in bagalau(db_url, "bodies", "export", str(out)).output
-    assert "hash chain intact" in bagalau(db_url, "audit", "verify").output
+    assert "hash chain intact" in bagalau(db_url, "audit", "verify", "--lang", "en").output
     # tamper with one row: verify fails with exit 1 and names the entry
     engine = store.make_engine(db_url)
     with engine.begin() as connection:
         store.drop_triggers(connection, ("audit_log",), function=False)
         connection.execute(text("UPDATE audit_log SET payload = '{}' WHERE seq = 5"))
     engine.dispose()
-    result = bagalau(db_url, "audit", "verify", ok=False)
+    result = bagalau(db_url, "audit", "verify", "--lang", "en", ok=False)
     assert result.exit_code == 1 and "BROKEN at entry 5" in result.output
 
 
