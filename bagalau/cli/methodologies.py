@@ -224,10 +224,11 @@ def score(methodology_id: str,
 
 def outside_validity(source, period: int) -> str | None:
     """Why an edition does not apply to a reporting year (the edition in force on its 31 December,
-    as `bagalau resolve` reads it), or None when it does or its family is not in the catalogue."""
+    as `bagalau resolve` reads it), in this run's language, or None when it does or its family is
+    not in the catalogue."""
     from bagalau.engine.editions import edition_dates, in_force
     if not 1 <= period <= 9999:
-        return f"period {period} is not a year any edition can be in force in"
+        return _("period %(period)s is not a year any edition can be in force in", period=period)
     day = date(period, 12, 31)
     try:
         editions = [m for m in _family_editions(source.family) if m.id != source.id] + [source]
@@ -237,11 +238,13 @@ def outside_validity(source, period: int) -> str | None:
     if found is not None and found[0].id == source.id:
         return None
     dates = edition_dates(source)
-    window = f"in force from {dates.starts}" + (f" until {dates.ends}" if dates.ends else "")
-    instead = (f"the edition in force then is {found[0].id}" if found is not None
-               else f"no edition of {source.family} was in force then")
-    return (f"{source.id} was not in force for period {period} (on {day}); it was {window}: {instead} "
-            f"(`bagalau resolve {source.family} --period {period}`)")
+    window = (_("in force from %(start)s until %(end)s", start=dates.starts, end=dates.ends) if dates.ends else
+              _("in force from %(start)s", start=dates.starts))
+    instead = (_("the edition in force then is %(edition)s", edition=found[0].id) if found is not None
+               else _("no edition of %(family)s was in force then", family=source.family))
+    return _("%(edition)s was not in force for period %(period)s (on %(day)s); it was %(window)s: %(instead)s "
+             "(`bagalau resolve %(family)s --period %(period)s`)", edition=source.id, period=period, day=day,
+             window=window, instead=instead, family=source.family)
 
 
 def _family_editions(family: str) -> list:
