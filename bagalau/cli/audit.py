@@ -20,15 +20,9 @@ from bagalau import campaigns, store
 from bagalau.campaigns import integrity
 from bagalau.cli import terminal
 from bagalau.cli.campaigns import CAMPAIGN, DATABASE, app as store_app, guarded, open_store
-from bagalau.cli.console import _, err, fail, language, out, styled, warn
+from bagalau.cli.console import _, err, fail, out, said, styled, warn
 from bagalau.cli.terminal import Table
-from bagalau.i18n import DOMAIN, localize, translator
 from bagalau.store import anchoring, audit
-
-
-def said(message) -> str:
-    """A message of the store or the campaigns (``i18n.Message``, ``messages`` catalog) in this run's language."""
-    return localize(message, translator(language(), None, DOMAIN))
 
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log and its signed checkpoints.")
 store_app.add_typer(audit_app, name="audit")

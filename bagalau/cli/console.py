@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from bagalau.i18n import ENGINE, LANGUAGES, translator
+from bagalau.i18n import DOMAIN, ENGINE, LANGUAGES, localize, translator
 
 LANG_ENV = "BAGALAU_LANG"
 DEFAULT_LANG = "ru"
@@ -54,6 +54,12 @@ BAD_INPUT = 2       # bad input, usage or a refused step: the message says what 
 INTERNAL = 3        # an internal error (a bug): one line, BAGALAU_DEBUG=1 for the traceback
 CONFLICT = 4        # someone else changed the same record first; nothing was written: reload and retry
 ABORTED = 130       # interrupted (Ctrl-C)
+
+
+def said(message) -> str:
+    """A message of the store or the campaigns (``i18n.Message``, ``messages`` catalog) in this run's language;
+    other text as it is."""
+    return localize(message, translator(language(), None, DOMAIN))
 
 
 def styled(text: str, style: str) -> str:

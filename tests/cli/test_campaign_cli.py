@@ -58,6 +58,7 @@ def test_demo_campaign_end_to_end(empty_url):
 
 def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)                  # finalising writes the rating and its anchor here
+    monkeypatch.setenv("BAGALAU_LANG", "en")     # the steps' lines are read in English here
     db_url = empty_url
     bagalau(db_url, "db", "upgrade")
     doc = document()
@@ -105,9 +106,11 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
     finalised = bagalau(db_url, "campaign", "advance", "--as", "eva", "--on", "2013-06-10").output
     assert "commission → final" in finalised and "final rating anchored" in finalised
     assert json.loads((tmp_path / "c2012-final-rating.anchor.json").read_text())["entries"] > 0
+    monkeypatch.delenv("BAGALAU_LANG")
     assert "окончательный рейтинг" in bagalau(db_url, "rating").output          # Russian unless --lang says
     assert "түпкілікті рейтинг" in bagalau(db_url, "rating", "--lang", "kk").output
     assert "final rating" in bagalau(db_url, "rating", "--lang", "en").output
+    monkeypatch.setenv("BAGALAU_LANG", "en")
     assert "plan #1" in bagalau(db_url, "campaign", "plan", "akmola", "--action", "Fix EDMS|IT head|2013-12-01",
                                 "--as", "rep-akmola").output
     shown = json.loads(bagalau(db_url, "audit", "show", "--json", "--limit", "500").raw)
