@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from bagalau.campaigns import accounts
 from bagalau.campaigns.policy import PUBLIC, Actor
-from bagalau.store.accounts import AuthSession
 from bagalau.i18n import Message
+from bagalau.store.accounts import AuthSession
 
 from .problems import ProblemError
 from .state import store_session

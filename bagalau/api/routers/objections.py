@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from bagalau import campaigns
 from bagalau.campaigns import evidence, policy, whatif
 from bagalau.campaigns.objections import visible_objection
+from bagalau.i18n import Message
 from bagalau.store.files import Evidence
 from bagalau.store.models import Commission, Objection, ScoringRun
-from bagalau.i18n import Message
 
 from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from bagalau import campaigns
 from bagalau.campaigns import policy
 from bagalau.campaigns.state import _require_state
-from bagalau.store.models import Conclusion, Job, RunResult, ScoringRun
 from bagalau.i18n import Message
+from bagalau.store.models import Conclusion, Job, RunResult, ScoringRun
 
 from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError

@@ -21,8 +21,8 @@ from bagalau import campaigns
 from bagalau.campaigns import drafts, policy
 from bagalau.engine import forms
 from bagalau.engine.inputs import InputError, Problem, Submission, read_file
-from bagalau.store.models import Body, SubmissionVersion
 from bagalau.i18n import Message
+from bagalau.store.models import Body, SubmissionVersion
 
 from ..auth import Authentication, authenticate, signed_in
 from ..problems import ProblemError

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bagalau.campaigns import accounts, policy
+from bagalau.i18n import Message
 from bagalau.store.accounts import ApiToken
 from bagalau.store.models import User
-from bagalau.i18n import Message
 
 from ..auth import Authentication, signed_in
 from ..problems import ProblemError
