@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bagalau.campaigns import accounts
 from bagalau.campaigns.policy import PUBLIC, Actor
+from bagalau.i18n import Message
 from bagalau.store.accounts import AuthSession
 
 from .problems import ProblemError
@@ -63,7 +64,7 @@ def resolve(session: Session, request: Request, bearer: str | None, cookie: str 
     if bearer is not None:
         token = accounts.find_token(session, bearer)
         if token is None:
-            raise ProblemError(401, "the API token is unknown, expired or revoked", "unauthenticated",
+            raise ProblemError(401, Message("the API token is unknown, expired or revoked"), "unauthenticated",
                                headers={"WWW-Authenticate": 'Bearer realm="bagalau", error="invalid_token"'})
         return Authentication(Actor.of(token.user), "token", token_id=token.id)
     if cookie:
@@ -122,6 +123,6 @@ def current_actor(auth: Authentication = Depends(authenticate)) -> Actor:
 
 def signed_in(auth: Authentication = Depends(authenticate)) -> Authentication:
     if not auth.actor.authenticated:
-        raise ProblemError(401, "sign in first (a session cookie or a bearer token)", "unauthenticated",
+        raise ProblemError(401, Message("sign in first (a session cookie or a bearer token)"), "unauthenticated",
                            headers={"WWW-Authenticate": 'Bearer realm="bagalau"'})
     return auth

@@ -5,6 +5,14 @@ engine or the request names fields, ``errors`` lists each with its path
 (``field``), its place in the file or form (``location``) and the reason.
 An access refusal about another body's resource is answered 404, as if it
 did not exist; other refusals 403, or 401 where an account would help.
+
+Languages: ``type`` (``urn:bagalau:problem:<kind>``) and ``status`` are the
+stable, machine-readable part; ``title`` and ``detail`` are for people. A
+``detail`` that comes from the catalogs (an ``i18n.Message``: the fixed
+refusals here, and any step that raises one) and the ``title`` follow the
+request's ``Accept-Language`` (kk, ru, en); without one the API answers in
+English, as it always has. ``Content-Language`` says the language of
+``detail``: a message not yet in the catalogs stays English.
 """
 
 from __future__ import annotations
@@ -23,11 +31,14 @@ from bagalau.campaigns import AccessDenied, CampaignError, ConflictError, NotFou
 from bagalau.campaigns.accounts import AuthError, LockedOut
 from bagalau.campaigns.registry import RegistryError
 from bagalau.engine.inputs import InputError
+from bagalau.i18n import N_, Message, localize, negotiate, translator
 
 MEDIA_TYPE = "application/problem+json"
-TITLES = {400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 410: "Gone", 413: "Content too large", 415: "Unsupported media type",
-          422: "Unprocessable content", 429: "Too many requests"}
+TITLES = {400: N_("Bad request"), 401: N_("Authentication required"), 403: N_("Forbidden"), 404: N_("Not found"),
+          405: N_("Method not allowed"), 409: N_("Conflict"), 410: N_("Gone"), 413: N_("Content too large"),
+          415: N_("Unsupported media type"), 422: N_("Unprocessable content"), 429: N_("Too many requests"),
+          503: N_("Service unavailable")}
+DEFAULT_LANG = "en"        # the API's language when the request names none (Accept-Language)
 
 
 class FieldProblem(BaseModel):
@@ -49,20 +60,38 @@ class Problem(BaseModel):
 class ProblemError(Exception):
     """Raised by routers for a problem the campaign functions do not know (upload limits...)."""
 
-    def __init__(self, status: int, detail: str, kind: str = "", errors: list[dict] | None = None,
+    def __init__(self, status: int, detail: str | Message, kind: str = "", errors: list[dict] | None = None,
                  headers: dict[str, str] | None = None):
         super().__init__(detail)
         self.status, self.detail, self.kind, self.errors, self.headers = status, detail, kind, errors, headers
 
 
-def problem(request: Request, status: int, detail: str | None, kind: str = "", errors: list[dict] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+def language(request: Request) -> str:
+    """The language of a problem's words: the web page's (set by the pages' error handler), else the first of
+    ours in Accept-Language, else English."""
+    return getattr(request.state, "problem_lang", None) or negotiate(request.headers.get("accept-language")) \
+        or DEFAULT_LANG
+
+
+def problem(request: Request, status: int, detail: str | Message | None, kind: str = "",
+            errors: list[dict] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    lang = language(request)
+    words = translator(lang, False)
     body: dict[str, Any] = {"type": f"urn:bagalau:problem:{kind}" if kind else "about:blank",
-                            "title": TITLES.get(status, "Error"), "status": status, "detail": detail,
+                            "title": words.gettext(TITLES[status]) if status in TITLES else "Error", "status": status,
+                            "detail": None if detail is None else localize(detail, words),
                             "instance": request.url.path}
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    said = lang if isinstance(detail, Message) or detail is None else DEFAULT_LANG
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE,
+                        headers={**(headers or {}), "Content-Language": said})
+
+
+def _said(exc: Exception) -> str | Message:
+    """An exception's message: an ``i18n.Message`` if it was raised with one (translated), else its text."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Message) else str(exc)
 
 
 def _field_path(location: tuple) -> str:
@@ -79,49 +108,50 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(AccessDenied)
     async def _denied(request: Request, exc: AccessDenied):
         if exc.hidden:
-            return problem(request, 404, "not found", "not-found")
+            return problem(request, 404, Message("not found"), "not-found")
         if exc.unauthenticated:
-            return problem(request, 401, str(exc), "unauthenticated",
+            return problem(request, 401, _said(exc), "unauthenticated",
                            headers={"WWW-Authenticate": 'Bearer realm="bagalau"'})
-        return problem(request, 403, str(exc), "forbidden")
+        return problem(request, 403, _said(exc), "forbidden")
 
     @app.exception_handler(LockedOut)
     async def _locked(request: Request, exc: LockedOut):
-        return problem(request, 429, str(exc), "locked-out", headers={"Retry-After": "900"})
+        return problem(request, 429, _said(exc), "locked-out", headers={"Retry-After": "900"})
 
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError):
-        return problem(request, 401, str(exc), "unauthenticated")
+        return problem(request, 401, _said(exc), "unauthenticated")
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):
-        return problem(request, 404, str(exc), "not-found")
+        return problem(request, 404, _said(exc), "not-found")
 
     @app.exception_handler(ConflictError)
     async def _conflict(request: Request, exc: ConflictError):
-        return problem(request, 409, str(exc), "conflict")
+        return problem(request, 409, _said(exc), "conflict")
 
     @app.exception_handler(CampaignError)
     async def _refused(request: Request, exc: CampaignError):
-        return problem(request, 422, str(exc), "refused")
+        return problem(request, 422, _said(exc), "refused")
 
     @app.exception_handler(InputError)
     async def _inputs(request: Request, exc: InputError):
         errors = [{"field": f"inputs.{p.field}", "reason": p.reason, "location": p.location or None,
                    "body": p.body} for p in exc.problems]
-        return problem(request, 422, f"{len(exc.problems)} input problem(s); nothing was stored", "invalid-inputs",
-                       errors)
+        return problem(request, 422, Message("%(count)s input problem(s); nothing was stored",
+                                             count=len(exc.problems)), "invalid-inputs", errors)
 
     @app.exception_handler(RegistryError)
     async def _registry(request: Request, exc: RegistryError):
         errors = [{"field": p.field, "reason": p.reason, "location": f"row {p.row}"} for p in exc.problems]
-        return problem(request, 422, f"{exc.source}: {len(exc.problems)} problem(s); nothing was imported",
-                       "invalid-registry", errors)
+        return problem(request, 422, Message("%(source)s: %(count)s problem(s); nothing was imported",
+                                             source=exc.source, count=len(exc.problems)), "invalid-registry", errors)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
         errors = [{"field": _field_path(e.get("loc", ())), "reason": e.get("msg", "invalid")} for e in exc.errors()]
-        return problem(request, 422, "the request does not match the API's schema", "invalid-request", errors)
+        return problem(request, 422, Message("the request does not match the API's schema"), "invalid-request",
+                       errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
@@ -130,17 +160,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     @app.exception_handler(StaleDataError)
     async def _race(request: Request, exc: Exception):
-        return problem(request, 409, "someone else changed the same record at the same time; nothing was written — "
-                                     "reload and try again", "conflict")
+        return problem(request, 409, Message("someone else changed the same record at the same time; nothing was "
+                                             "written — reload and try again"), "conflict")
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError):
-        return problem(request, 422, "a value cannot be stored as given (out of range, or a character the "
-                                     "database refuses); nothing was written", "invalid-value")
+        return problem(request, 422, Message("a value cannot be stored as given (out of range, or a character the "
+                                             "database refuses); nothing was written"), "invalid-value")
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError):
-        return problem(request, 503, "the database is not available; try again shortly", "unavailable",
+        return problem(request, 503, Message("the database is not available; try again shortly"), "unavailable",
                        headers={"Retry-After": "5"})
 
 

@@ -13,6 +13,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from bagalau.i18n import Message
+
 from .problems import ProblemError
 
 
@@ -30,5 +32,5 @@ class LoginLimiter:
             if not self.limiter.hit(item, "login", kind, key):
                 reset = self.limiter.get_window_stats(item, "login", kind, key).reset_time
                 wait = max(1, math.ceil(reset - time.time()))
-                raise ProblemError(429, f"too many login attempts; try again in {wait} s", "rate-limited",
+                raise ProblemError(429, Message("too many login attempts; try again in %(seconds)s s", seconds=wait), "rate-limited",
                                    headers={"Retry-After": str(wait)})

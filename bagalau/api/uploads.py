@@ -15,6 +15,8 @@ import unicodedata
 import filetype
 from fastapi import Request, UploadFile
 
+from bagalau.i18n import Message
+
 from .problems import ProblemError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -62,14 +64,15 @@ async def read_upload(request: Request, upload: UploadFile, allowed: tuple[str, 
     limit = request.app.state.settings.max_upload_bytes
     content = await upload.read(limit + 1)
     if len(content) > limit:
-        raise ProblemError(413, f"'{safe_name(upload.filename)}' is larger than {limit // 1024 // 1024} MiB",
-                           "too-large")
+        raise ProblemError(413, Message("'%(file)s' is larger than %(limit)s MiB", file=safe_name(upload.filename),
+                                        limit=limit // 1024 // 1024), "too-large")
     if not content:
-        raise ProblemError(422, f"'{safe_name(upload.filename)}' is empty", "empty-file",
+        raise ProblemError(422, Message("'%(file)s' is empty", file=safe_name(upload.filename)), "empty-file",
                            [{"field": "body.file", "reason": "empty file"}])
     media = sniff(content, upload.filename or "")
     accepted = allowed + (("text/plain",) if "text/csv" in allowed else ())
     if media not in accepted:
-        raise ProblemError(415, f"'{safe_name(upload.filename)}' is {media}; accepted: {', '.join(allowed)}",
+        raise ProblemError(415, Message("'%(file)s' is %(media)s; accepted: %(accepted)s",
+                                        file=safe_name(upload.filename), media=media, accepted=", ".join(allowed)),
                            "unsupported-type")
     return content, media

@@ -27,6 +27,7 @@ from bagalau.engine.compiled import DefinitionError
 from bagalau.engine.exact import exact
 from bagalau.engine.explanations import number_text
 from bagalau.engine.scoring import BodyScore
+from bagalau.i18n import Message
 from bagalau.store import anchoring, audit, records
 from bagalau.store.models import (
     AppliedPenaltyRow,
@@ -65,7 +66,7 @@ def verify_store(session: Session, anchor_files: list[dict] = (), keyring: ancho
     entries = audit.entries(session)
     report = IntegrityReport(chain=audit.verify_chain(session))
     report.row_findings, report.rows_checked = records.check_rows(session, records.commitments_in(entries))
-    report.findings += [str(f) for f in report.row_findings]
+    report.findings += [f.message for f in report.row_findings]
     _check_ratings(session, report)
     _check_stored_anchors(session, report, keyring)
     for doc in anchor_files:
@@ -73,7 +74,7 @@ def verify_store(session: Session, anchor_files: list[dict] = (), keyring: ancho
         report.anchors_checked.append(result)
         report.warnings += result.warnings
         if not result.ok:
-            report.findings.append(str(result))
+            report.findings.append(result.sentence())
     return report
 
 
@@ -83,13 +84,15 @@ def _check_stored_anchors(session: Session, report: IntegrityReport, keyring: an
         report.stored_anchors += 1
         result = anchoring.verify(session, anchoring.document(anchor), keyring, require_key=False)
         if not result.ok:
-            report.findings.append(f"stored checkpoint #{anchor.id}, {result}")
+            report.findings.append(Message("stored checkpoint #%(id)s, %(result)s", id=anchor.id,
+                                           result=result.sentence()))
         if anchor.key_id is not None and anchor.key_id not in keyring.keys:
             unknown_keys.add(anchor.key_id)
     if unknown_keys:
-        report.warnings.append(f"stored checkpoints are signed with key(s) {', '.join(sorted(unknown_keys))}, not in "
-                               f"the keyring ({anchoring.ENV_KEY} / {anchoring.ENV_KEY_FILE}): their signatures "
-                               "were not checked")
+        report.warnings.append(Message("stored checkpoints are signed with key(s) %(keys)s, not in the keyring "
+                                       "(%(env)s / %(file)s): their signatures were not checked",
+                                       keys=", ".join(sorted(unknown_keys)), env=anchoring.ENV_KEY,
+                                       file=anchoring.ENV_KEY_FILE))
 
 
 # --- the ratings, recomputed ------------------------------------------------------------------
@@ -109,40 +112,43 @@ def _check_ratings(session: Session, report: IntegrityReport) -> None:
 
 def _recompute(session: Session, campaign: Campaign, run: ScoringRun, report: IntegrityReport
                ) -> dict[str, BodyScore] | None:
-    where = f"scoring run {run.number} of campaign '{campaign.name}'"
+    where = Message("scoring run %(run)s of campaign '%(campaign)s'", run=run.number, campaign=campaign.name)
     try:
         edition = _methodology(run.methodology_id)
     except CampaignError as exc:
-        report.warnings.append(f"{where} not recomputed: {exc}")
+        report.warnings.append(Message("%(run)s not recomputed: %(reason)s", run=where, reason=str(exc)))
         return None
     if edition.content_hash() != run.content_hash:
-        report.warnings.append(f"{where} not recomputed: it was scored with edition {run.methodology_id} of content "
-                               f"hash {run.content_hash[:12]}, and the shipped one is {edition.content_hash()[:12]}")
+        report.warnings.append(Message("%(run)s not recomputed: it was scored with edition %(edition)s of content "
+                                       "hash %(hash)s, and the shipped one is %(shipped)s", run=where,
+                                       edition=run.methodology_id, hash=run.content_hash[:12],
+                                       shipped=edition.content_hash()[:12]))
         return None
     submissions, missing = {}, []
     for body, version in sorted(run.input_versions.items()):
         found = session.get(SubmissionVersion, version.get("submission_id"))
         if found is None or (found.campaign_id, found.body_code, found.version) != (campaign.id, body,
                                                                                    version.get("version")):
-            missing.append(f"version {version.get('version')} of {body} (submission #{version.get('submission_id')})")
+            missing.append(Message("version %(version)s of %(body)s (submission #%(id)s)",
+                                   version=version.get("version"), body=body, id=version.get("submission_id")))
         else:
             submissions[body] = found
     facts = [session.get(Fact, fact_id) for fact_id in run.fact_ids]
-    missing += [f"fact #{fact_id}" for fact_id, fact in zip(run.fact_ids, facts) if fact is None]
+    missing += [Message("fact #%(id)s", id=fact_id) for fact_id, fact in zip(run.fact_ids, facts) if fact is None]
     if missing:
-        report.findings.append(f"{where}: cannot be recomputed, its snapshot names what the store no longer holds: "
-                               + ", ".join(missing))
+        report.findings.append(Message("%(run)s: cannot be recomputed, its snapshot names what the store no longer "
+                                       "holds: %(missing)s", run=where, missing=missing))
         return None
     flags = run.flags
     if flags is None:
         flags = {m.body_code: list(m.flags) for m in campaign.bodies if m.flags}
-        report.warnings.append(f"{where} predates flag snapshots (revision 0003): recomputed with the report flags "
-                               "the bodies carry now")
+        report.warnings.append(Message("%(run)s predates flag snapshots (revision 0003): recomputed with the report "
+                                       "flags the bodies carry now", run=where))
     try:
         scorer = CohortScorer(run.methodology_id, run.options)
         results = score_snapshot(session, campaign, scorer, submissions, facts, flags)
     except (CampaignError, DefinitionError, ValueError) as exc:
-        report.findings.append(f"{where}: recomputing it failed: {exc}")
+        report.findings.append(Message("%(run)s: recomputing it failed: %(reason)s", run=where, reason=str(exc)))
         return None
     by_body = {r.body_id: r for r in results}
     _compare_results(run, by_body, scorer, where, report)
@@ -156,23 +162,28 @@ def _compare_results(run: ScoringRun, by_body: dict[str, BodyScore], scorer: Coh
     stored = {row.body_code: row for row in run.results}
     for body in sorted(set(stored) | set(by_body)):
         if body not in by_body or body not in stored:
-            report.findings.append(f"{where}: {'a result for' if body in stored else 'no result for'} {body}, "
-                                   f"{'which is not in its snapshot' if body in stored else 'which its snapshot scores'}")
+            report.findings.append(
+                Message("%(run)s: a result for %(body)s, which is not in its snapshot", run=where, body=body)
+                if body in stored else
+                Message("%(run)s: no result for %(body)s, which its snapshot scores", run=where, body=body))
             continue
         row, fresh = stored[body], by_body[body]
         expected = {"total": number_text(fresh.total), "total_rounded": format(base.round(fresh.total), "f"),
                     "penalty": number_text(fresh.penalty)}
         for name, value in expected.items():
             if getattr(row, name) != value:
-                report.findings.append(f"run_results #{row.id} ({body}, {where}): {name} is {getattr(row, name)}, "
-                                       f"recomputed {value}")
+                report.findings.append(Message("run_results #%(id)s (%(body)s, %(run)s): %(field)s is %(stored)s, "
+                                               "recomputed %(recomputed)s", id=row.id, body=body, run=where,
+                                               field=name, stored=getattr(row, name), recomputed=value))
         fresh_scores = {key: number_text(value) for key, value in fresh.scores.items()}
         changed = sorted(k for k in set(fresh_scores) | set(row.scores) if fresh_scores.get(k) != row.scores.get(k))
         if changed:
             first = changed[0]
-            report.findings.append(f"run_results #{row.id} ({body}, {where}): scores of {', '.join(changed[:5])}"
-                                   f"{' …' if len(changed) > 5 else ''} differ from the recomputed ones ({first}: "
-                                   f"{row.scores.get(first)} stored, {fresh_scores.get(first)} recomputed)")
+            report.findings.append(Message(
+                "run_results #%(id)s (%(body)s, %(run)s): scores of %(nodes)s differ from the recomputed ones "
+                "(%(first)s: %(stored)s stored, %(recomputed)s recomputed)", id=row.id, body=body, run=where,
+                nodes=", ".join(changed[:5]) + (" …" if len(changed) > 5 else ""), first=first,
+                stored=row.scores.get(first), recomputed=fresh_scores.get(first)))
 
 
 def _compare_penalties(session: Session, run: ScoringRun, by_body: dict[str, BodyScore], where: str,
@@ -187,9 +198,19 @@ def _compare_penalties(session: Session, run: ScoringRun, by_body: dict[str, Bod
     if stored != fresh:
         extra = [json.loads(x) for x in stored if x not in fresh]
         lost = [json.loads(x) for x in fresh if x not in stored]
-        report.findings.append(f"penalties_applied of {where} differ from the recomputed ones: "
-                               + "; ".join([f"stored {e[0]} {e[1]} ×{e[3]} = {e[4]}" for e in extra[:3]] +
-                                           [f"recomputed {e[0]} {e[1]} ×{e[3]} = {e[4]}" for e in lost[:3]]))
+        differences = [_penalty(e, stored=True) for e in extra[:3]] + [_penalty(e, stored=False) for e in lost[:3]]
+        report.findings.append(Message("penalties_applied of %(run)s differ from the recomputed ones: "
+                                       "%(differences)s", run=where, differences=differences))
+
+
+def _penalty(line: list, stored: bool) -> Message:
+    """One applied penalty, [body, rule, node, count, amount, references], as stored or as recomputed."""
+    body, rule, _node, count, amount = line[:5]
+    if stored:
+        return Message("stored %(body)s %(rule)s ×%(count)s = %(amount)s", body=body, rule=rule, count=count,
+                       amount=amount)
+    return Message("recomputed %(body)s %(rule)s ×%(count)s = %(amount)s", body=body, rule=rule, count=count,
+                   amount=amount)
 
 
 def _check_conclusions(session: Session, campaign: Campaign, runs: list[ScoringRun],
@@ -201,26 +222,31 @@ def _check_conclusions(session: Session, campaign: Campaign, runs: list[ScoringR
                                        .order_by(Conclusion.id)).scalars())
     for conclusion in conclusions:
         report.conclusions_checked += 1
-        label = f"conclusions #{conclusion.id} ({conclusion.body_code}, {conclusion.kind}, campaign '{campaign.name}')"
+        label = Message("conclusions #%(id)s (%(body)s, %(kind)s, campaign '%(campaign)s')", id=conclusion.id,
+                        body=conclusion.body_code, kind=conclusion.kind, campaign=campaign.name)
         run = runs_by_id.get(conclusion.run_id)
         if run is None:
-            report.findings.append(f"{label}: its scoring run #{conclusion.run_id} is not in the store")
+            report.findings.append(Message("%(conclusion)s: its scoring run #%(run)s is not in the store",
+                                           conclusion=label, run=conclusion.run_id))
             continue
         if run.id not in ranks:
             try:
                 ranks[run.id] = _expected(campaign, run, recomputed.get(run.id))
             except CampaignError as exc:
                 ranks[run.id] = None
-                report.warnings.append(f"conclusions from run {run.number} of campaign '{campaign.name}' not "
-                                       f"checked: {exc}")
+                report.warnings.append(Message("conclusions from run %(run)s of campaign '%(campaign)s' not "
+                                               "checked: %(reason)s", run=run.number, campaign=campaign.name,
+                                               reason=str(exc)))
         if ranks[run.id] is None:
             continue
         expected = ranks[run.id].get(conclusion.body_code)
         if expected is None:
-            report.findings.append(f"{label}: run {run.number} has no result for {conclusion.body_code}")
+            report.findings.append(Message("%(conclusion)s: run %(run)s has no result for %(body)s",
+                                           conclusion=label, run=run.number, body=conclusion.body_code))
             continue
         rank, total, exact, grade = expected
-        source = f"run {run.number} {'recomputed' if run.id in recomputed else 'as stored'}"
+        source = (Message("run %(run)s recomputed", run=run.number) if run.id in recomputed else
+                  Message("run %(run)s as stored", run=run.number))
         found = {"total": conclusion.total, "content.total": conclusion.content.get("total"),
                  "content.total_exact": conclusion.content.get("total_exact"),
                  "content.run": conclusion.content.get("run"), "grade": _grade(conclusion.grade)}
@@ -229,12 +255,15 @@ def _check_conclusions(session: Session, campaign: Campaign, runs: list[ScoringR
         if conclusion.kind == "final":
             found["rank"], wanted["rank"] = conclusion.rank, rank
             if conclusion.body_code in finals:
-                report.findings.append(f"{label}: a second final conclusion for {conclusion.body_code} (the first is "
-                                       f"#{finals[conclusion.body_code].id})")
+                report.findings.append(Message("%(conclusion)s: a second final conclusion for %(body)s (the first "
+                                               "is #%(first)s)", conclusion=label, body=conclusion.body_code,
+                                               first=finals[conclusion.body_code].id))
             finals.setdefault(conclusion.body_code, conclusion)
         for name in found:
             if found[name] != wanted[name]:
-                report.findings.append(f"{label}: {name} is {found[name]}, but {source} gives {wanted[name]}")
+                report.findings.append(Message("%(conclusion)s: %(field)s is %(found)s, but %(source)s gives "
+                                               "%(wanted)s", conclusion=label, field=name, found=found[name],
+                                               source=source, wanted=wanted[name]))
     if finals:
         _check_final_set(campaign, runs, finals, report)
 
@@ -244,14 +273,17 @@ def _check_final_set(campaign: Campaign, runs: list[ScoringRun], finals: dict[st
     members = {m.body_code for m in campaign.bodies}
     if set(finals) != members:
         lacking, extra = sorted(members - set(finals)), sorted(set(finals) - members)
-        report.findings.append(f"the final rating of campaign '{campaign.name}' "
-                               + (f"lacks {', '.join(lacking)}" if lacking else "")
-                               + ("; " if lacking and extra else "")
-                               + (f"holds {', '.join(extra)}, not in the campaign" if extra else ""))
+        differences = []
+        if lacking:
+            differences.append(Message("lacks %(bodies)s", bodies=", ".join(lacking)))
+        if extra:
+            differences.append(Message("holds %(bodies)s, not in the campaign", bodies=", ".join(extra)))
+        report.findings.append(Message("the final rating of campaign '%(campaign)s' %(differences)s",
+                                       campaign=campaign.name, differences=differences))
     used = {c.run_id for c in finals.values()}
     if runs and used != {runs[-1].id}:
-        report.findings.append(f"the final rating of campaign '{campaign.name}' is not from its latest scoring run "
-                               f"(run {runs[-1].number})")
+        report.findings.append(Message("the final rating of campaign '%(campaign)s' is not from its latest scoring "
+                                       "run (run %(run)s)", campaign=campaign.name, run=runs[-1].number))
 
 
 def _expected(campaign: Campaign, run: ScoringRun, fresh: dict[str, BodyScore] | None

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from bagalau.i18n import N_
 from bagalau.store import audit
 from bagalau.store.models import Campaign, utcnow
 
@@ -18,8 +19,9 @@ STATES = ("created", "submissions", "verification", "scored", "drafts_sent", "ob
           "final", "post_audit")
 DEFAULT_SETTINGS: dict[str, Any] = {
     "objection_working_days": 5,
-    "objection_rule": "campaign setting (2012 sets no objection deadline, spec 000 A20); 5 working days as in "
-                      "001 ¶106 and 002 ¶115",
+    # shown translated where it is still this default (a campaign may set its own words)
+    "objection_rule": N_("campaign setting (2012 sets no objection deadline, spec 000 A20); 5 working days as in "
+                         "001 ¶106 and 002 ¶115"),
     "commission_min_members": 1,           # 001 ¶108 and 002 ¶118 say at least 5
     "submission_deadline": None,           # ISO date; 2012 leaves it to the Akim's schedule (§5, A21)
 }

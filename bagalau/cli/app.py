@@ -14,7 +14,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from bagalau.cli import terminal
-from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, err, out
+from bagalau.cli.console import ABORTED, BAD_INPUT, INTERNAL, _, err, out, set_language, styled
 
 
 class WideTablesGroup(TyperGroup):
@@ -60,6 +60,7 @@ def _show_version(value: bool) -> None:
 def root(version: Optional[bool] = typer.Option(None, "--version", is_eager=True, callback=_show_version,
                                                 help="Print the version and exit.")) -> None:
     """Bagalau: executable, explainable assessment methodologies of Kazakhstan's state bodies."""
+    set_language(None)      # this run's: its command's --lang, else BAGALAU_LANG (not an earlier run's, in-process)
 
 
 def main() -> None:
@@ -72,24 +73,24 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err.print("aborted")
+        err.print(_("aborted"))
         sys.exit(ABORTED)
     except typer.TyperException as exc:  # usage errors: show them as the tool's help would
         show = getattr(exc, "show", None)
         if show:
             show()
         else:
-            err.print(f"error: {exc}")
+            err.print(_("error:") + f" {exc}", highlight=False, markup=False)
         sys.exit(getattr(exc, "exit_code", BAD_INPUT))
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         from bagalau.store.database import MissingDriver
         if isinstance(exc, MissingDriver):     # not a bug: something to install
-            err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+            err.print(styled(_("error:"), "red") + " " + escape(str(exc)), highlight=False)
             sys.exit(BAD_INPUT)
         if os.environ.get("BAGALAU_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
-                  "(set BAGALAU_DEBUG=1 for the details, and please report it)", highlight=False)
+        err.print(styled(_("internal error:"), "red") + f" {type(exc).__name__}: {escape(str(exc))} "
+                  + escape(_("(set BAGALAU_DEBUG=1 for the details, and please report it)")), highlight=False)
         sys.exit(INTERNAL)
 
 

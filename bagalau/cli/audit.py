@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from bagalau.cli.terminal import Table
+from rich.markup import escape
 
 from bagalau import campaigns, store
 from bagalau.campaigns import integrity
+from bagalau.cli import terminal
 from bagalau.cli.campaigns import CAMPAIGN, DATABASE, app as store_app, guarded, open_store
-from bagalau.cli.console import err, fail, out
+from bagalau.cli.console import _, err, fail, out, said, styled, warn
+from bagalau.cli.terminal import Table
 from bagalau.store import anchoring, audit
 
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log and its signed checkpoints.")
@@ -30,14 +32,15 @@ def keyring() -> anchoring.Keyring:
     try:
         return anchoring.Keyring.from_environment()
     except anchoring.AnchorError as exc:
-        fail(str(exc))
+        fail(said(exc.args[0]))
 
 
 @audit_app.command("verify")
 @guarded
 def audit_verify(anchor: List[Path] = typer.Option([], "--anchor", help="an anchor file (a signed checkpoint, "
                                                    "e.g. the one exported with a final rating); repeat for more"),
-                 database: Optional[str] = DATABASE, as_json: bool = typer.Option(False, "--json")) -> None:
+                 database: Optional[str] = DATABASE, as_json: bool = typer.Option(False, "--json"),
+                 lang: str = terminal.lang_option()) -> None:
     """Check that the store is what the application wrote: the hash chain, every campaign row
     against its audit entry, the ratings recomputed from the stored runs, and the anchors.
     Exit 1 naming what changed."""
@@ -45,7 +48,7 @@ def audit_verify(anchor: List[Path] = typer.Option([], "--anchor", help="an anch
     try:
         documents = [anchoring.read(path) for path in anchor]
     except anchoring.AnchorError as exc:
-        fail(str(exc))
+        fail(said(exc.args[0]))
     factory = open_store(database)
     with store.transaction(factory) as s:
         report = integrity.verify_store(s, documents, ring)
@@ -59,26 +62,30 @@ def audit_verify(anchor: List[Path] = typer.Option([], "--anchor", help="an anch
 
 def _print(report: integrity.IntegrityReport, files: list[Path]) -> None:
     say = out.print if report.chain.ok else err.print
-    say(f"{'[green]' if report.chain.ok else '[red]'}{report.chain}[/]", highlight=False)
-    out.print(f"rows: {report.rows_checked} campaign rows checked against the audit entries that recorded them",
-              highlight=False)
-    out.print(f"ratings: {report.runs_recomputed} scoring runs recomputed from their snapshots, "
-              f"{report.conclusions_checked} conclusions checked against them", highlight=False)
-    out.print(f"checkpoints stored in the database: {report.stored_anchors}", highlight=False)
+    say(f"{'[green]' if report.chain.ok else '[red]'}{escape(said(report.chain.message()))}[/]", highlight=False)
+    lines = [_("rows: %(n)s campaign rows checked against the audit entries that recorded them",
+               n=report.rows_checked),
+             _("ratings: %(runs)s scoring runs recomputed from their snapshots, %(conclusions)s conclusions "
+               "checked against them", runs=report.runs_recomputed, conclusions=report.conclusions_checked),
+             _("checkpoints stored in the database: %(n)s", n=report.stored_anchors)]
+    for line in lines:
+        out.print(line, highlight=False, markup=False)
     for path, result in zip(files, report.anchors_checked):
         colour = "green" if result.ok else "red"
-        out.print(f"[{colour}]{path}: {result}[/]", highlight=False)
+        out.print(f"[{colour}]{escape(str(path))}: {escape(said(result.sentence()))}[/]", highlight=False)
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        warn(said(warning))
     if report.ok:
-        out.print("[green]OK: nothing was changed, inserted or deleted behind the application's back[/]")
+        ok = _("OK: nothing was changed, inserted or deleted behind the application's back")
+        out.print(f"[green]{escape(ok)}[/]")
         return
-    err.print(f"[red]FAILED: {len(report.findings)} finding(s)[/]")
+    err.print(styled(_("FAILED: %(n)s finding(s)", n=len(report.findings)), "red"))
     for finding in report.findings:
-        err.print(f"  • {finding}", highlight=False)
+        err.print(f"  • {said(finding)}", highlight=False, markup=False)
 
 
 def _as_json(report: integrity.IntegrityReport, files: list[Path]) -> dict:
+    """The report for programs: its messages stay in English whatever ``--lang`` says (stable text)."""
     return {"ok": report.ok, "chain": {"ok": report.chain.ok, "entries": report.chain.checked,
                                        "broken_at": report.chain.broken_seq, "reason": report.chain.reason},
             "rows_checked": report.rows_checked, "runs_recomputed": report.runs_recomputed,
@@ -102,7 +109,7 @@ def audit_checkpoint(output: Optional[Path] = typer.Option(None, "--output", "-o
         try:
             anchor = anchoring.checkpoint(s, reason, keyring=ring)
         except anchoring.AnchorError as exc:
-            fail(str(exc))
+            fail(said(exc.args[0]))
         document = anchoring.document(anchor)
     if output is not None:
         anchoring.write(document, output)
@@ -110,10 +117,12 @@ def audit_checkpoint(output: Optional[Path] = typer.Option(None, "--output", "-o
 
 
 def _say_anchored(document: dict, path: Path | None) -> None:
-    out.print(f"{anchoring.label(document)} stored" + (f"; written to {path}" if path else ""), highlight=False)
+    anchor = said(anchoring.label(document))
+    out.print(_("%(anchor)s stored; written to %(path)s", anchor=anchor, path=path) if path else
+              _("%(anchor)s stored", anchor=anchor), highlight=False, markup=False)
     if document["key_id"] is None:
-        err.print(f"[yellow]warning:[/] no anchor key ({anchoring.ENV_KEY} or {anchoring.ENV_KEY_FILE}): the "
-                  "checkpoint is not signed, so it cannot prove who made it (`bagalau audit keygen`)", highlight=False)
+        warn(_("no anchor key (%(key)s or %(file)s): the checkpoint is not signed, so it cannot prove who made it "
+               "(`bagalau audit keygen`)", key=anchoring.ENV_KEY, file=anchoring.ENV_KEY_FILE))
 
 
 @audit_app.command("keygen")
@@ -121,7 +130,7 @@ def audit_keygen(key_id: Optional[str] = typer.Option(None, "--id", help="the ke
                  ) -> None:
     """Print a new anchor key line, KEY_ID:SECRET, for BAGALAU_ANCHOR_KEY or a line of its key file."""
     if key_id is not None and (not key_id.strip() or ":" in key_id):
-        fail("--id must be non-empty and hold no ':'")
+        fail(_("--id must be non-empty and hold no ':'"))
     print(anchoring.new_key_line(key_id))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bagalau import campaigns, store
 from bagalau.cli import administration, objections, submissions, terminal
 from bagalau.cli import progress as progress_bars
-from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.console import _, fail, out, parse_pairs, said, warn, wrote
 from bagalau.cli.store_access import (  # audit, extracts and documents import these from here too
     ACTOR,
     CAMPAIGN,
@@ -76,11 +76,12 @@ def campaign_create(name: str = typer.Option(..., help="a unique name"),
                                              evaluator=evaluator, bodies=codes, actor=who,
                                              options=parse_pairs(option, "--option"), settings=settings,
                                              previous=previous, evaluators=assignments, at=effective(on))
-        out.print(f"campaign #{campaign.id} '{name}' created with {len(codes)} bodies")
+        out.print(_("campaign #%(id)s '%(name)s' created; bodies: %(count)s", id=campaign.id, name=name,
+                    count=len(codes)), highlight=False, markup=False)
         _print_status(campaigns.status(s, campaign))
     if not codes:
-        err.print("[yellow]warning:[/] the campaign is empty: no body is assessed in it (give --body CODE or "
-                  "--kind KIND; `bagalau bodies import` fills the registry)", highlight=False)
+        warn(_("the campaign is empty: no body is assessed in it (give --body CODE or --kind KIND; "
+               "`bagalau bodies import` fills the registry)"))
     from bagalau.cli.methodologies import warn_outside_validity
     from bagalau.engine import catalog
     warn_outside_validity(catalog.methodology(methodology), [period])
@@ -135,24 +136,24 @@ def campaign_advance(campaign: Optional[str] = CAMPAIGN, database: Optional[str]
     conclusions for many bodies show progress bars on standard error when it is a terminal."""
     who = actor_name(actor)
     factory = open_store(database)
-    _ = terminal.gettext(lang)
     with store.transaction(factory) as s:
         c = campaigns.get_campaign(s, campaign)
         before = c.state
         with progress_bars.for_bodies(len(c.bodies)) as bars:
             after = campaigns.advance(s, c, who, at=effective(on),
                                       progress=progress_bars.by_stage(bars, lambda stage: _(ADVANCE_STAGES[stage])))
-    out.print(f"campaign {c.name}: {before} → {after}")
+    out.print(_("campaign %(name)s: %(before)s → %(after)s", name=c.name, before=before, after=after),
+              highlight=False, markup=False)
     if after == "final":     # committed: the files are written only for a rating that is final in the store
         with store.transaction(factory) as s:
             c = campaigns.get_campaign(s, c.id)
             written = campaigns.publish_rating(s, c, output or Path(f"{c.name}-final-rating.json"))
             document = anchoring.document(campaigns.final_anchor(s, c))
-        out.print(f"final rating anchored: {anchoring.label(document)}; wrote " + ", ".join(map(str, written)),
-                  highlight=False)
+        out.print(_("final rating anchored: %(anchor)s; wrote %(files)s", anchor=said(anchoring.label(document)),
+                    files=", ".join(map(str, written))), highlight=False, markup=False)
         if document["key_id"] is None:
-            err.print(f"[yellow]warning:[/] no anchor key ({anchoring.ENV_KEY} or {anchoring.ENV_KEY_FILE}): the "
-                      "checkpoint is not signed (`bagalau audit keygen`)", highlight=False)
+            warn(_("no anchor key (%(key)s or %(file)s): the checkpoint is not signed (`bagalau audit keygen`)",
+                   key=anchoring.ENV_KEY, file=anchoring.ENV_KEY_FILE))
 
 
 @campaign_app.command("plan")
@@ -167,13 +168,14 @@ def campaign_plan(body: str, action: List[str] = typer.Option(..., "--action",
     for item in action:
         parts = [p.strip() for p in item.split("|")]
         if len(parts) != 3:
-            fail(f"--action takes 'what|who is responsible|YYYY-MM-DD', got '{item}'")
+            fail(_("--action takes 'what|who is responsible|YYYY-MM-DD', got '%(value)s'", value=item))
         actions.append({"action": parts[0], "responsible": parts[1], "deadline": parts[2]})
     factory = open_store(database)
     with store.transaction(factory) as s:
         plan = campaigns.record_improvement_plan(s, campaigns.get_campaign(s, campaign), body, actions, who,
                                                  at=effective(on))
-        out.print(f"plan #{plan.id} for {body}: actions " + ", ".join(f"#{a.id}" for a in plan.actions))
+        out.print(_("plan #%(id)s for %(body)s: actions %(actions)s", id=plan.id, body=body,
+                    actions=", ".join(f"#{a.id}" for a in plan.actions)), highlight=False, markup=False)
 
 
 @campaign_app.command("post-audit")
@@ -188,7 +190,7 @@ def campaign_post_audit(action_id: int, status: str = typer.Option(..., help="do
     with store.transaction(factory) as s:
         campaigns.check_post_audit(s, campaigns.get_campaign(s, campaign), action_id, status, note, who,
                                    at=effective(on))
-    out.print(f"plan action #{action_id}: {status}")
+    out.print(_("plan action #%(id)s: %(status)s", id=action_id, status=status), highlight=False, markup=False)
 
 
 @campaign_app.command("demo")
@@ -253,16 +255,15 @@ def rating(campaign: Optional[str] = CAMPAIGN, database: Optional[str] = DATABAS
         rows, final = campaigns.rating(s, c)
         written = campaigns.publish_rating(s, c, output) if output is not None else []
     for path in written:
-        err.print(f"wrote {path}", highlight=False)
+        wrote(path)
     if as_json:
         out.print_json(data={"campaign": c.name, "methodology": c.methodology_id, "period": c.period, "final": final,
                              "rating": [row.__dict__ for row in rows]})
         return
     if not rows:
-        out.print(f"{c.name}: no body has been scored yet — the rating is empty (state: {c.state})",
-                  highlight=False)
+        out.print(_("%(name)s: no body has been scored yet — the rating is empty (state: %(state)s)", name=c.name,
+                    state=c.state), highlight=False, markup=False)
         return
-    _ = terminal.gettext(lang)
     table = Table(_("rank"), _("body"), _("name"), _("total"), _("grade"),
                   title=f"{c.name}: " + (_("final rating") if final else _("PROVISIONAL rating (not final)")))
     for row in rows:

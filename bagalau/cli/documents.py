@@ -27,7 +27,7 @@ from typer.core import TyperGroup
 
 from bagalau import campaigns, store
 from bagalau.cli.campaigns import DATABASE, guarded, open_store
-from bagalau.cli.console import err, fail, out
+from bagalau.cli.console import _, err, fail, out, wrote
 from bagalau.documents import batch, charts, forms, make, ratings, render, report
 from bagalau.documents.files import write_atomic
 from bagalau.documents.sources import LANGUAGES, body_data, rating_data
@@ -54,7 +54,8 @@ app = typer.Typer(cls=DocumentsGroup, no_args_is_help=True,
 
 def _rating(c, data, lang: str, fmt: str, output: Optional[Path]) -> list[Path]:
     if fmt not in RATING_FORMATS:
-        fail(f"--format for the rating must be one of {', '.join(RATING_FORMATS)}, got '{fmt}'")
+        fail(_("--format for the rating must be one of %(choices)s, got '%(value)s'",
+                choices=", ".join(RATING_FORMATS), value=fmt))
     stem = f"{data.campaign}-rating"
     if fmt == "xlsx":
         return [write_atomic(output or Path(f"{stem}-{lang}.xlsx"), ratings.xlsx_bytes(data, lang))]
@@ -88,25 +89,26 @@ def make_command(
     """Write a campaign's documents."""
     for value in lang:
         if value not in LANGUAGES:
-            fail(f"--lang must be one of {', '.join(LANGUAGES)}, got '{value}'")
+            fail(_("--lang must be one of %(choices)s, got '%(value)s'", choices=", ".join(LANGUAGES), value=value))
     factory = open_store(database)
     if form == ["rating"]:
         if len(fmt) > 1 or len(lang) > 1:
-            fail("the rating is one --format and one --lang at a time")
+            fail(_("the rating is one --format and one --lang at a time"))
         with store.transaction(factory) as s:
             data = rating_data(s, campaigns.get_campaign(s, campaign))
         for path in _rating(None, data, (lang or ["ru"])[0], (fmt or ["xlsx"])[0], output):
-            err.print(f"wrote {path}", highlight=False)
+            wrote(path)
         return
     for value in fmt:
         if value not in make.FORMATS:
-            fail(f"--format must be one of {', '.join(make.FORMATS)} for a form "
-                 f"(the rating: --form rating --format {'|'.join(RATING_FORMATS)}), got '{value}'")
+            fail(_("--format must be one of %(choices)s for a form (the rating: --form rating --format "
+                   "%(rating)s), got '%(value)s'", choices=", ".join(make.FORMATS),
+                   rating="|".join(RATING_FORMATS), value=value))
     with store.transaction(factory) as s:
         c = campaigns.get_campaign(s, campaign)
         names = form or forms.available(c.methodology_id)
         if not names:
-            fail(f"no forms for {c.methodology_id} yet; the rating: --form rating")
+            fail(_("no forms for %(edition)s yet; the rating: --form rating", edition=c.methodology_id))
         try:
             for name in names:
                 forms.form(c.methodology_id, name)
@@ -114,14 +116,14 @@ def make_command(
             fail(str(exc))
         if all_bodies:
             if body is not None:
-                fail("give --body or --all, not both")
+                fail(_("give --body or --all, not both"))
             bodies = [body_data(s, c, m.body_code, run) for m in sorted(c.bodies, key=lambda m: m.body_code)]
         else:
             if body is None:
-                fail("say which body: --body CODE (or --all); bodies: "
-                     + ", ".join(sorted(m.body_code for m in c.bodies)))
+                fail(_("say which body: --body CODE (or --all); bodies: %(bodies)s",
+                       bodies=", ".join(sorted(m.body_code for m in c.bodies))))
             if len(names) > 1 or len(lang) > 1 or len(fmt) > 1:
-                fail("one document at a time without --all: one --form, --lang and --format")
+                fail(_("one document at a time without --all: one --form, --lang and --format"))
             bodies = [body_data(s, c, body, run)]
     if not all_bodies:
         data, name, language, kind = bodies[0], names[0], (lang or ["ru"])[0], (fmt or ["pdf"])[0]
@@ -131,11 +133,11 @@ def make_command(
             fail(str(exc))
         path = write_atomic(output or Path(make.file_name(data.campaign, data.body, name, language, kind,
                                                           data.kind, data.run)), content)
-        err.print(f"wrote {path} ({data.kind}, run {data.run})", highlight=False)
+        wrote(f"{path} ({data.kind}, run {data.run})")
         return
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
-        fail(f"--output must be a folder with --all: {folder} is a file")
+        fail(_("--output must be a folder with --all: %(path)s is a file", path=folder))
     work = batch.jobs_for(bodies, names, lang or list(LANGUAGES), fmt or list(make.FORMATS), folder)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as progress:
@@ -144,7 +146,8 @@ def make_command(
             batch.run(work, workers=jobs or None, done=lambda path: progress.advance(task))
         except (forms.FormError, render.RenderError) as exc:
             fail(str(exc))
-    err.print(f"wrote {len(work)} documents to {folder}", highlight=False)
+    err.print(_("wrote %(count)s documents to %(folder)s", count=len(work), folder=folder), highlight=False,
+              markup=False)
 
 
 @app.command("verify")

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from bagalau.cli.terminal import Table
 
 from bagalau import campaigns, store
 from bagalau.cli.campaigns import ACTOR, CAMPAIGN, DATABASE, ON, actor_name, effective, guarded, open_store
-from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs, styled
 from bagalau.cli.progress import bars as progress_bars
 from bagalau.extracts import definitions, generators
 from bagalau.extracts.aggregation import Derived, Period, aggregate
@@ -51,7 +52,7 @@ def _engine(name: str):
             return SparkEngine()
         except EngineUnavailable as exc:
             fail(str(exc))
-    fail(f"--engine must be duckdb or spark, not '{name}'")
+    fail(_("--engine must be duckdb or spark, not '%(value)s'", value=name))
 
 
 def _parameters(items: list[str]) -> dict[str, int]:
@@ -60,7 +61,7 @@ def _parameters(items: list[str]) -> dict[str, int]:
         try:
             values[key] = int(value)
         except ValueError:
-            fail(f"--param {key} takes a whole number, got '{value}'")
+            fail(_("--param %(key)s takes a whole number, got '%(value)s'", key=key, value=value))
     return values
 
 
@@ -72,7 +73,7 @@ def _tolerances(items: list[str]) -> dict[str, Tolerance]:
             result[key] = (Tolerance(absolute=Decimal(value[4:])) if value.startswith("abs:")
                            else Tolerance(relative=Decimal(value)))
         except Exception:  # noqa: BLE001 - any unreadable number is the same user error
-            fail(f"--tolerance {key}: give a share (0.05) or abs:N, got '{value}'")
+            fail(_("--tolerance %(key)s: give a share (0.05) or abs:N, got '%(value)s'", key=key, value=value))
     return result
 
 
@@ -122,7 +123,7 @@ def import_command(kind: str = typer.Argument(..., help=f"one of: {', '.join(KIN
                     task, completed=done, total=total))
         except ExtractError as exc:
             failed += 1
-            err.print(f"[red]error:[/] {exc}", highlight=False)
+            err.print(styled(_("error:"), "red") + " " + escape(str(exc)), highlight=False)
             continue
         out.print(f"{path.name}: {kept.rows:,} {kind} records imported as {kept.path.name}")
     if failed:

@@ -14,7 +14,7 @@ from rich.console import Console
 from bagalau import demo
 from bagalau.cli import progress as progress_bars, terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs, styled, warn, wrote
 from bagalau.engine import catalog
 from bagalau.engine import forms as templates
 from bagalau.engine.cohort import CohortScorer, rank
@@ -35,15 +35,17 @@ def load_methodology(methodology_id: str, profile: str | None = None):
     except KeyError as exc:
         fail(str(exc.args[0]))
     except DefinitionError as exc:
-        fail(f"the definition of {methodology_id} has problems; run `bagalau check` on it:\n{exc}")
+        fail(_("the definition of %(edition)s has problems; run `bagalau check` on it:", edition=methodology_id)
+             + f"\n{exc}")
 
 
 def check_profile(methodology_id: str, profile: str) -> None:
     """Fail with the profiles that exist when ``profile`` is not one of the edition's."""
     source = load_methodology(methodology_id).source
     if profile not in source.profiles:
-        fail(f"{methodology_id} has no profiles; leave out --profile" if not source.profiles else
-             f"unknown profile '{profile}' for {methodology_id}; its profiles are: {', '.join(source.profiles)}")
+        fail(_("%(edition)s has no profiles; leave out --profile", edition=methodology_id) if not source.profiles
+             else _("unknown profile '%(profile)s' for %(edition)s; its profiles are: %(profiles)s",
+                    profile=profile, edition=methodology_id, profiles=", ".join(source.profiles)))
 
 
 @app.command()
@@ -64,7 +66,8 @@ def methodologies() -> None:
                       str(m.act.signed), m.act.status)
     out.print(table)
     for methodology_id in broken:
-        err.print(f"[red]{methodology_id}: the definition has problems; run `bagalau check` on it[/]")
+        err.print(styled(_("%(edition)s: the definition has problems; run `bagalau check` on it",
+                           edition=methodology_id), "red"))
 
 
 @app.command()
@@ -89,7 +92,7 @@ def check(files: List[Path]) -> None:
         compiled, problems = check_file(path)
         if problems:
             failed = True
-            err.print(f"[red]{path}: {len(problems)} problem(s)[/]")
+            err.print(styled(_("%(path)s: %(count)s problem(s)", path=path, count=len(problems)), "red"))
             for problem in problems:
                 err.print(f"  {problem}", highlight=False)
         else:
@@ -107,19 +110,19 @@ def template(methodology_id: str,
     """Print an empty input file laid out like the act's forms (to standard output unless -o is given)."""
     compiled = load_methodology(methodology_id, profile)
     if format not in ("xlsx", "json"):
-        fail(f"--format must be xlsx or json, not '{format}'")
+        fail(_("--format must be xlsx or json, not '%(value)s'", value=format))
     if output is None:
         if format == "xlsx" and sys.stdout.isatty():
-            fail("an XLSX workbook is binary and would garble the terminal: give -o FILE, "
-                 "redirect (> form.xlsx) or use --format json")
+            fail(_("an XLSX workbook is binary and would garble the terminal: give -o FILE, "
+                   "redirect (> form.xlsx) or use --format json"))
         sys.stdout.buffer.write(templates.render(compiled, format))
         sys.stdout.buffer.flush()
         return
     try:
         templates.write(compiled, output, format)
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-    out.print(f"wrote {output}", highlight=False)
+        fail(_("cannot write %(path)s: %(reason)s", path=output, reason=exc.strerror or exc))
+    wrote(output)
 
 
 def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | None = None) -> list[ValidatedInputs]:
@@ -140,16 +143,16 @@ def read_and_validate(cohort: CohortScorer, files: list[Path], profile: str | No
             _validate_all(cohort, path, submissions, profile, seen, validated, problems,
                           lambda: bars.advance(task))
     if not problems and not validated:
-        fail(f"the cohort is empty: {', '.join(map(str, files))} hold{'s' if len(files) == 1 else ''} no bodies; "
-             "nothing was scored")
+        fail(_("the cohort is empty: no bodies in %(files)s; nothing was scored",
+               files=", ".join(map(str, files))))
     if problems:
-        err.print(f"[red]{len(problems)} input problem(s); nothing was scored:[/]")
+        err.print(styled(_("%(count)s input problem(s); nothing was scored:", count=len(problems)), "red"))
         for problem in problems:
             err.print(f"  {problem}", highlight=False)
         raise typer.Exit(2)
     for body in validated:
         for warning in body.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            warn(str(warning))
     return validated
 
 
@@ -221,10 +224,11 @@ def score(methodology_id: str,
 
 def outside_validity(source, period: int) -> str | None:
     """Why an edition does not apply to a reporting year (the edition in force on its 31 December,
-    as `bagalau resolve` reads it), or None when it does or its family is not in the catalogue."""
+    as `bagalau resolve` reads it), in this run's language, or None when it does or its family is
+    not in the catalogue."""
     from bagalau.engine.editions import edition_dates, in_force
     if not 1 <= period <= 9999:
-        return f"period {period} is not a year any edition can be in force in"
+        return _("period %(period)s is not a year any edition can be in force in", period=period)
     day = date(period, 12, 31)
     try:
         editions = [m for m in _family_editions(source.family) if m.id != source.id] + [source]
@@ -234,11 +238,13 @@ def outside_validity(source, period: int) -> str | None:
     if found is not None and found[0].id == source.id:
         return None
     dates = edition_dates(source)
-    window = f"in force from {dates.starts}" + (f" until {dates.ends}" if dates.ends else "")
-    instead = (f"the edition in force then is {found[0].id}" if found is not None
-               else f"no edition of {source.family} was in force then")
-    return (f"{source.id} was not in force for period {period} (on {day}); it was {window}: {instead} "
-            f"(`bagalau resolve {source.family} --period {period}`)")
+    window = (_("in force from %(start)s until %(end)s", start=dates.starts, end=dates.ends) if dates.ends else
+              _("in force from %(start)s", start=dates.starts))
+    instead = (_("the edition in force then is %(edition)s", edition=found[0].id) if found is not None
+               else _("no edition of %(family)s was in force then", family=source.family))
+    return _("%(edition)s was not in force for period %(period)s (on %(day)s); it was %(window)s: %(instead)s "
+             "(`bagalau resolve %(family)s --period %(period)s`)", edition=source.id, period=period, day=day,
+             window=window, instead=instead, family=source.family)
 
 
 def _family_editions(family: str) -> list:
@@ -258,7 +264,7 @@ def warn_outside_validity(source, periods) -> None:
     for period in sorted(periods):
         reason = outside_validity(source, period)
         if reason:
-            err.print(f"[yellow]warning:[/] {reason}", highlight=False)
+            warn(str(reason))
 
 
 @app.command()
@@ -267,11 +273,11 @@ def resolve(family: str,
             on: Optional[str] = typer.Option(None, help="or a date, YYYY-MM-DD")) -> None:
     """Which edition of a methodology family is in force for a period (amendment chains resolved)."""
     if (period is None) == (on is None):
-        fail("give --period YEAR or --on DATE")
+        fail(_("give --period YEAR or --on DATE"))
     try:
         day = date.fromisoformat(on) if on else date(period, 12, 31)
     except ValueError:
-        fail(f"--on must be a date YYYY-MM-DD, not '{on}'")
+        fail(_("--on must be a date YYYY-MM-DD, not '%(value)s'", value=on))
     try:
         found = catalog.edition_in_force(family, day)
     except KeyError as exc:
@@ -279,7 +285,7 @@ def resolve(family: str,
     except DefinitionError as exc:
         fail(str(exc))
     if found is None:
-        fail(f"no edition of {family} was in force on {day}")
+        fail(_("no edition of %(family)s was in force on %(day)s", family=family, day=day))
     m, dates = found
     out.print(f"[bold]{m.id}[/] is in force on {day}: {m.act.kind} № {m.act.number} of {m.act.signed}"
               + (f", amending {' → '.join(m.lineage)}" if m.lineage else ""))

@@ -9,7 +9,7 @@ import typer
 from sqlalchemy import select
 
 from bagalau import campaigns, store
-from bagalau.cli.console import out, parse_pairs
+from bagalau.cli.console import _, out, parse_pairs
 from bagalau.cli.store_access import ACTOR, CAMPAIGN, DATABASE, ON, actor_name, effective, guarded, open_store
 from bagalau.cli.terminal import Table
 
@@ -31,7 +31,8 @@ def objection_file(body: str, text: str = typer.Option(..., help="what the body 
     with store.transaction(factory) as s:
         objection = campaigns.file_objection(s, campaigns.get_campaign(s, campaign), body, text, document, who,
                                              contested=contest, at=effective(on))
-    out.print(f"objection #{objection.id} of {body} filed (deadline {objection.deadline})")
+    out.print(_("objection #%(id)s of %(body)s filed (deadline %(deadline)s)", id=objection.id, body=body,
+                deadline=objection.deadline), highlight=False, markup=False)
 
 
 @objection_app.command("commission")
@@ -45,7 +46,8 @@ def objection_commission(body: str, member: List[str] = typer.Option(..., "--mem
     with store.transaction(factory) as s:
         commission = campaigns.appoint_commission(s, campaigns.get_campaign(s, campaign), body, member, who,
                                                   at=effective(on))
-    out.print(f"commission #{commission.id} for {body}: {', '.join(member)}")
+    out.print(_("commission #%(id)s for %(body)s: %(members)s", id=commission.id, body=body,
+                members=", ".join(member)), highlight=False, markup=False)
 
 
 @objection_app.command("decide")
@@ -63,8 +65,14 @@ def objection_decide(objection_id: int, outcome: str = typer.Option(..., help="a
         decision = campaigns.decide_objection(s, campaigns.get_campaign(s, campaign), objection_id, who,
                                               outcome=outcome, reasoning=reasoning, remove_facts=remove_fact,
                                               input_changes=parse_pairs(set_input, "--set"), at=effective(on))
-        rescored = f"; rescored as run #{s.get(store.ScoringRun, decision.run_id).number}" if decision.run_id else ""
-    out.print(f"decision #{decision.id} on objection #{objection_id}: {outcome}{rescored}")
+        run = s.get(store.ScoringRun, decision.run_id).number if decision.run_id else None
+    if run is None:
+        line = _("decision #%(id)s on objection #%(objection)s: %(outcome)s", id=decision.id,
+                 objection=objection_id, outcome=outcome)
+    else:
+        line = _("decision #%(id)s on objection #%(objection)s: %(outcome)s; rescored as run #%(run)s",
+                 id=decision.id, objection=objection_id, outcome=outcome, run=run)
+    out.print(line, highlight=False, markup=False)
 
 
 @objection_app.command("list")

@@ -11,7 +11,7 @@ import typer
 
 from bagalau.cli import terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import err, fail, out
+from bagalau.cli.console import _, err, fail, out, styled
 from bagalau.cli.simulate import read_cohort
 from bagalau.engine import catalog
 from bagalau.engine.compiled import DefinitionError
@@ -33,14 +33,14 @@ def robustness(edition: str = typer.Argument(..., help="the edition, e.g. it-201
     """Score a cohort under every combination of the edition's readings (or a seeded sample)
     and show each body's range of totals, ranks and grades, flagging what depends on a reading."""
     if output_format not in ("table", "json", "csv"):
-        fail("--format is table, json or csv")
+        fail(_("--format is table, json or csv"))
     try:
         catalog.methodology(edition)
     except KeyError:
-        fail(f"unknown edition '{edition}'")
+        fail(_("unknown edition '%(edition)s'", edition=edition))
     submissions = read_cohort(inputs)
     if not submissions:
-        fail("no bodies in the input files")
+        fail(_("no bodies in the input files"))
     default_profile = next(iter(catalog.methodology(edition).profiles), None)
     groups: dict = {}
     for submission in submissions:
@@ -106,7 +106,7 @@ def _table(result, combinations: int, flagged_only: bool) -> None:
 
 
 def _problems(problems: list[Problem]) -> None:
-    err.print(f"[red]{len(problems)} input problem(s); nothing was run:[/]")
+    err.print(styled(_("%(count)s input problem(s); nothing was run:", count=len(problems)), "red"))
     for problem in problems:
         err.print(f"  {problem}", highlight=False)
     raise typer.Exit(2)

@@ -11,7 +11,7 @@ import typer
 
 from bagalau import store
 from bagalau.cli.app import app
-from bagalau.cli.console import fail, out
+from bagalau.cli.console import _, fail, out
 from bagalau.store import migrations
 
 
@@ -35,8 +35,8 @@ def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
     if engine.dialect.name == "sqlite":
         migrations.upgrade(engine)
     elif migrations.current(engine) != migrations.head():
-        fail(f"the database {store.describe(url)} is not at schema revision {migrations.head()}; run "
-             "`bagalau db upgrade --database ...` first")
+        fail(_("the database %(database)s is not at schema revision %(head)s; run "
+               "`bagalau db upgrade --database ...` first", database=store.describe(url), head=migrations.head()))
     if demo and database is None and not os.environ.get(store.ENV_URL):
         from bagalau.demo.accounts import ensure_demo
         credentials = Path(url.removeprefix("sqlite:///")).parent / "demo-accounts.txt"

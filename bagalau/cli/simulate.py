@@ -11,7 +11,7 @@ import typer
 
 from bagalau.cli import terminal
 from bagalau.cli.app import app
-from bagalau.cli.console import err, fail, out, parse_pairs
+from bagalau.cli.console import _, err, fail, out, parse_pairs, styled
 from bagalau.engine.compiled import DefinitionError
 from bagalau.engine.inputs import InputError, Problem, read_file
 from bagalau.engine.scoring import ScoringError
@@ -32,12 +32,12 @@ def simulate(edition: str = typer.Argument(..., help="edition A, e.g. it-2012"),
                                                help="list only the nodes whose value changed")) -> None:
     """Score one cohort under edition A and edition B (or option set X and Y) and show what changes."""
     if output_format not in ("table", "json", "csv"):
-        fail("--format is table, json or csv")
+        fail(_("--format is table, json or csv"))
     both = parse_pairs(option, "--option")
     a = Side(edition, {**both, **parse_pairs(a_option, "--a-option")})
     b = Side(to or edition, {**both, **parse_pairs(b_option, "--b-option")})
     if a.edition == b.edition and a.options == b.options:
-        fail("nothing to compare: give --to EDITION or different --a-option/--b-option readings")
+        fail(_("nothing to compare: give --to EDITION or different --a-option/--b-option readings"))
     submissions = read_cohort(inputs)
     try:
         comparison = compare(a, b, submissions, period=period, top=top)
@@ -67,7 +67,7 @@ def simulate(edition: str = typer.Argument(..., help="edition A, e.g. it-2012"),
 
 
 def _problems(problems: list[Problem]) -> None:
-    err.print(f"[red]{len(problems)} input problem(s); nothing was simulated:[/]")
+    err.print(styled(_("%(count)s input problem(s); nothing was simulated:", count=len(problems)), "red"))
     for problem in problems:
         err.print(f"  {problem}", highlight=False)
     raise typer.Exit(2)

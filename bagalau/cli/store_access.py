@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from bagalau import campaigns, store
 from bagalau.campaigns import registry
-from bagalau.cli.console import CONFLICT, err, fail
+from bagalau.cli.console import CONFLICT, _, err, fail
 from bagalau.engine.inputs import InputError
 from bagalau.store import migrations
 
@@ -52,19 +52,19 @@ def guarded(function):
         try:
             return function(*args, **kwargs)
         except campaigns.ConflictError as exc:
-            fail(f"conflict: {exc}", CONFLICT)
+            fail(_("conflict: %(reason)s", reason=exc), CONFLICT)
         except campaigns.CampaignError as exc:
             fail(str(exc))
         except registry.RegistryError as exc:
             fail(str(exc))
         except InputError as exc:
-            fail(f"{len(exc.problems)} input problem(s); nothing was stored:\n  "
+            fail(_("%(count)s input problem(s); nothing was stored:", count=len(exc.problems)) + "\n  "
                  + "\n  ".join(str(p) for p in exc.problems))
         except (OperationalError, ProgrammingError) as exc:
-            fail(f"database error: {str(exc.orig).strip().splitlines()[0] if exc.orig else exc}\n"
-                 "  (is the database reachable, and its schema current? `bagalau db upgrade`)")
+            fail(_("database error: %(reason)s", reason=str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
+                 + "\n  " + _("(is the database reachable, and its schema current? `bagalau db upgrade`)"))
         except SQLAlchemyError as exc:
-            fail(f"the database refused the change: {database_reason(exc)}; nothing was written")
+            fail(_("the database refused the change: %(reason)s; nothing was written", reason=database_reason(exc)))
     return wrapper
 
 
@@ -79,7 +79,7 @@ def database_reason(exc: Exception) -> str:
 def actor_name(given: str | None) -> str:
     name = given or os.environ.get("BAGALAU_USER")
     if not name:
-        fail("say who acts: --as NAME or BAGALAU_USER (users: `bagalau users list`)")
+        fail(_("say who acts: --as NAME or BAGALAU_USER (users: `bagalau users list`)"))
     return name
 
 
@@ -89,7 +89,7 @@ def effective(on: str | None) -> datetime | None:
     try:
         day = date.fromisoformat(on)
     except ValueError:
-        fail(f"--on takes a date YYYY-MM-DD, got '{on}'")
+        fail(_("--on takes a date YYYY-MM-DD, got '%(value)s'", value=on))
     return datetime(day.year, day.month, day.day, 12, 0, tzinfo=timezone.utc)
 
 
@@ -101,12 +101,13 @@ def open_store(database: str | None, upgrade: bool = True):
     try:
         current = migrations.current(engine)
     except OperationalError as exc:
-        fail(f"cannot open the database {store.describe(url)}: {str(exc.orig).strip().splitlines()[0]}")
+        fail(_("cannot open the database %(database)s: %(reason)s", database=store.describe(url),
+                reason=str(exc.orig).strip().splitlines()[0]))
     if current != head:
         if upgrade and engine.dialect.name == "sqlite":
             migrations.upgrade(engine)
             err.print(f"[dim]store {store.describe(url)}: schema brought to revision {head}[/]")
         else:
-            fail(f"the database {store.describe(url)} is at schema revision {current or 'none'}, not {head}; "
-                 "run `bagalau db upgrade`")
+            fail(_("the database %(database)s is at schema revision %(current)s, not %(head)s; run `bagalau db upgrade`",
+                   database=store.describe(url), current=current or "none", head=head))
     return store.make_sessionmaker(engine)

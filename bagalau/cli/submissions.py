@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import select
 
 from bagalau import campaigns, store
-from bagalau.cli.console import out
+from bagalau.cli.console import _, out
 from bagalau.cli.store_access import ACTOR, CAMPAIGN, DATABASE, ON, actor_name, app, effective, guarded, open_store
 from bagalau.cli.terminal import Table
 
@@ -34,8 +34,9 @@ def submit(body: str, file: Path,
         version = campaigns.submit(s, campaigns.get_campaign(s, campaign), body, str(file), who,
                                    expected_version=expected_version, reason=reason, at=effective(on))
         changes = version.change_summary
-    out.print(f"{body}: stored version {version.version}" +
-              ("" if version.version == 1 else f" ({len(changes)} field(s) changed)"))
+    out.print(_("%(body)s: stored version %(version)s", body=body, version=version.version) if version.version == 1
+              else _("%(body)s: stored version %(version)s (%(count)s field(s) changed)", body=body,
+                     version=version.version, count=len(changes)), highlight=False, markup=False)
 
 
 @verify_app.command("add-fact")
@@ -76,7 +77,7 @@ def verify_flag_incomplete(body: str, element: List[str] = typer.Option(..., "--
     factory = open_store(database)
     with store.transaction(factory) as s:
         campaigns.flag_incomplete(s, campaigns.get_campaign(s, campaign), body, element, who, at=effective(on))
-    out.print(f"{body}: flagged incomplete")
+    out.print(_("%(body)s: flagged incomplete", body=body), highlight=False, markup=False)
 
 
 @verify_app.command("facts")

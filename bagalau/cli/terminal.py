@@ -11,6 +11,7 @@ from rich import table as rich_table
 from rich.markup import escape
 from rich.tree import Tree
 
+from bagalau.cli.console import set_language
 from bagalau.engine.cohort import RankedBody
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.definition import Node
@@ -29,6 +30,7 @@ THEN = {"full": N_("the full points"), "zero": N_("0 points"), "redistribute": N
 def _check_language(value: str) -> str:
     if value not in LANGUAGES:
         raise typer.BadParameter(f"choose one of {', '.join(LANGUAGES)}, not '{value}'")
+    set_language(value)
     return value
 
 

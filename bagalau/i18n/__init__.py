@@ -137,6 +137,48 @@ def translator(lang: str, strict: bool | None = None, domain: str = DOMAIN) -> T
     return Translator(lang, strict_default() if strict is None else strict, domain)
 
 
+class Message(str):
+    """A sentence built in code for a person: the English text (it *is* that ``str``, so logs,
+    JSON and existing callers see the English) that keeps its message id and values, so a page
+    or the command line can show it in its own language (``translate``). The id's placeholders
+    are ``%(name)s``; a value may itself be a ``Message``, or a list of them (joined with "; ").
+    Extracted for the catalogs like ``N_`` (``Message("...")``); the store's and the campaigns'
+    messages live in the ``messages`` domain."""
+
+    msgid: str
+    values: dict
+
+    def __new__(cls, msgid: str, /, **values) -> "Message":
+        self = super().__new__(cls, msgid % {k: _joined(v, str) for k, v in values.items()} if values else msgid)
+        self.msgid, self.values = msgid, values
+        return self
+
+    def __reduce__(self):
+        return _message, (self.msgid, self.values)
+
+    def translate(self, translator: "Translator") -> str:
+        """The sentence in ``translator``'s language (its values translated too)."""
+        text = translator.gettext(self.msgid)
+        if not self.values:
+            return text
+        return text % {k: _joined(v, lambda m: localize(m, translator)) for k, v in self.values.items()}
+
+
+def _message(msgid: str, values: dict) -> Message:
+    return Message(msgid, **values)
+
+
+def _joined(value, show) -> object:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(show(item) for item in value)
+    return show(value) if isinstance(value, Message) else value
+
+
+def localize(value, translator: "Translator") -> str:
+    """``value`` in ``translator``'s language if it is a ``Message``; any other text as it is."""
+    return value.translate(translator) if isinstance(value, Message) else ("" if value is None else str(value))
+
+
 def N_(msgid: str) -> str:
     """Mark a message id for extraction; translate it where it is shown."""
     return msgid

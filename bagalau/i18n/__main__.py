@@ -30,7 +30,7 @@ from babel.messages.pofile import write_po
 from . import DOMAIN, DOMAINS, ENGINE, LANGUAGES, PROSE_PENDING, REQUIRED, catalog, po_path
 
 PACKAGE = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,), "Message": None}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 ENGINE_FOLDERS = ("engine", "cli")

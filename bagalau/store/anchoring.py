@@ -38,6 +38,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bagalau.i18n import Message
+
 from .models import Anchor, AuditEntry
 
 ENV_KEY = "BAGALAU_ANCHOR_KEY"
@@ -74,28 +76,34 @@ class Keyring:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise AnchorError(f"{ENV_KEY_FILE}={path}: cannot read the key file ({exc.strerror})") from None
+            where = f"{ENV_KEY_FILE}={path}"
+            raise AnchorError(Message("%(where)s: cannot read the key file (%(reason)s)", where=where,
+                                      reason=exc.strerror)) from None
         lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)
                  if line.strip() and not line.strip().startswith("#")]
         if not lines:
-            raise AnchorError(f"{path}: the key file holds no key (lines KEY_ID:SECRET)")
+            raise AnchorError(Message("%(where)s: the key file holds no key (lines KEY_ID:SECRET)", where=str(path)))
         for number, line in lines:
-            self.add_line(line, f"{path}, line {number}")
+            self.add_line(line, Message("%(path)s, line %(number)s", path=str(path), number=number))
 
     def add_line(self, line: str, where: str) -> None:
         key_id, _, secret = line.strip().partition(":")
         key_id, secret = key_id.strip(), secret.strip()
         if not key_id or not secret:
-            raise AnchorError(f"{where}: a key is KEY_ID:SECRET (make one with `bagalau audit keygen`)")
+            raise AnchorError(Message("%(where)s: a key is KEY_ID:SECRET (make one with `bagalau audit keygen`)",
+                                      where=where))
         try:
             raw = bytes.fromhex(secret)
         except ValueError:
-            raise AnchorError(f"{where}: the secret of key '{key_id}' is not hexadecimal") from None
+            raise AnchorError(Message("%(where)s: the secret of key '%(key)s' is not hexadecimal", where=where,
+                                      key=key_id)) from None
         if len(raw) < MIN_SECRET_BYTES:
-            raise AnchorError(f"{where}: the secret of key '{key_id}' has {len(raw)} bytes; at least "
-                              f"{MIN_SECRET_BYTES} are needed")
+            raise AnchorError(Message("%(where)s: the secret of key '%(key)s' has %(bytes)s bytes; at least "
+                                      "%(needed)s are needed", where=where, key=key_id, bytes=len(raw),
+                                      needed=MIN_SECRET_BYTES))
         if key_id in self.keys and self.keys[key_id] != raw:
-            raise AnchorError(f"{where}: key id '{key_id}' is given twice with different secrets")
+            raise AnchorError(Message("%(where)s: key id '%(key)s' is given twice with different secrets",
+                                      where=where, key=key_id))
         self.keys[key_id] = raw
         self.signing = key_id
         self.sources.append(where)
@@ -135,7 +143,7 @@ def checkpoint(session: Session, reason: str, *, campaign_id: int | None = None,
     session.flush()
     hashes = list(session.execute(select(AuditEntry.hash).order_by(AuditEntry.seq)).scalars())
     if not hashes:
-        raise AnchorError("the audit log is empty; there is nothing to anchor")
+        raise AnchorError(Message("the audit log is empty; there is nothing to anchor"))
     anchor = Anchor(created_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"), reason=reason,
                     campaign_id=campaign_id, entries=len(hashes), head=hashes[-1],
                     fingerprints="".join(h[:FINGERPRINT] for h in hashes), key_id=keyring.signing, mac=None)
@@ -158,15 +166,19 @@ def read(path: Path) -> dict:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise AnchorError(f"{path}: cannot read the anchor file ({exc.strerror})") from None
+        raise AnchorError(Message("%(path)s: cannot read the anchor file (%(reason)s)", path=str(path),
+                                  reason=exc.strerror)) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise AnchorError(f"{path}: not an anchor file (not JSON: {exc})") from None
+        raise AnchorError(Message("%(path)s: not an anchor file (not JSON: %(reason)s)", path=str(path),
+                                  reason=str(exc))) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise AnchorError(f"{path}: not an anchor file (its format is not {FORMAT})")
+        raise AnchorError(Message("%(path)s: not an anchor file (its format is not %(format)s)", path=str(path),
+                                  format=FORMAT))
     problems = [name for name, kind in (("entries", int), ("head", str), ("fingerprints", str), ("created_at", str))
                 if not isinstance(doc.get(name), kind)]
     if problems:
-        raise AnchorError(f"{path}: the anchor file lacks or garbles: {', '.join(problems)}")
+        raise AnchorError(Message("%(path)s: the anchor file lacks or garbles: %(fields)s", path=str(path),
+                                  fields=", ".join(problems)))
     return doc
 
 
@@ -181,12 +193,19 @@ class AnchorReport:
     first_bad_seq: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.message}"
+        return self.sentence()
+
+    def sentence(self) -> Message:
+        """"<the anchor>: <what was found>" (English as ``str``; ``translate`` for another language)."""
+        return Message("%(anchor)s: %(finding)s", anchor=self.label, finding=self.message)
 
 
-def label(doc: dict) -> str:
-    who = f"key {doc['key_id']}" if doc.get("key_id") else "UNSIGNED"
-    return f"anchor of {doc['created_at'][:19]} UTC ({who}, entries 1–{doc['entries']})"
+def label(doc: dict) -> Message:
+    if doc.get("key_id"):
+        return Message("anchor of %(time)s UTC (key %(key)s, entries 1–%(entries)s)", time=doc["created_at"][:19],
+                       key=doc["key_id"], entries=doc["entries"])
+    return Message("anchor of %(time)s UTC (UNSIGNED, entries 1–%(entries)s)", time=doc["created_at"][:19],
+                   entries=doc["entries"])
 
 
 def verify(session: Session, doc: dict, keyring: Keyring | None = None, *, require_key: bool = True) -> AnchorReport:
@@ -198,34 +217,39 @@ def verify(session: Session, doc: dict, keyring: Keyring | None = None, *, requi
     name, warnings = label(doc), []
     key_id = doc.get("key_id")
     if key_id is None:
-        warnings.append(f"{name} is not signed: it shows the log matches this file, not who made the file")
+        warnings.append(Message("%(anchor)s is not signed: it shows the log matches this file, not who made the "
+                                "file", anchor=name))
     elif key_id not in keyring.keys:
-        text = (f"its key '{key_id}' is not in the keyring ({ENV_KEY} / {ENV_KEY_FILE}); its signature cannot be "
-                "checked")
+        text = Message("its key '%(key)s' is not in the keyring (%(env)s / %(file)s); its signature cannot be "
+                       "checked", key=key_id, env=ENV_KEY, file=ENV_KEY_FILE)
         if require_key:
             return AnchorReport(False, name, text)
-        warnings.append(f"{name}: {text}")
+        warnings.append(Message("%(anchor)s: %(finding)s", anchor=name, finding=text))
     elif not hmac.compare_digest(keyring.sign(_signed_part(doc), key_id), str(doc.get("mac"))):
-        return AnchorReport(False, name, "FORGED OR ALTERED: its signature does not match its content under key "
-                            f"'{key_id}'")
+        return AnchorReport(False, name, Message("FORGED OR ALTERED: its signature does not match its content "
+                                                 "under key '%(key)s'", key=key_id))
     hashes = list(session.execute(select(AuditEntry.hash).order_by(AuditEntry.seq)).scalars())
     covered, prints = doc["entries"], doc["fingerprints"]
     for index, current in enumerate(hashes[:covered]):
         recorded = prints[index * FINGERPRINT:(index + 1) * FINGERPRINT]
         if recorded and current[:FINGERPRINT] != recorded:
             seq = index + 1
-            return AnchorReport(False, name, f"REWRITTEN: entry {seq} is not the entry the anchor signed (hash "
-                                f"{recorded}…, now {current[:FINGERPRINT]}…); it and every entry after it up to "
-                                f"{min(covered, len(hashes))} were rewritten, their hashes recomputed", warnings, seq)
+            return AnchorReport(False, name, Message(
+                "REWRITTEN: entry %(seq)s is not the entry the anchor signed (hash %(signed)s…, now %(now)s…); it "
+                "and every entry after it up to %(last)s were rewritten, their hashes recomputed", seq=seq,
+                signed=recorded, now=current[:FINGERPRINT], last=min(covered, len(hashes))), warnings, seq)
     if len(hashes) < covered:
-        return AnchorReport(False, name, f"TRUNCATED: the anchor covers entries 1–{covered}, the log ends at entry "
-                            f"{len(hashes)}: entries {len(hashes) + 1}–{covered} were deleted", warnings,
-                            len(hashes) + 1)
+        return AnchorReport(False, name, Message(
+            "TRUNCATED: the anchor covers entries 1–%(covered)s, the log ends at entry %(last)s: entries "
+            "%(first_gone)s–%(covered)s were deleted", covered=covered, last=len(hashes), first_gone=len(hashes) + 1),
+            warnings, len(hashes) + 1)
     if hashes[covered - 1] != doc["head"]:
-        return AnchorReport(False, name, f"REWRITTEN: entry {covered}, the anchored head, has another hash",
-                            warnings, covered)
+        return AnchorReport(False, name, Message("REWRITTEN: entry %(seq)s, the anchored head, has another hash",
+                                                 seq=covered), warnings, covered)
     after = len(hashes) - covered
-    text = f"entries 1–{covered} unchanged" + (f"; {after} later entries are not covered by it" if after else "")
+    text = (Message("entries 1–%(covered)s unchanged; %(after)s later entries are not covered by it",
+                    covered=covered, after=after) if after else
+            Message("entries 1–%(covered)s unchanged", covered=covered))
     return AnchorReport(True, name, text, warnings)
 
 

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from bagalau.i18n import Message
 from bagalau.store import records as row_records
 from bagalau.store.models import AuditEntry
 
@@ -104,9 +105,14 @@ class ChainReport:
     reason: str = ""
 
     def __str__(self) -> str:
+        return self.message()
+
+    def message(self) -> Message:
+        """The verdict in one sentence (English as ``str``; ``translate`` for another language)."""
         if self.ok:
-            return f"audit log OK: {self.checked} entries, hash chain intact"
-        return f"audit log BROKEN at entry {self.broken_seq}: {self.reason} ({self.checked} entries checked before it)"
+            return Message("audit log OK: %(n)s entries, hash chain intact", n=self.checked)
+        return Message("audit log BROKEN at entry %(seq)s: %(reason)s (%(n)s entries checked before it)",
+                       seq=self.broken_seq, reason=self.reason, n=self.checked)
 
 
 def verify_chain(session: Session) -> ChainReport:
@@ -114,17 +120,20 @@ def verify_chain(session: Session) -> ChainReport:
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     for entry in session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars():
         if entry.seq != expected_seq:
-            return ChainReport(False, checked, entry.seq, f"expected entry {expected_seq} here: "
-                               f"{'an entry was deleted' if entry.seq > expected_seq else 'sequence out of order'}")
+            reason = (Message("expected entry %(seq)s here: an entry was deleted", seq=expected_seq)
+                      if entry.seq > expected_seq else
+                      Message("expected entry %(seq)s here: sequence out of order", seq=expected_seq))
+            return ChainReport(False, checked, entry.seq, reason)
         if entry.prev_hash != prev_hash:
-            return ChainReport(False, checked, entry.seq, "its prev_hash is not the previous entry's hash")
+            return ChainReport(False, checked, entry.seq, Message("its prev_hash is not the previous entry's hash"))
         try:
             computed = entry_hash(entry.prev_hash, entry.seq, entry.timestamp, entry.actor, entry.action,
                                   entry.entity, entry.campaign_id, entry.payload)
         except (ValueError, TypeError) as exc:
-            return ChainReport(False, checked, entry.seq, f"payload is not valid JSON ({exc})")
+            return ChainReport(False, checked, entry.seq, Message("payload is not valid JSON (%(reason)s)", reason=str(exc)))
         if computed != entry.hash:
-            return ChainReport(False, checked, entry.seq, "its contents do not match its hash (changed after writing)")
+            return ChainReport(False, checked, entry.seq,
+                               Message("its contents do not match its hash (changed after writing)"))
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     return ChainReport(True, checked)
 

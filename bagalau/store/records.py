@@ -36,6 +36,8 @@ from typing import Any, Iterable, Iterator
 from sqlalchemy import Table, event, inspect, select, tuple_
 from sqlalchemy.orm import Session
 
+from bagalau.i18n import Message
+
 from .immutability import APPEND_ONLY, _columns_changed  # a relationship set on a row writes another table
 from .models import Base
 
@@ -232,40 +234,55 @@ def check_rows(session: Session, committed: dict[tuple[str, str], list[Committed
         if name in tables and (name, key_text) not in seen and not history[-1].commitment.get("deleted"):
             last = history[-1]
             key = json.loads(key_text)
-            findings.append(RowFinding(name, key, "deleted", f"{describe(name, key)}: recorded by audit entry "
-                                       f"{last.seq} ({last.action}) but no longer in the database — deleted",
-                                       seq=last.seq))
+            findings.append(RowFinding(name, key, "deleted", Message(
+                "%(row)s: recorded by audit entry %(seq)s (%(action)s) but no longer in the database — deleted",
+                row=describe(name, key), seq=last.seq, action=last.action), seq=last.seq))
     return findings, checked
 
 
 def _check_row(name: str, key: list, content: dict, history: list[Committed]) -> list[RowFinding]:
     label = describe(name, key, content)
     if not history or history[-1].commitment.get("deleted"):
-        return [RowFinding(name, key, "inserted", f"{label}: not recorded in the audit log — inserted behind the "
-                           "application's back")]
+        return [RowFinding(name, key, "inserted", Message(
+            "%(row)s: not recorded in the audit log — inserted behind the application's back", row=label))]
     findings = []
     if name in APPEND_ONLY:
         again = [c for c in history[1:] if c.action != RESTATEMENT]
         if again:
-            findings.append(RowFinding(name, key, "recommitted", f"{label}: written once, yet committed to again by "
-                                       f"audit entry {again[0].seq} ({again[0].action})", seq=again[0].seq))
+            findings.append(RowFinding(name, key, "recommitted", Message(
+                "%(row)s: written once, yet committed to again by audit entry %(seq)s (%(action)s)",
+                row=label, seq=again[0].seq, action=again[0].action), seq=again[0].seq))
     last = history[-1]
     recorded = last.commitment["fields"]
     changed = [field for field, digest in recorded.items() if field not in content or field_digest(content[field])
                != digest]
     unrecorded = [field for field in content if field not in recorded and content[field] is not None]
-    if not changed and not unrecorded and row_digest({f: content[f] for f in recorded}) != last.commitment["row"]:
-        changed = ["(the row as a whole)"]
+    whole = not changed and not unrecorded and row_digest({f: content[f] for f in recorded}) != last.commitment["row"]
+    if whole:
+        changed = [WHOLE_ROW]
     if changed or unrecorded:
-        words = []
-        if changed:
-            words.append(f"{'field' if len(changed) == 1 else 'fields'} {', '.join(changed)} changed")
-        if unrecorded:
-            words.append(f"{', '.join(unrecorded)} set though never recorded")
-        findings.append(RowFinding(name, key, "changed", f"{label}: {'; '.join(words)} since audit entry {last.seq} "
-                                   f"({last.action}, {last.timestamp[:19]}) recorded it", tuple(changed + unrecorded),
-                                   last.seq))
+        findings.append(RowFinding(name, key, "changed", Message(
+            "%(row)s: %(changes)s since audit entry %(seq)s (%(action)s, %(time)s) recorded it", row=label,
+            changes=_changes(changed, unrecorded, whole), seq=last.seq, action=last.action,
+            time=last.timestamp[:19]), tuple(changed + unrecorded), last.seq))
     return findings
+
+
+WHOLE_ROW = "(the row as a whole)"
+
+
+def _changes(changed: list[str], unrecorded: list[str], whole: bool) -> list[Message]:
+    """What differs from the recorded row, in words: "fields a, b changed; c set though never recorded"."""
+    words = []
+    if whole:
+        words.append(Message("the row as a whole changed"))
+    elif len(changed) == 1:
+        words.append(Message("field %(fields)s changed", fields=changed[0]))
+    elif changed:
+        words.append(Message("fields %(fields)s changed", fields=", ".join(changed)))
+    if unrecorded:
+        words.append(Message("%(fields)s set though never recorded", fields=", ".join(unrecorded)))
+    return words
 
 
 # --- migrations -------------------------------------------------------------------------

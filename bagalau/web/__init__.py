@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from . import pages
-from .rendering import STATIC, render
+from .rendering import STATIC, render, request_lang
 from .routing import PAGE_ROUTERS, page_router
 from .session import LoginRequired, login_url
 
@@ -43,6 +43,8 @@ def _is_api(request: Request) -> bool:
 
 def _html_errors(handler):
     async def handle(request: Request, exc: Exception):
+        if not _is_api(request):
+            request.state.problem_lang = request_lang(request)     # the problem's words in the page's language
         response = handler(request, exc)
         if hasattr(response, "__await__"):
             response = await response
@@ -56,6 +58,7 @@ def _html_errors(handler):
             problem = {}
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("retry-after",)}
         return render(request, "error.html", {"status": response.status_code, "detail": problem.get("detail"),
+                                              "detail_lang": response.headers.get("content-language"),
                                               "errors": problem.get("errors") or []},
                       status_code=response.status_code, headers=headers)
     return handle

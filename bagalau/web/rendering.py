@@ -21,6 +21,9 @@ Filters:
 * ``prose(pending=False)``: Bagalau's English commentary on an act (readings,
   options, notes) translated through the ``engine`` catalog, marked
   ``lang="en"`` where no translation exists yet.
+* ``message``: a message built in code (``i18n.Message``: the audit checks'
+  findings...) in the page's language; a setting still at its default (a
+  catalog id) translated; other text as it is.
 """
 
 from __future__ import annotations
@@ -155,6 +158,13 @@ class Filters:
     def role(self, role: str | None) -> str:
         return self.t.gettext(ROLE_NAMES.get(role or "public", ROLE_NAMES["public"]))
 
+    def message(self, value: Any) -> str:
+        if isinstance(value, i18n.Message):
+            return value.translate(self.t)
+        if isinstance(value, str) and value and not i18n.missing(value):     # a default that has its translations
+            return self.t.gettext(value)
+        return "" if value is None else str(value)
+
     def text(self, value: Any, note: bool = True) -> Markup:
         """A name from an act in the page's language; where it is only in
         Russian (an act without a Kazakh text) it is marked ``lang="ru"`` and
@@ -195,7 +205,7 @@ def environment(lang: str, strict: bool) -> Environment:
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
     filters = Filters(lang, translator)
     env.filters["source_lang"] = source_lang
-    for name in ("number", "date", "datetime", "workdays", "deadline", "role", "text", "prose"):
+    for name in ("number", "date", "datetime", "workdays", "deadline", "role", "text", "prose", "message"):
         env.filters[name] = getattr(filters, name)
     env.globals["languages"] = [(code, i18n.NAMES[code]) for code in i18n.LANGUAGES]
     env.globals["lang"] = lang

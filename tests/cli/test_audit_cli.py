@@ -19,6 +19,12 @@ from support.store import *  # noqa: F401,F403
 KEY = "issue-8:" + "3c" * 32
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """These tests read the English messages (the command line's default language is Russian)."""
+    monkeypatch.setenv("BAGALAU_LANG", "en")
+
+
 @pytest.fixture
 def migrated(empty_url):
     """(url, session factory) of a database at the migrations' head, as the command line wants it."""

@@ -53,11 +53,12 @@ def test_demo_campaign_end_to_end(empty_url):
     # a second demo run makes a second campaign in the same store
     again = bagalau(empty_url, "campaign", "demo")
     assert "demo-it-2012-2" in again.output
-    assert "audit log OK" in bagalau(empty_url, "audit", "verify").output
+    assert "audit log OK" in bagalau(empty_url, "audit", "verify", "--lang", "en").output
 
 
 def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)                  # finalising writes the rating and its anchor here
+    monkeypatch.setenv("BAGALAU_LANG", "en")     # the steps' lines are read in English here
     db_url = empty_url
     bagalau(db_url, "db", "upgrade")
     doc = document()
@@ -105,9 +106,11 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
     finalised = bagalau(db_url, "campaign", "advance", "--as", "eva", "--on", "2013-06-10").output
     assert "commission → final" in finalised and "final rating anchored" in finalised
     assert json.loads((tmp_path / "c2012-final-rating.anchor.json").read_text())["entries"] > 0
+    monkeypatch.delenv("BAGALAU_LANG")
     assert "окончательный рейтинг" in bagalau(db_url, "rating").output          # Russian unless --lang says
     assert "түпкілікті рейтинг" in bagalau(db_url, "rating", "--lang", "kk").output
     assert "final rating" in bagalau(db_url, "rating", "--lang", "en").output
+    monkeypatch.setenv("BAGALAU_LANG", "en")
     assert "plan #1" in bagalau(db_url, "campaign", "plan", "akmola", "--action", "Fix EDMS|IT head|2013-12-01",
                                 "--as", "rep-akmola").output
     shown = json.loads(bagalau(db_url, "audit", "show", "--json", "--limit", "500").raw)
@@ -115,14 +118,14 @@ def test_the_whole_cycle_by_hand(empty_url, tmp_path, monkeypatch):
             "plan.record"} <= {entry["action"] for entry in shown}
     out = tmp_path / "export.xlsx"
     assert "3 bodies" in bagalau(db_url, "bodies", "export", str(out)).output
-    assert "hash chain intact" in bagalau(db_url, "audit", "verify").output
+    assert "hash chain intact" in bagalau(db_url, "audit", "verify", "--lang", "en").output
     # tamper with one row: verify fails with exit 1 and names the entry
     engine = store.make_engine(db_url)
     with engine.begin() as connection:
         store.drop_triggers(connection, ("audit_log",), function=False)
         connection.execute(text("UPDATE audit_log SET payload = '{}' WHERE seq = 5"))
     engine.dispose()
-    result = bagalau(db_url, "audit", "verify", ok=False)
+    result = bagalau(db_url, "audit", "verify", "--lang", "en", ok=False)
     assert result.exit_code == 1 and "BROKEN at entry 5" in result.output
 
 

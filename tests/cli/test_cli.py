@@ -20,7 +20,7 @@ CLI = [sys.executable, "-m", "bagalau.cli"]
 
 def run(*args, cwd=None) -> subprocess.CompletedProcess:
     result = subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120,
-                            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                            env={"BAGALAU_LANG": "en", "COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -191,7 +191,7 @@ def test_template_without_output_prints_to_standard_output(tmp_path):
     compiled = catalog.load("it-2012")
     assert set(document["bodies"][0]["inputs"]) == set(compiled.inputs) | set(compiled.tables)
     binary = subprocess.run([*CLI, "template", "it-2012"], capture_output=True, cwd=tmp_path, timeout=120,
-                            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                            env={"BAGALAU_LANG": "en", "COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert binary.returncode == 0 and list(tmp_path.iterdir()) == []
     (tmp_path / "piped.xlsx").write_bytes(binary.stdout)
     assert "in_app2_g1" in openpyxl.load_workbook(tmp_path / "piped.xlsx").defined_names

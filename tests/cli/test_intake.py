@@ -20,7 +20,7 @@ CLI = [sys.executable, "-m", "bagalau.cli"]
 
 def run(*args, cwd=None) -> subprocess.CompletedProcess:
     result = subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=180,
-                            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                            env={"BAGALAU_LANG": "en", "COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

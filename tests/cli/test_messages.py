@@ -24,7 +24,7 @@ CLI = [sys.executable, "-m", "bagalau.cli"]
 
 def run(*args, columns: int = 200) -> subprocess.CompletedProcess:
     result = subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=180,
-                            env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"})
+                            env={"BAGALAU_LANG": "en", "COLUMNS": str(columns), "PATH": "/usr/bin:/bin"})
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     return result
 
@@ -62,7 +62,7 @@ def test_a_period_outside_the_editions_validity_is_warned_about(tmp_path):
 def test_an_empty_cohort_says_it_is_empty(tmp_path):
     result = run("score", "it-2012", cohort(tmp_path, []))
     assert result.returncode == 2
-    assert f"the cohort is empty: {tmp_path / 'cohort.json'} holds no bodies; nothing was scored" in flat(result.stderr)
+    assert f"the cohort is empty: no bodies in {tmp_path / 'cohort.json'}; nothing was scored" in flat(result.stderr)
 
 
 def test_a_formula_cell_without_a_saved_value_says_to_save_it_in_excel(tmp_path):
@@ -128,9 +128,13 @@ def test_penalty_values_are_shown_as_written_not_as_python_reprs(tmp_path):
     assert "Decimal(" not in text and "['late']" not in text
 
 
-def test_a_database_refusal_names_the_reason_without_sqlalchemys_wrapping(capsys):
+def test_a_database_refusal_names_the_reason_without_sqlalchemys_wrapping(capsys, monkeypatch):
     import typer
+    from bagalau.cli import console
     from bagalau.cli.campaigns import guarded
+
+    monkeypatch.setenv("BAGALAU_LANG", "en")
+    monkeypatch.setattr(console, "_language", None)          # no earlier in-process run's --lang
 
     @guarded
     def step():

@@ -45,3 +45,33 @@ def test_verify_ok_and_after_tampering(signed_in, web_app):
         connection.commit()
     broken = admin.get("/audit/verify")
     assert broken.status_code == 200 and "ҚАТЕ" in broken.text and "3 жазбада үзілген" in broken.text
+
+
+def test_the_verification_speaks_the_pages_language(signed_in, web_app, monkeypatch):
+    """Issue 10: the chain's reason, the findings and the keyring's problem are in the page's
+    language (strict translations: an untranslated one fails), none marked as English."""
+    monkeypatch.setenv("BAGALAU_ANCHOR_KEY", "not-a-key-line")       # the keys cannot be read
+    monkeypatch.delenv("BAGALAU_ANCHOR_KEY_FILE", raising=False)
+    with web_app.state.engine.connect() as connection:
+        store.drop_triggers(connection, function=False)
+        connection.execute(text("UPDATE conclusions SET total = '99.90' WHERE kind = 'final' AND id = "
+                                "(SELECT MIN(id) FROM conclusions WHERE kind = 'final')"))
+        connection.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE seq = 3"))
+        connection.commit()
+    expected = {
+        "kk": ["3 жазбада үзілген: оның мазмұны хэшіне сәйкес келмейді (жазылғаннан кейін өзгертілген)",
+               "total өрісі өзгертілген", "бірақ қайта есептелген",
+               "BAGALAU_ANCHOR_KEY: кілт KEY_ID:SECRET түрінде жазылады"],
+        "ru": ["разорвана на записи 3: её содержимое не соответствует её хэшу (изменено после записи)",
+               "изменено поле total после фиксации записью аудита", "но пересчитанный расчёт",
+               "BAGALAU_ANCHOR_KEY: ключ записывается как KEY_ID:SECRET"],
+    }
+    for lang, sentences in expected.items():
+        page = signed_in("administrator", lang).get("/audit/verify")
+        assert page.status_code == 200
+        for sentence in sentences:
+            assert sentence in page.text, (lang, sentence)
+        content = page.text[page.text.index("<h1>"):]           # the language menu names English in English
+        assert 'lang="en"' not in content
+        for english in ("contents do not match", "changed since audit entry", "recomputed gives", "a key is KEY_ID"):
+            assert english not in page.text, (lang, english)

@@ -92,3 +92,19 @@ def test_no_objection_after_the_window(web_app, signed_in):
     assert late.status_code == 409
     with store.transaction(web_app.state.sessions) as s:
         assert s.query(store.Objection).count() == 1                 # the demo's own objection only
+
+
+def test_the_window_rule_is_in_the_pages_language(web_app, signed_in):
+    """Issue 10: how the window is counted (the campaign's default setting) is shown translated,
+    not as English marked lang="en" (strict translations)."""
+    campaign_id, _ = drafts_sent(web_app)
+    url = f"/campaigns/{campaign_id}/bodies/{OWN_BODY}/objections"
+    expected = {"kk": "науқан баптауы (2012 жылғы акт қарсылықтар мерзімін белгілемейді, spec 000 A20)",
+                "ru": "настройка кампании (акт 2012 года не устанавливает срок подачи возражений, spec 000 A20)"}
+    for lang, rule in expected.items():
+        page = signed_in("body", lang).get(url)
+        assert page.status_code == 200
+        start = page.text.index('id="window-h"')
+        window = page.text[start:page.text.index("</section>", start)]
+        assert rule in window and 'lang="en"' not in window, (lang, window)
+        assert "sets no objection deadline" not in page.text

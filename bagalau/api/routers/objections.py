@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bagalau import campaigns
 from bagalau.campaigns import evidence, policy, whatif
 from bagalau.campaigns.objections import visible_objection
+from bagalau.i18n import Message
 from bagalau.store.files import Evidence
 from bagalau.store.models import Commission, Objection, ScoringRun
 
@@ -124,7 +125,7 @@ async def file_objection(request: Request, text: str = Form(min_length=1, max_le
                          clock: Clock = Depends(server_clock)):
     """The body's objection to its draft conclusion, with its supporting documents (at least one)."""
     if len(files) > MAX_FILES:
-        raise ProblemError(413, f"at most {MAX_FILES} files with one objection", "too-many-files")
+        raise ProblemError(413, Message("at most %(count)s files with one objection", count=MAX_FILES), "too-many-files")
     at = clock.at(on)
     uploads = [(await read_upload(request, f, EVIDENCE_TYPES), safe_name(f.filename, "document")) for f in files]
     return await run_in_threadpool(_file, request, session, auth, campaign, body, text, documents, contested,

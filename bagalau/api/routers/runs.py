@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bagalau import campaigns
 from bagalau.campaigns import policy
 from bagalau.campaigns.state import _require_state
+from bagalau.i18n import Message
 from bagalau.store.models import Conclusion, Job, RunResult, ScoringRun
 
 from .. import published
@@ -141,7 +142,7 @@ def get_job(job_id: str, auth: Authentication = Depends(signed_in), session: Ses
     """A job's status and, when done, its result or why it failed."""
     job = session.get(Job, job_id[:64])
     if job is None:
-        raise ProblemError(404, f"no job '{job_id[:64]}'", "not-found")
+        raise ProblemError(404, Message("no job '%(job)s'", job=job_id[:64]), "not-found")
     policy.check(session, auth.actor, "job.read", owner=job.created_by)
     return job_info(job)
 

@@ -21,6 +21,7 @@ from bagalau import campaigns
 from bagalau.campaigns import drafts, policy
 from bagalau.engine import forms
 from bagalau.engine.inputs import InputError, Problem, Submission, read_file
+from bagalau.i18n import Message
 from bagalau.store.models import Body, SubmissionVersion
 
 from ..auth import Authentication, authenticate, signed_in
@@ -191,15 +192,16 @@ async def read_report(request: Request, file: UploadFile, body: str) -> Submissi
     content = await file.read(limit + 1)
     name = safe_name(file.filename, "report")
     if len(content) > limit:
-        raise ProblemError(413, f"'{name}' is larger than {limit // 1024 // 1024} MiB", "too-large")
+        raise ProblemError(413, Message("'%(file)s' is larger than %(limit)s MiB", file=name,
+                                        limit=limit // 1024 // 1024), "too-large")
     media = sniff(content, name if name.lower().endswith((".json", ".xlsx")) else name + ".json")
     if media == "application/zip" or media == XLSX:
         suffix = ".xlsx"
     elif media in ("application/json", "text/plain", "text/csv"):
         suffix = ".json"
     else:
-        raise ProblemError(415, f"'{name}' is {media}; upload the XLSX form or a JSON input file",
-                           "unsupported-type")
+        raise ProblemError(415, Message("'%(file)s' is %(media)s; upload the XLSX form or a JSON input file",
+                                        file=name, media=media), "unsupported-type")
     return await run_in_threadpool(_parse_report, content, suffix, name, body)
 
 

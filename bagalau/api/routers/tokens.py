@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bagalau.campaigns import accounts, policy
+from bagalau.i18n import Message
 from bagalau.store.accounts import ApiToken
 from bagalau.store.models import User
 
@@ -69,7 +70,7 @@ def create_token(data: TokenRequest, auth: Authentication = Depends(signed_in),
 def revoke_token(token_id: int, auth: Authentication = Depends(signed_in), session: Session = Depends(store_session)):
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise ProblemError(404, f"no token #{token_id}", "not-found")
+        raise ProblemError(404, Message("no token #%(id)s", id=token_id), "not-found")
     policy.check(session, auth.actor, "token.manage", owner=row.user.name)
     accounts.revoke_token(session, row, auth.actor.name)
     session.commit()

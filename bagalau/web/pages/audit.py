@@ -83,6 +83,6 @@ def verify(request: Request, auth: Authentication = Depends(signed_in_viewer),
     try:
         keyring = anchoring.Keyring.from_environment()
     except anchoring.AnchorError as exc:
-        keyring, problem = anchoring.Keyring(), str(exc)
+        keyring, problem = anchoring.Keyring(), exc.args[0]     # an i18n.Message: the page translates it
     report = integrity.verify_store(session, [], keyring)
     return render(request, "audit_verify.html", {"report": report, "keyring_problem": problem})
