@@ -308,7 +308,7 @@ def score_columns(cohort: ColumnarCohort, columns) -> ColumnResult:
         units, ok = edition.display(total, n)
         total_units = np.array(units, dtype=np.int64)
         decided = decided & ok
-        fallback = ~decided
+        fallback = ~decided if batch.read_by_engine is None else ~decided | batch.read_by_engine
         if (fallback & takers).any():
             return score_columns_reference(cohort, columns, "a body taking a cohort average undecided in columns")
         for index in np.flatnonzero(fallback):

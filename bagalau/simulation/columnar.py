@@ -43,6 +43,7 @@ class Batch:
         self.lists = lists              # input id -> Positions
         self.period = period            # float array, NaN where unknown
         self.flags = None
+        self.read_by_engine = None      # bool mask: valid bodies whose cells only the engine reads (or None)
 
     def column(self, input_id, unsure, active):
         if input_id in self.lists:
@@ -88,11 +89,13 @@ class Batch:
 
     def take(self, indices: np.ndarray) -> "Batch":
         """The bodies at ``indices`` (repeats allowed) as a batch of their own."""
-        return Batch(len(indices), {k: _take(v, indices) for k, v in self.numbers.items()},
+        taken = Batch(len(indices), {k: _take(v, indices) for k, v in self.numbers.items()},
                      {k: v[indices] for k, v in self.missing.items()},
                      {k: Positions(_take(v.values, indices), v.present[indices], v.inside[indices], v.length[indices])
                       for k, v in self.lists.items()},
                      None if self.period is None else self.period[indices])
+        taken.read_by_engine = None if self.read_by_engine is None else self.read_by_engine[indices]
+        return taken
 
 
 def _take(num: Num, indices) -> Num:
@@ -471,12 +474,8 @@ class ColumnarEdition:
                 section_weight = nm.mul(nm.constant(section.weight), rescale)
                 points = _entered_points(batch, section)     # bodies that gave the section's points instead
                 by_items = active if points is None else active & ~points
-                items = batch.count_true(section.item_ids, frame.unsure, by_items)
-                defects = batch.column(section.defects_id, frame.unsure, by_items)
-                met = Num(items, 1, len(section.item_ids), 1, Fraction(0), Fraction(len(section.item_ids)))
-                earned = nm.mul(section_weight, nm.mul(met, nm.constant(Fraction(1, len(section.item_ids)))))
-                deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, section_weight))
-                score = nm.maximum(nm.sub(earned, deduction), nm.constant(0))
+                score = section_items_score(batch, section, section_weight, per_defect, cap_share,
+                                            frame.unsure, by_items)
                 if points is not None:
                     score = nm.where(points, nm.mul(batch.number(section.points_id), rescale), score)
                 if section.conditional:
@@ -506,6 +505,18 @@ class ColumnarEdition:
             if (low is None or units >= low) and (high is None or units < high):
                 return name
         return None
+
+
+def section_items_score(batch: Batch, section, weight: Num, per_defect: Num, cap_share: Num, unsure, active) -> Num:
+    """A checklist section's score from its items (``checklists.items_score``):
+    W × present / items − min(per_defect × defects, cap_share × W), floored at 0."""
+    count = len(section.item_ids)
+    items = batch.count_true(section.item_ids, unsure, active)
+    defects = batch.column(section.defects_id, unsure, active)
+    met = Num(items, 1, count, 1, Fraction(0), Fraction(count))
+    earned = nm.mul(weight, nm.mul(met, nm.constant(Fraction(1, count))))
+    deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, weight))
+    return nm.maximum(nm.sub(earned, deduction), nm.constant(0))
 
 
 def _entered_points(batch: Batch, section) -> np.ndarray | None:

@@ -28,7 +28,7 @@ from bagalau.engine import tables
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.inputs import (InputError, Problem, Submission, _default, coerce, validate as validate_body)
 from bagalau.simulation import numeric as nm
-from bagalau.simulation.columnar import Batch, exact_column
+from bagalau.simulation.columnar import Batch, exact_column, section_items_score
 from bagalau.simulation.compiler import ExpressionCompiler, Frame, Unsupported
 from bagalau.simulation.numeric import Num, Positions
 
@@ -207,17 +207,18 @@ def validate(compiled: CompiledMethodology, columns: Columns) -> Batch:
     flagged |= _section_entries(compiled, blanks, n)
     period = np.full(n, -1 if columns.period is None else columns.period, dtype=np.int64)
     batch = Batch(n, numbers, missing, lists, period)
-    if not flagged.any():
-        flagged |= _rules(compiled, batch, blanks)
+    flagged |= _section_agreement(compiled, batch, blanks, n)
+    flagged |= _rules(compiled, batch, blanks)
     if flagged.any():
         _explain(compiled, columns, flagged)
+        batch.read_by_engine = flagged      # valid, but not read in columns: the reference scores them
     return batch
 
 
 def _section_entries(compiled: CompiledMethodology, blanks: dict, n: int) -> np.ndarray:
     """Bodies the engine must look at for a checklist section (``engine.section_points``):
-    an item or defect count left blank without the section's points standing in, or the
-    points given together with items (whether they agree, and whether the items are complete)."""
+    an item or defect count left blank without the section's points standing in (items given
+    in part with the points included). Points given with every item: ``_section_agreement``."""
     flagged = np.zeros(n, dtype=bool)
     for points_id, (_, _, section) in compiled.section_points.items():
         points_given = ~blanks[points_id]
@@ -227,7 +228,30 @@ def _section_entries(compiled: CompiledMethodology, blanks: dict, n: int) -> np.
         excused = points_given & ~items_given
         for input_id in (*section.item_ids, section.defects_id):
             flagged |= blanks[input_id] & ~excused
-        flagged |= points_given & items_given
+    return flagged
+
+
+def _section_agreement(compiled: CompiledMethodology, batch: Batch, blanks: dict, n: int) -> np.ndarray:
+    """Bodies giving a section's points together with all its items whose points and items
+    do not agree to the hundredth (``section_points.disagreements``), or where the columns
+    cannot prove that they do: the engine names them."""
+    flagged = np.zeros(n, dtype=bool)
+    for points_id, (node_id, _, section) in compiled.section_points.items():
+        both = ~blanks[points_id]
+        for item_id in section.item_ids:
+            both = both & ~blanks[item_id]
+        if not both.any():
+            continue
+        node = compiled.nodes[node_id]
+        unsure = np.zeros(n, dtype=bool)
+        with np.errstate(all="ignore"):
+            score = section_items_score(batch, section, nm.constant(section.weight),
+                                        nm.constant(node.checklist_per_defect), nm.constant(node.checklist_cap_share),
+                                        unsure, both)
+            shown, decided = nm.rounded(score, 2)
+            points, points_decided = nm.rounded(batch.number(points_id), 2)
+        proven = np.logical_and(decided, points_decided)
+        flagged |= both & ((shown != points) | ~proven | unsure)
     return flagged
 
 
