@@ -507,12 +507,16 @@ class ColumnarEdition:
         return None
 
 
-def section_items_score(batch: Batch, section, weight: Num, per_defect: Num, cap_share: Num, unsure, active) -> Num:
+def section_items_score(batch: Batch, section, weight: Num, per_defect: Num, cap_share: Num, unsure, active,
+                        rows=None) -> Num:
     """A checklist section's score from its items (``checklists.items_score``):
-    W × present / items − min(per_defect × defects, cap_share × W), floored at 0."""
+    W × present / items − min(per_defect × defects, cap_share × W), floored at 0
+    (of the bodies at ``rows`` only, when given)."""
     count = len(section.item_ids)
     items = batch.count_true(section.item_ids, unsure, active)
     defects = batch.column(section.defects_id, unsure, active)
+    if rows is not None:
+        items, defects = items[rows], _take(defects, rows)
     met = Num(items, 1, count, 1, Fraction(0), Fraction(count))
     earned = nm.mul(weight, nm.mul(met, nm.constant(Fraction(1, count))))
     deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, weight))

@@ -28,7 +28,7 @@ from bagalau.engine import tables
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.inputs import (InputError, Problem, Submission, _default, coerce, validate as validate_body)
 from bagalau.simulation import numeric as nm
-from bagalau.simulation.columnar import Batch, exact_column, section_items_score
+from bagalau.simulation.columnar import Batch, _take, exact_column, section_items_score
 from bagalau.simulation.compiler import ExpressionCompiler, Frame, Unsupported
 from bagalau.simulation.numeric import Num, Positions
 
@@ -244,14 +244,16 @@ def _section_agreement(compiled: CompiledMethodology, batch: Batch, blanks: dict
             continue
         node = compiled.nodes[node_id]
         unsure = np.zeros(n, dtype=bool)
+        rows = np.flatnonzero(both)         # few bodies give both: the arithmetic runs on them only
         with np.errstate(all="ignore"):
             score = section_items_score(batch, section, nm.constant(section.weight),
                                         nm.constant(node.checklist_per_defect), nm.constant(node.checklist_cap_share),
-                                        unsure, both)
+                                        unsure, both, rows)
             shown, decided = nm.rounded(score, 2)
-            points, points_decided = nm.rounded(batch.number(points_id), 2)
+            points, points_decided = nm.rounded(_take(batch.number(points_id), rows), 2)
         proven = np.logical_and(decided, points_decided)
-        flagged |= both & ((shown != points) | ~proven | unsure)
+        flagged[rows[(shown != points) | ~proven]] = True
+        flagged |= unsure
     return flagged
 
 
@@ -296,9 +298,11 @@ def _read(definition, raw, n: int) -> _Column:
         return _read_list(definition, raw, n)
     if isinstance(raw, Masked) and raw.values.dtype.kind in "US":
         return _read_array(definition, raw.values, n, raw.null | _blank(raw.values, n))
-    if isinstance(raw, Masked):
-        blank = raw.null
-        raw = np.where(blank, 0, raw.values) if raw.values.dtype.kind != "f" else np.where(blank, np.nan, raw.values)
+    if isinstance(raw, Masked):         # an empty cell reads as 0 (NaN in a float column, False for yes/no)
+        blank, values = raw.null, raw.values
+        kind = values.dtype.kind
+        raw = values & ~blank if kind == "b" else np.where(blank, np.nan, values) if kind == "f" else \
+            np.where(blank, 0, values)
         return _read_array(definition, raw, n, blank)
     blank = _blank(raw, n) if not (kind == "positions" and raw is not None and raw.dtype.kind == "O") else \
         np.fromiter((v is None for v in raw), dtype=bool, count=n)
@@ -385,36 +389,19 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         if kind == "boolean":
             wrong |= (values != 0) & (values != 1)
     else:
-        finite = np.isfinite(raw) | blank
-        wrong |= ~finite
-        safe = np.where(blank | ~finite, 0.0, raw)
-        denominator = 1
-        for places in range(PLACES + 1):
-            scale = 10.0 ** places
-            numerators = np.rint(safe * scale)
-            fits = (numerators / scale == safe) & (np.abs(numerators) < 2.0 ** 53)
-            if fits.all():
-                denominator = 10 ** places
-                break
-        else:
-            wrong |= ~fits
-            numerators = np.where(fits, numerators, 0.0)
-            denominator = 10 ** PLACES
-        values = numerators.astype(np.int64)
+        values, denominator, unread = _decimal_numerators(raw, blank)
+        wrong |= unread
         if kind in ("integer", "boolean"):
             wrong |= values % denominator != 0
             if kind == "boolean":
                 wrong |= (values != 0) & (values != denominator)
     if kind == "boolean" and raw.dtype.kind == "f":
         wrong |= True & ~blank   # a float is not a yes/no answer for the engine (1.0 is refused)
-    any_blank = bool(blank.any())
-    if default is not None and any_blank:
+    if default is not None and blank.any():     # an empty cell already holds 0 (``_read``, ``_decimal_numerators``)
         fill = Fraction(default) * denominator
         if fill.denominator != 1:
             return _numbers_with_default(definition, raw, blank, default), wrong
         values = np.where(blank, int(fill), values)
-    elif any_blank:
-        values = np.where(blank, 0, values)
     low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
     checks = []
     if MAX_ABS * denominator < nm.LIMIT and max(-low, high) > MAX_ABS * denominator:
@@ -425,9 +412,38 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         checks.append(values > _scaled_bound(definition.max, denominator, values, "max"))
     for check in checks:
         wrong |= check & ~blank
-    num = nm.scaled(values, denominator)
+    num = nm.scaled(values, denominator, (low, high))
     num.boolean = kind == "boolean"
     return num, wrong & ~blank
+
+
+def _decimal_numerators(raw: np.ndarray, blank: np.ndarray):
+    """A float column as int64 numerators over 10^p, p ≤ PLACES (0 where a cell is empty),
+    and the cells no such denominator reads exactly (the engine reads them).
+
+    One pass at 10^PLACES first: where every |numerator| < 2^50, a value x is read at
+    some 10^p (p ≤ PLACES) exactly when rint(x·10^PLACES)/10^PLACES == x, with the same
+    rational (the product's error is below ½), and ``nm.scaled`` cancels the common
+    factors of 10. Otherwise the smallest p that reads the whole column is looked for."""
+    finite = np.isfinite(raw)
+    unread = np.zeros(len(raw), dtype=bool)
+    if finite.all():
+        safe = raw
+    else:
+        unread |= ~(finite | blank)
+        safe = np.where(finite, raw, 0.0)
+    scale = 10.0 ** PLACES
+    numerators = np.rint(safe * scale)
+    if not len(safe) or (float(numerators.max()) < 2.0 ** 50 and float(numerators.min()) > -2.0 ** 50
+                         and (numerators / scale == safe).all()):
+        return numerators.astype(np.int64), 10 ** PLACES, unread
+    for places in range(PLACES + 1):
+        scale = 10.0 ** places
+        numerators = np.rint(safe * scale)
+        fits = (numerators / scale == safe) & (np.abs(numerators) < 2.0 ** 53)
+        if fits.all():
+            return numerators.astype(np.int64), 10 ** places, unread
+    return np.where(fits, numerators, 0.0).astype(np.int64), 10 ** PLACES, unread | ~fits
 
 
 def _scaled_bound(bound: Decimal, denominator: int, values, which):

@@ -118,25 +118,40 @@ ZERO = constant(0)
 ONE = constant(1)
 
 
-def integers(values: np.ndarray, boolean: bool = False) -> Num:
-    """An int64 column of whole numbers (bounds from the data)."""
-    if len(values):
+def integers(values: np.ndarray, boolean: bool = False, bounds: tuple[int, int] | None = None) -> Num:
+    """An int64 column of whole numbers (bounds from the data, or ``bounds`` = its min and max)."""
+    if bounds is not None:
+        low, high = bounds
+    elif len(values):
         low, high = int(values.min()), int(values.max())
     else:
         low = high = 0
     return Num(values, 1, max(abs(low), abs(high)), 1, Fraction(low), Fraction(high), boolean)
 
 
-def scaled(values: np.ndarray, denominator: int) -> Num:
-    """An int64 column of numerators over one denominator (decimals in cents …)."""
-    column = integers(values)
+def scaled(values: np.ndarray, denominator: int, bounds: tuple[int, int] | None = None) -> Num:
+    """An int64 column of numerators over one denominator (decimals in cents …), in lowest
+    common terms; ``bounds``: the numerators' min and max when the caller knows them."""
+    if bounds is None:
+        bounds = (int(values.min()), int(values.max())) if len(values) else (0, 0)
     if denominator == 1:
-        return column
-    g = gcd(denominator, *([] if not len(values) else [int(np.gcd.reduce(values.ravel()))]))
+        return integers(values, bounds=bounds)
+    g = _common_factor(values, denominator) if len(values) else denominator
     if g > 1:
         values, denominator = values // g, denominator // g
-        column = integers(values)
-    return Num(values, denominator, column.nb, denominator, column.lo / denominator, column.hi / denominator)
+        bounds = (bounds[0] // g, bounds[1] // g)         # g divides both exactly
+    low, high = bounds
+    return Num(values, denominator, max(abs(low), abs(high)), denominator, Fraction(low, denominator),
+               Fraction(high, denominator))
+
+
+def _common_factor(values: np.ndarray, denominator: int) -> int:
+    """gcd(denominator, every value): guessed from a few values, proven with one pass."""
+    flat = values.ravel()
+    guess = gcd(denominator, *(int(v) for v in flat[:16]))
+    if guess == 1 or not (flat % guess).any():
+        return guess
+    return gcd(denominator, int(np.gcd.reduce(flat)))
 
 
 def boolean(mask) -> Num:
