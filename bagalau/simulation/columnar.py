@@ -69,12 +69,13 @@ class Batch:
         if self.flags is None:
             self.flags = {}
         key = tuple(input_ids)
-        if key not in self.flags:   # one matrix per checklist section, summed in one pass
-            matrix = np.empty((len(input_ids), self.n), dtype=np.int8)
-            for row, input_id in enumerate(input_ids):
+        if key not in self.flags:   # counted in a small integer type (cache-sized), widened once
+            small = np.uint8 if len(input_ids) < 256 else np.int64
+            count = np.zeros(self.n, dtype=small)
+            for input_id in input_ids:
                 values = self.numbers[input_id].n
-                matrix[row] = values if values.dtype == bool else values != 0
-            self.flags[key] = matrix.sum(axis=0, dtype=np.int64)
+                np.add(count, values if values.dtype == bool else values != 0, out=count, casting="unsafe")
+            self.flags[key] = count.astype(np.int64)
         return self.flags[key]
 
     def column_or_missing(self, input_id):

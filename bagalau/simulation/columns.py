@@ -469,10 +469,11 @@ def _read_list(definition, raw: Ragged, n: int) -> _Column:
     if definition.min_items:
         bad |= length < definition.min_items
     if definition.type == "positions":
-        with np.errstate(invalid="ignore"):
-            broken = (np.rint(values) != values) | (values < 1) | (values >= 2.0 ** 53)
-        bad |= (present & broken).any(axis=1)
-        numerators, denominator = np.where(present, values, 0.0).astype(np.int64), 1
+        numerators, broken, bounds = _positions_read(values, present)
+        if broken is not None:
+            bad |= broken
+        num = nm.integers(numerators, bounds=bounds)
+        return _Column(Positions(num, present, inside, length), blank=np.zeros(n, dtype=bool), bad=bad)
     else:
         safe = np.where(present, values, 0.0)
         bad |= (inside & ~present).any(axis=1)          # an empty cell inside a list of decimals
@@ -494,6 +495,25 @@ def _read_list(definition, raw: Ragged, n: int) -> _Column:
         numerators = np.where(present, numerators, 0)
     num = nm.scaled(numerators, denominator)
     return _Column(Positions(num, present, inside, length), blank=np.zeros(n, dtype=bool), bad=bad)
+
+
+def _positions_read(values: np.ndarray, present: np.ndarray):
+    """Search positions as int64 (0 where none), the bodies with one that is not a whole
+    number from 1 to 2^53 (None when there is none: the whole matrix is checked first), and
+    bounds of the int64 values."""
+    safe = np.where(present, values, 1.0)
+    with np.errstate(invalid="ignore"):
+        numerators = safe.astype(np.int64)
+    whole = safe.size and float(safe.min()) >= 1 and float(safe.max()) < 2.0 ** 53 \
+        and np.array_equal(numerators, safe)
+    np.multiply(numerators, present, out=numerators)        # 0 where there is no position
+    if not safe.size:
+        return numerators, None, (0, 0)
+    if whole:
+        return numerators, None, (0, int(safe.max()))
+    with np.errstate(invalid="ignore"):
+        broken = (present & ((np.rint(values) != values) | (values < 1) | (values >= 2.0 ** 53))).any(axis=1)
+    return numerators, broken, (int(numerators.min()), int(numerators.max()))
 
 
 def _rules(compiled: CompiledMethodology, batch: Batch, blanks: dict) -> np.ndarray:

@@ -136,22 +136,27 @@ def scaled(values: np.ndarray, denominator: int, bounds: tuple[int, int] | None 
         bounds = (int(values.min()), int(values.max())) if len(values) else (0, 0)
     if denominator == 1:
         return integers(values, bounds=bounds)
-    g = _common_factor(values, denominator) if len(values) else denominator
+    values, g = _cancelled(values, denominator) if len(values) else (values, denominator)
     if g > 1:
-        values, denominator = values // g, denominator // g
+        denominator //= g
         bounds = (bounds[0] // g, bounds[1] // g)         # g divides both exactly
     low, high = bounds
     return Num(values, denominator, max(abs(low), abs(high)), denominator, Fraction(low, denominator),
                Fraction(high, denominator))
 
 
-def _common_factor(values: np.ndarray, denominator: int) -> int:
-    """gcd(denominator, every value): guessed from a few values, proven with one pass."""
+def _cancelled(values: np.ndarray, denominator: int) -> tuple[np.ndarray, int]:
+    """The values divided by g = gcd(denominator, every value), and g: g is guessed from a
+    few values and proven by the quotients themselves (q·g == values)."""
     flat = values.ravel()
     guess = gcd(denominator, *(int(v) for v in flat[:16]))
-    if guess == 1 or not (flat % guess).any():
-        return guess
-    return gcd(denominator, int(np.gcd.reduce(flat)))
+    if guess == 1:
+        return values, 1
+    quotients = values // guess
+    if not np.array_equal(quotients * guess, values):
+        guess = gcd(denominator, int(np.gcd.reduce(flat)))
+        quotients = values // guess
+    return quotients, guess
 
 
 def boolean(mask) -> Num:
@@ -413,12 +418,41 @@ def where(mask, a: Num, b: Num) -> Num:
             ka, kb = d // a.d, d // b.d
             nb = max(a.nb * ka, b.nb * kb)
             if nb < LIMIT and d < LIMIT:
-                return Num(np.where(mask, a.n if ka == 1 else a.n * ka, b.n if kb == 1 else b.n * kb), d, nb, d,
-                           lo, hi, flag)
+                return Num(_pick(mask, a.n, ka, b.n, kb), d, nb, d, lo, hi, flag)
         else:
-            return Num(np.where(mask, a.n, b.n), np.where(mask, a.d, b.d), max(a.nb, b.nb), max(a.db, b.db),
+            return Num(_pick(mask, a.n, 1, b.n, 1), _pick(mask, a.d, 1, b.d, 1), max(a.nb, b.nb), max(a.db, b.db),
                        lo, hi, flag)
     return _float_result(np.where(mask, a.floats(), b.floats()), max(a.float_error(), b.float_error()), lo, hi)
+
+
+SPARSE = 8          # a mask with fewer than 1/SPARSE of its bodies chosen (or left out) is scattered
+
+
+def _pick(mask, x, kx: int, y, ky: int):
+    """np.where(mask, x·kx, y·ky) as int64. For a 1-D mask that chooses few bodies (or
+    leaves few out), the other side is scaled (or copied) once and the few values put in:
+    no full pass of the scaled side that is hardly chosen."""
+    shapes = {np.shape(x), np.shape(y)} - {()}
+    if np.ndim(mask) == 1 and shapes <= {mask.shape}:
+        n = mask.shape[0]
+        chosen = int(np.count_nonzero(mask))
+        if chosen * SPARSE < n:
+            return _put(y, ky, x, kx, np.flatnonzero(mask), n)
+        if (n - chosen) * SPARSE < n:
+            return _put(x, kx, y, ky, np.flatnonzero(~mask), n)
+    return np.where(mask, x if kx == 1 else x * kx, y if ky == 1 else y * ky)
+
+
+def _put(base, kbase: int, other, kother: int, rows, n: int):
+    """base·kbase as a fresh int64 array of n, with other·kother at ``rows``."""
+    if np.ndim(base):
+        out = base * kbase if kbase != 1 else np.array(base, dtype=np.int64)
+    else:
+        out = np.full(n, base * kbase, dtype=np.int64)
+    if len(rows):
+        values = other[rows] if np.ndim(other) else other
+        out[rows] = values * kother if kother != 1 else values
+    return out
 
 
 def _against_constant(kernel, a: Num, b: Num):
@@ -432,7 +466,14 @@ def _against_constant(kernel, a: Num, b: Num):
             return None
         return Num(kernel(a.n, a.d * b.n if b.n not in (0, 1) else (a.d if b.n == 1 else 0)), a.d, max(a.nb, b.nb * a.db),
                    a.db, a.lo, a.hi)
-    if a.d % b.d or b.nb * a.d >= LIMIT:
+    if a.d % b.d:       # over the common denominator: the column scaled once, then one pass
+        d = a.d * b.d // gcd(a.d, b.d)
+        ka, kb = d // a.d, d // b.d
+        if d >= LIMIT or a.nb * ka >= LIMIT or b.nb * kb >= LIMIT:
+            return None
+        scaled = a.n * ka
+        return Num(kernel(scaled, b.n * kb, out=scaled), d, max(a.nb * ka, b.nb * kb), d, a.lo, a.hi)
+    if b.nb * a.d >= LIMIT:
         return None
     return Num(kernel(a.n, b.n * (a.d // b.d)), a.d, max(a.nb, b.nb * (a.d // b.d)), a.d,
                a.lo, a.hi)
