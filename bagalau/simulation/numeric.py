@@ -212,7 +212,7 @@ def add(a: Num, b: Num) -> Num:
             ka, kb = d // a.d, d // b.d
             nb = a.nb * ka + b.nb * kb
             if nb < LIMIT and d < LIMIT:
-                return Num((a.n if ka == 1 else a.n * ka) + (b.n if kb == 1 else b.n * kb), d, nb, d, lo, hi)
+                return Num(_linear(a.n, ka, b.n, kb), d, nb, d, lo, hi)
         else:
             nb = a.nb * b.db + b.nb * a.db
             db = a.db * b.db
@@ -234,7 +234,39 @@ def negate(a: Num) -> Num:
 
 
 def sub(a: Num, b: Num) -> Num:
+    if a.n is not None and b.n is not None and not _is(b, 0) and not _is(a, 0) \
+            and not isinstance(a.d, np.ndarray) and not isinstance(b.d, np.ndarray):
+        d = a.d * b.d // gcd(a.d, b.d)
+        ka, kb = d // a.d, d // b.d
+        nb = a.nb * ka + b.nb * kb
+        if nb < LIMIT and d < LIMIT:        # a·ka − b·kb in one pass, without negating b first
+            return Num(_linear(a.n, ka, b.n, -kb), d, nb, d, a.lo - b.hi, a.hi - b.lo)
     return add(a, negate(b))
+
+
+def _linear(x, kx: int, y, ky: int):
+    """x·kx + y·ky (int64 arrays or ints) with as few full-size temporaries as possible:
+    a scaled array is fresh, so the other term is added into it in place."""
+    shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    if kx != 1 and np.shape(x) == shape and shape:
+        out = x * kx
+        _add_into(out, y, ky)
+        return out
+    if ky != 1 and np.shape(y) == shape and shape:
+        out = y * ky
+        _add_into(out, x, kx)
+        return out
+    first = x if kx == 1 else x * kx
+    return first + y if ky == 1 else first - y if ky == -1 else first + y * ky
+
+
+def _add_into(out, y, ky: int) -> None:
+    if ky == 1:
+        out += y
+    elif ky == -1:
+        out -= y
+    else:
+        out += y * ky
 
 
 def mul(a: Num, b: Num) -> Num:
