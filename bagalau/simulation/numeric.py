@@ -547,7 +547,10 @@ def total(values: Num, axis_mask) -> Num:
     """The sum over a matrix's columns (axis 1) of the values where ``axis_mask``."""
     width = values.n.shape[1] if values.n is not None else values.f.shape[1]
     if values.n is not None and not isinstance(values.d, np.ndarray) and values.nb * width < LIMIT:
-        n = np.where(axis_mask, values.n, 0).sum(axis=1)
+        if np.ndim(values.n) == 2 and np.shape(axis_mask) == values.n.shape:
+            n = np.einsum("ij,ij->i", values.n, axis_mask)      # int64 products and sums, one pass
+        else:
+            n = np.where(axis_mask, values.n, 0).sum(axis=1)
         return Num(n, values.d, values.nb * width, values.d, min(values.lo, 0) * width, max(values.hi, 0) * width)
     result = None
     for column in range(width):
@@ -576,9 +579,16 @@ def rounded(a: Num, places: int):
             return (n * (scale // d) if scale != d else n), True
         if 2 * scale * a.nb + a.db < LIMIT:
             if a.lo >= 0:               # the sign is known: no abs, no choice per body
-                return (2 * scale * n + d) // (2 * d), True
+                units = n * (2 * scale)             # a fresh array, then worked in place
+                units += d
+                units //= 2 * d
+                return units, True
             if a.hi <= 0:
-                return -((d - 2 * scale * n) // (2 * d)), True
+                units = n * (-2 * scale)
+                units += d
+                units //= 2 * d
+                np.negative(units, out=units)
+                return units, True
             magnitude = (2 * scale * np.abs(n) + d) // (2 * d)
             return np.where(n < 0, -magnitude, magnitude), True
     if a.n is not None:
