@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from bagalau.simulation.numeric import Num, Positions
 
 MAX_ABS = 10 ** 15               # bagalau.engine.limits: every number read is within ±10^15
 PLACES = 6                       # decimals read from a float column in columns; more go to the engine
+SPARSE = 8                       # a column with fewer than 1/SPARSE of its cells filled is read on those only
 
 
 @dataclass
@@ -377,6 +379,7 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
     """A numeric array: exact numerators, and the cells the engine must read."""
     kind = definition.type
     wrong = np.zeros(len(raw), dtype=bool)
+    factor = None           # gcd of the denominator and every numerator, when known
     if raw.dtype.kind == "b":
         if kind != "boolean":
             wrong[:] = True                         # the engine refuses yes/no for a number
@@ -389,7 +392,7 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         if kind == "boolean":
             wrong |= (values != 0) & (values != 1)
     else:
-        values, denominator, unread = _decimal_numerators(raw, blank)
+        values, denominator, unread, factor = _decimal_numerators(raw, blank)
         wrong |= unread
         if kind in ("integer", "boolean"):
             wrong |= values % denominator != 0
@@ -402,6 +405,7 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         if fill.denominator != 1:
             return _numbers_with_default(definition, raw, blank, default), wrong
         values = np.where(blank, int(fill), values)
+        factor = None if factor is None else gcd(factor, int(fill))
     low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
     checks = []
     if MAX_ABS * denominator < nm.LIMIT and max(-low, high) > MAX_ABS * denominator:
@@ -412,14 +416,32 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         checks.append(values > _scaled_bound(definition.max, denominator, values, "max"))
     for check in checks:
         wrong |= check & ~blank
-    num = nm.scaled(values, denominator, (low, high))
+    num = nm.scaled(values, denominator, (low, high), factor)
     num.boolean = kind == "boolean"
     return num, wrong & ~blank
 
 
 def _decimal_numerators(raw: np.ndarray, blank: np.ndarray):
     """A float column as int64 numerators over 10^p, p ≤ PLACES (0 where a cell is empty),
-    and the cells no such denominator reads exactly (the engine reads them).
+    the cells no such denominator reads exactly (the engine reads them), and the common
+    factor of the denominator and every numerator where it is known without a pass (else None).
+    A column that is mostly empty (optional inputs) is read on its filled cells only."""
+    n = len(raw)
+    filled = n - int(np.count_nonzero(blank))
+    if filled * SPARSE >= n:
+        return (*_dense_numerators(raw, blank), None)
+    rows = np.flatnonzero(~blank)
+    numerators, denominator, unread_rows = _dense_numerators(raw[rows], np.zeros(len(rows), dtype=bool))
+    values = np.zeros(n, dtype=np.int64)
+    values[rows] = numerators
+    unread = np.zeros(n, dtype=bool)
+    unread[rows] = unread_rows
+    factor = gcd(denominator, int(np.gcd.reduce(numerators))) if len(rows) else denominator
+    return values, denominator, unread, factor
+
+
+def _dense_numerators(raw: np.ndarray, blank: np.ndarray):
+    """``_decimal_numerators`` over every cell.
 
     One pass at 10^PLACES first: where every |numerator| < 2^50, a value x is read at
     some 10^p (p ≤ PLACES) exactly when rint(x·10^PLACES)/10^PLACES == x, with the same

@@ -129,14 +129,20 @@ def integers(values: np.ndarray, boolean: bool = False, bounds: tuple[int, int] 
     return Num(values, 1, max(abs(low), abs(high)), 1, Fraction(low), Fraction(high), boolean)
 
 
-def scaled(values: np.ndarray, denominator: int, bounds: tuple[int, int] | None = None) -> Num:
+def scaled(values: np.ndarray, denominator: int, bounds: tuple[int, int] | None = None,
+           factor: int | None = None) -> Num:
     """An int64 column of numerators over one denominator (decimals in cents …), in lowest
-    common terms; ``bounds``: the numerators' min and max when the caller knows them."""
+    common terms; ``bounds``: the numerators' min and max, ``factor``: the gcd of the
+    denominator and every numerator, when the caller knows them."""
     if bounds is None:
         bounds = (int(values.min()), int(values.max())) if len(values) else (0, 0)
     if denominator == 1:
         return integers(values, bounds=bounds)
-    values, g = _cancelled(values, denominator) if len(values) else (values, denominator)
+    if factor is not None:
+        g = factor
+        values = values // g if g > 1 else values
+    else:
+        values, g = _cancelled(values, denominator) if len(values) else (values, denominator)
     if g > 1:
         denominator //= g
         bounds = (bounds[0] // g, bounds[1] // g)         # g divides both exactly
@@ -149,14 +155,15 @@ def _cancelled(values: np.ndarray, denominator: int) -> tuple[np.ndarray, int]:
     """The values divided by g = gcd(denominator, every value), and g: g is guessed from a
     few values and proven by the quotients themselves (q·g == values)."""
     flat = values.ravel()
-    guess = gcd(denominator, *(int(v) for v in flat[:16]))
-    if guess == 1:
-        return values, 1
-    quotients = values // guess
-    if not np.array_equal(quotients * guess, values):
-        guess = gcd(denominator, int(np.gcd.reduce(flat)))
+    sample = flat[:64]
+    guess = gcd(denominator, *(int(v) for v in sample[sample != 0]))
+    while guess > 1:            # each refusal divides the guess by a prime at least: few passes
         quotients = values // guess
-    return quotients, guess
+        left = np.flatnonzero((quotients * guess).ravel() != flat)
+        if not len(left):
+            return quotients, guess
+        guess = gcd(guess, int(flat[left[0]]))
+    return values, 1
 
 
 def boolean(mask) -> Num:
