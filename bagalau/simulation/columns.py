@@ -303,8 +303,12 @@ def _read(definition, raw, n: int) -> _Column:
     if isinstance(raw, Masked):         # an empty cell reads as 0 (NaN in a float column, False for yes/no)
         blank, values = raw.null, raw.values
         kind = values.dtype.kind
-        raw = values & ~blank if kind == "b" else np.where(blank, np.nan, values) if kind == "f" else \
-            np.where(blank, 0, values)
+        if kind == "f":
+            raw = np.where(blank, np.nan, values)
+        elif values[blank].any():       # a value under an empty cell: zeroed in a copy
+            raw = values & ~blank if kind == "b" else np.where(blank, 0, values)
+        else:                           # empty cells hold 0 already (as Arrow and ``_masked`` leave them)
+            raw = values
         return _read_array(definition, raw, n, blank)
     blank = _blank(raw, n) if not (kind == "positions" and raw is not None and raw.dtype.kind == "O") else \
         np.fromiter((v is None for v in raw), dtype=bool, count=n)
