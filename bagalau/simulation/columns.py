@@ -305,8 +305,10 @@ def _read(definition, raw, n: int) -> _Column:
         kind = values.dtype.kind
         if kind == "f":
             raw = np.where(blank, np.nan, values)
-        elif values[blank].any():       # a value under an empty cell: zeroed in a copy
-            raw = values & ~blank if kind == "b" else np.where(blank, 0, values)
+        elif kind == "b":
+            raw = values & ~blank if (values & blank).any() else values
+        elif values[np.flatnonzero(blank)].any():      # a value under an empty cell: zeroed in a copy
+            raw = np.where(blank, 0, values)
         else:                           # empty cells hold 0 already (as Arrow and ``_masked`` leave them)
             raw = values
         return _read_array(definition, raw, n, blank)
