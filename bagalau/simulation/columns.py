@@ -533,7 +533,7 @@ def _positions_read(values: np.ndarray, present: np.ndarray):
     with np.errstate(invalid="ignore"):
         numerators = safe.astype(np.int64)
     whole = safe.size and float(safe.min()) >= 1 and float(safe.max()) < 2.0 ** 53 \
-        and np.array_equal(numerators, safe)
+        and np.array_equal(np.rint(safe), safe)           # whole floats below 2^53 convert exactly
     np.multiply(numerators, present, out=numerators)        # 0 where there is no position
     if not safe.size:
         return numerators, None, (0, 0)

@@ -364,11 +364,20 @@ def _banded_total(table, values: Positions) -> Num | None:
     other = otherwise.n * (looked_up.d // otherwise.d)
     if (looked_up.nb + abs(other)) * width >= nm.LIMIT:
         return None
-    found = np.einsum("ij,ij->i", looked_up.n, values.present)        # present cells are inside the list
-    count = np.einsum("ij->i", values.present.view(np.uint8), dtype=np.int64)
-    n = found + other * (values.length - count)
+    n = np.einsum("ij,ij->i", looked_up.n, values.present)        # present cells are inside the list
+    if other:
+        n += other * (values.length - _row_counts(values.present))
     low, high = min(looked_up.lo, 0) * width, max(looked_up.hi, 0) * width
     return Num(n, looked_up.d, (looked_up.nb + abs(other)) * width, looked_up.d, low, high)
+
+
+def _row_counts(mask: np.ndarray) -> np.ndarray:
+    """How many cells of each row are set (a matrix-vector product in float32: exact, as
+    the counts are below 2^24)."""
+    width = mask.shape[1]
+    if width >= 2 ** 24:
+        return mask.sum(axis=1)
+    return (mask.view(np.uint8).astype(np.float32) @ np.ones(width, dtype=np.float32)).astype(np.int64)
 
 
 def _unsupported(what):
