@@ -386,6 +386,7 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
     kind = definition.type
     wrong = np.zeros(len(raw), dtype=bool)
     factor = None           # gcd of the denominator and every numerator, when known
+    bounds = None           # the numerators' min and max, when known
     if raw.dtype.kind == "b":
         if kind != "boolean":
             wrong[:] = True                         # the engine refuses yes/no for a number
@@ -398,7 +399,7 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         if kind == "boolean":
             wrong |= (values != 0) & (values != 1)
     else:
-        values, denominator, unread, factor = _decimal_numerators(raw, blank)
+        values, denominator, unread, factor, bounds = _decimal_numerators(raw, blank)
         wrong |= unread
         if kind in ("integer", "boolean"):
             wrong |= values % denominator != 0
@@ -411,8 +412,8 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         if fill.denominator != 1:
             return _numbers_with_default(definition, raw, blank, default), wrong
         values = np.where(blank, int(fill), values)
-        factor = None if factor is None else gcd(factor, int(fill))
-    low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
+        factor, bounds = None if factor is None else gcd(factor, int(fill)), None
+    low, high = bounds if bounds is not None else (int(values.min()), int(values.max())) if len(values) else (0, 0)
     checks = []
     if MAX_ABS * denominator < nm.LIMIT and max(-low, high) > MAX_ABS * denominator:
         checks.append(np.abs(values) > MAX_ABS * denominator)    # the engine's sanity bound |x| ≤ 10^15
@@ -429,21 +430,26 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
 
 def _decimal_numerators(raw: np.ndarray, blank: np.ndarray):
     """A float column as int64 numerators over 10^p, p ≤ PLACES (0 where a cell is empty),
-    the cells no such denominator reads exactly (the engine reads them), and the common
-    factor of the denominator and every numerator where it is known without a pass (else None).
-    A column that is mostly empty (optional inputs) is read on its filled cells only."""
+    the cells no such denominator reads exactly (the engine reads them), the common factor
+    of the denominator and every numerator and the numerators' bounds where they are known
+    without a pass (else None). A column that is mostly empty (optional inputs) is read on
+    its filled cells only, and comes in lowest terms (factor 1)."""
     n = len(raw)
     filled = n - int(np.count_nonzero(blank))
     if filled * SPARSE >= n:
-        return (*_dense_numerators(raw, blank), None)
+        return (*_dense_numerators(raw, blank), None, None)
     rows = np.flatnonzero(~blank)
     numerators, denominator, unread_rows = _dense_numerators(raw[rows], np.zeros(len(rows), dtype=bool))
+    g = gcd(denominator, int(np.gcd.reduce(numerators))) if len(rows) else denominator
+    if g > 1:
+        numerators, denominator = numerators // g, denominator // g
     values = np.zeros(n, dtype=np.int64)
     values[rows] = numerators
     unread = np.zeros(n, dtype=bool)
     unread[rows] = unread_rows
-    factor = gcd(denominator, int(np.gcd.reduce(numerators))) if len(rows) else denominator
-    return values, denominator, unread, factor
+    low, high = (int(numerators.min()), int(numerators.max())) if len(rows) else (0, 0)
+    bounds = (min(low, 0), max(high, 0)) if filled < n else (low, high)
+    return values, denominator, unread, 1, bounds
 
 
 def _dense_numerators(raw: np.ndarray, blank: np.ndarray):
