@@ -602,13 +602,19 @@ def rounded(a: Num, places: int):
         if not np.ndim(a.n) and not np.ndim(a.d):
             return _round_fraction(Fraction(int(a.n), int(a.d)), scale), True
         a = _float_result(a.floats(), a.float_error(), a.lo, a.hi, [a])
-    f = a.floats()
-    units_float = np.abs(f) * scale
-    whole = np.floor(units_float + 0.5)
-    distance = np.abs(units_float + 0.5 - whole)
-    slack = (a.e * scale + (units_float + 1) * 4 * U) * (1 + U)
-    decided = (np.minimum(distance, 1 - distance) > slack)
-    units = np.where(f < 0, -whole, whole).astype(np.int64)
+    f = np.atleast_1d(a.floats())
+    units_float = f * scale if a.lo >= 0 else np.abs(f) * scale
+    # one slack for the column, from its largest value: at least each body's own slack
+    top = float(np.max(units_float)) if np.size(units_float) else 0.0
+    slack = (a.e * scale + (top + 1) * 4 * U) * (1 + U) + U
+    units_float += 0.5
+    whole = np.floor(units_float)
+    units_float -= whole                    # where x + ½ falls between two whole numbers, exactly
+    units_float -= 0.5
+    decided = np.abs(units_float, out=units_float) < 0.5 - slack    # min(t, 1 − t) > slack
+    units = whole.astype(np.int64)
+    if not a.lo >= 0:
+        np.negative(units, out=units, where=f < 0)
     if a.terms is not None and not decided.all():
         for index in np.flatnonzero(~decided):
             units[index] = _round_fraction(sum((t.fraction(index) for t in a.terms), Fraction(0)), scale)
