@@ -223,13 +223,13 @@ def _section_entries(compiled: CompiledMethodology, blanks: dict, n: int) -> np.
     in part with the points included). Points given with every item: ``_section_agreement``."""
     flagged = np.zeros(n, dtype=bool)
     for points_id, (_, _, section) in compiled.section_points.items():
-        points_given = ~blanks[points_id]
-        items_given = np.zeros(n, dtype=bool)
-        for item_id in section.item_ids:
-            items_given |= ~blanks[item_id]
-        excused = points_given & ~items_given
-        for input_id in (*section.item_ids, section.defects_id):
-            flagged |= blanks[input_id] & ~excused
+        every = blanks[section.item_ids[0]].copy()          # every item blank
+        some = blanks[section.defects_id] | every           # an item or the defect count blank
+        for item_id in section.item_ids[1:]:
+            every &= blanks[item_id]
+            some |= blanks[item_id]
+        not_excused = blanks[points_id] | ~every           # excused: the points given, no item
+        flagged |= some & not_excused
     return flagged
 
 
@@ -239,11 +239,12 @@ def _section_agreement(compiled: CompiledMethodology, batch: Batch, blanks: dict
     cannot prove that they do: the engine names them."""
     flagged = np.zeros(n, dtype=bool)
     for points_id, (node_id, _, section) in compiled.section_points.items():
-        both = ~blanks[points_id]
+        short = blanks[points_id].copy()            # the points or an item blank
         for item_id in section.item_ids:
-            both = both & ~blanks[item_id]
-        if not both.any():
+            short |= blanks[item_id]
+        if short.all():
             continue
+        both = ~short
         node = compiled.nodes[node_id]
         unsure = np.zeros(n, dtype=bool)
         rows = np.flatnonzero(both)         # few bodies give both: the arithmetic runs on them only
