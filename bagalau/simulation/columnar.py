@@ -74,7 +74,11 @@ class Batch:
             count = np.zeros(self.n, dtype=small)
             for input_id in input_ids:
                 values = self.numbers[input_id].n
-                np.add(count, values if values.dtype == bool else values != 0, out=count, casting="unsafe")
+                flags = values if values.dtype == bool else values != 0
+                if small is np.uint8:
+                    np.add(count, flags.view(np.uint8), out=count)
+                else:
+                    np.add(count, flags, out=count, casting="unsafe")
             self.flags[key] = count.astype(np.int64)
         return self.flags[key]
 

@@ -584,6 +584,9 @@ def rounded(a: Num, places: int):
         n, d = a.n, a.d
         if not isinstance(d, np.ndarray) and scale % d == 0 and a.nb * scale < LIMIT:
             return (n * (scale // d) if scale != d else n), True
+        if isinstance(d, np.ndarray) and np.ndim(n) and 2 * scale * a.nb + a.db < 2 ** 53 \
+                and (a.lo >= 0 or a.hi <= 0):
+            return _half_up_floats(n, d, scale, 1 if a.lo >= 0 else -1), True
         if 2 * scale * a.nb + a.db < LIMIT:
             if a.lo >= 0:               # the sign is known: no abs, no choice per body
                 units = n * (2 * scale)             # a fresh array, then worked in place
@@ -620,6 +623,25 @@ def rounded(a: Num, places: int):
             units[index] = _round_fraction(sum((t.fraction(index) for t in a.terms), Fraction(0)), scale)
         decided = np.ones(len(units), dtype=bool)
     return units, decided
+
+
+def _half_up_floats(n: np.ndarray, d: np.ndarray, scale: int, sign: int) -> np.ndarray:
+    """sign · floor((2·scale·sign·n + d) / 2d): the values n/d (all of one sign) rounded half
+    up in 10⁻ᵖ units, in float64 where the caller has bounded 2·scale·|n| + d below 2^53.
+    Exact: every float here is a whole number below 2^53, so the products and the sum are
+    exact, and the quotient N/D, rounded to the nearest float, cannot reach the next whole
+    number (it is at least 1/D away, the rounding error at most N/D · 2^-53 < 1/D), so
+    truncating it gives the floor. A division in floats instead of int64 division by an array."""
+    units = n.astype(np.float64)
+    units *= 2 * scale * sign
+    twice = d.astype(np.float64)
+    units += twice
+    twice *= 2
+    units /= twice
+    result = units.astype(np.int64)
+    if sign < 0:
+        np.negative(result, out=result)
+    return result
 
 
 def _round_fraction(value: Fraction, scale: int) -> int:
