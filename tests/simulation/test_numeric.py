@@ -116,3 +116,21 @@ def test_shared_denominators_add_subtract_choose_and_clamp_exactly(share, denomi
             assert column.lo <= value <= column.hi, (name, "interval")
     assert [Fraction(int(x), denominators[0]) for x in a.n] == fa      # the operands are left as they were
     assert [Fraction(int(x), denominators[1]) for x in b.n] == fb
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+@pytest.mark.parametrize("top", [10, 10 ** 6, 2 ** 40])
+def test_rounding_over_per_body_denominators_is_exact(sign, top):
+    """Values of one sign over per-body denominators, half cents among them: the float
+    division (below 2^53) and the int64 one (above) both round half up exactly."""
+    rng = np.random.default_rng(top % 97)
+    n = sign * rng.integers(0, top, N).astype(np.int64)
+    d = rng.integers(1, top, N).astype(np.int64)
+    d[:40], n[:40] = 200, sign * rng.integers(0, 400, 40)          # k/200: half cents when k is odd
+    bounds = (Fraction(0), Fraction(top)) if sign > 0 else (Fraction(-top), Fraction(0))
+    units, decided = nm.rounded(nm.Num(n, d, int(np.abs(n).max()), int(d.max()), *bounds), 2)
+    assert np.all(decided)
+    for index in range(N):
+        shown = abs(Fraction(int(n[index]), int(d[index]))) * 100
+        whole = shown.numerator // shown.denominator + (2 * (shown.numerator % shown.denominator) >= shown.denominator)
+        assert units[index] == (whole if sign > 0 else -whole)
