@@ -83,8 +83,9 @@ class Text:
 
 class Positions:
     """A list input per body, padded to a matrix: ``values`` (a Num over n × width
-    arrays), ``present`` where a position holds a value (not "not found", not padding),
-    ``inside`` where it is within the body's list, and each body's length."""
+    arrays, 0 wherever no value is present: every reader leaves them so), ``present`` where
+    a position holds a value (not "not found", not padding), ``inside`` where it is within
+    the body's list, and each body's length."""
 
     __slots__ = ("values", "present", "inside", "length")
 
