@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil, gcd
 
 import numpy as np
@@ -543,27 +544,41 @@ def _fused_section_score(items: np.ndarray, count: int, defects: Num, weight: Nu
             or isinstance(defects.d, np.ndarray) or not np.ndim(defects.n) \
             or any(abs(b) == float("inf") for b in (defects.lo, defects.hi)):
         return None
-    w = Fraction(int(weight.n), int(weight.d))
-    earn = w / count                                        # points per item met
-    per_unit = Fraction(int(per_defect.n), int(per_defect.d)) / int(defects.d)   # per numerator unit
-    cap = Fraction(int(cap_share.n), int(cap_share.d)) * w
-    d = 1
-    for value in (earn, per_unit, cap):
-        d = d * value.denominator // gcd(d, value.denominator)
-    a, b, c = int(earn * d), int(per_unit * d), int(cap * d)
-    top = abs(a) * count + max(abs(b) * defects.nb, abs(c))
-    if d >= nm.LIMIT or top >= nm.LIMIT:
+    plan = _section_plan(int(weight.n), int(weight.d), int(per_defect.n), int(per_defect.d), int(cap_share.n),
+                         int(cap_share.d), count, int(defects.d), defects.nb, defects.lo, defects.hi)
+    if plan is None:
         return None
+    a, b, c, d, top, low, high = plan
     n = items * a                                           # a fresh array, worked in place
     deduction = defects.n * b
     np.minimum(deduction, c, out=deduction)
     n -= deduction
     np.maximum(n, 0, out=n)
+    return Num(n, d, top, d, low, high)
+
+
+@lru_cache(maxsize=4096)
+def _section_plan(wn: int, wd: int, pn: int, pd: int, cn: int, cd: int, count: int, defects_d: int,
+                  defects_nb: int, defects_lo: Fraction, defects_hi: Fraction):
+    """The whole numbers A, B, C over D of ``_fused_section_score``, the numerators' bound
+    and the score's interval (computed once per section and column bounds), or None when
+    a product could pass 2^62."""
+    w, per_defect = Fraction(wn, wd), Fraction(pn, pd)
+    earn = w / count                                        # points per item met
+    per_unit = per_defect / defects_d                       # per numerator unit of the defect count
+    cap = Fraction(cn, cd) * w
+    d = 1
+    for value in (earn, per_unit, cap):
+        d = d * value.denominator // gcd(d, value.denominator)
+    a, b, c = int(earn * d), int(per_unit * d), int(cap * d)
+    top = abs(a) * count + max(abs(b) * defects_nb, abs(c))
+    if d >= nm.LIMIT or top >= nm.LIMIT:
+        return None
     earned = sorted((Fraction(0), earn * count))
-    charged = sorted((Fraction(per_defect.n, per_defect.d) * defects.lo, Fraction(per_defect.n, per_defect.d) * defects.hi))
+    charged = sorted((per_defect * defects_lo, per_defect * defects_hi))
     low = max(earned[0] - min(charged[1], cap), Fraction(0))
     high = max(earned[1] - min(charged[0], cap), Fraction(0))
-    return Num(n, d, top, d, low, high)
+    return a, b, c, d, top, low, high
 
 
 def _entered_points(batch: Batch, section) -> np.ndarray | None:
