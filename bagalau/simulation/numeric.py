@@ -479,7 +479,7 @@ def _pick(mask, x, kx: int, y, ky: int):
         if chosen * SPARSE < n:
             return _put(y, ky, x, kx, np.flatnonzero(mask), n)
         if (n - chosen) * SPARSE < n:
-            return _put(x, kx, y, ky, np.flatnonzero(~mask), n)
+            return _put(x, kx, y, ky, np.flatnonzero(np.logical_not(mask)), n)
     return np.where(mask, x if kx == 1 else x * kx, y if ky == 1 else y * ky)
 
 
