@@ -62,26 +62,36 @@ class Batch:
                                                   column.lo, column.hi, column.boolean)
         return column
 
-    def count_true(self, input_ids, unsure, active) -> np.ndarray:
-        """How many of the yes/no inputs are yes, per body."""
+    def count_true(self, input_ids, unsure, active, small: bool = False) -> np.ndarray:
+        """How many of the yes/no inputs are yes, per body: int64, or with ``small`` in the
+        smallest type that holds the count (uint8 below 256 inputs; widen before arithmetic)."""
         for input_id in input_ids:
             if input_id in self.missing:
                 unsure |= active & self.missing[input_id]
         if self.flags is None:
             self.flags = {}
         key = tuple(input_ids)
-        if key not in self.flags:   # counted in a small integer type (cache-sized), widened once
-            small = np.uint8 if len(input_ids) < 256 else np.int64
-            count = np.zeros(self.n, dtype=small)
-            for input_id in input_ids:
-                values = self.numbers[input_id].n
-                flags = values if values.dtype == bool else values != 0
-                if small is np.uint8:
-                    np.add(count, flags.view(np.uint8), out=count)
-                else:
-                    np.add(count, flags, out=count, casting="unsafe")
-            self.flags[key] = count.astype(np.int64)
-        return self.flags[key]
+        counts = self.flags.get(key)
+        if counts is None:
+            counts = self.flags[key] = [self._count(input_ids), None]
+        if small:
+            return counts[0]
+        if counts[1] is None:
+            counts[1] = counts[0].astype(np.int64)
+        return counts[1]
+
+    def _count(self, input_ids) -> np.ndarray:
+        """The count in a small integer type (cache-sized), one pass per input."""
+        small = np.uint8 if len(input_ids) < 256 else np.int64
+        count = np.zeros(self.n, dtype=small)
+        for input_id in input_ids:
+            values = self.numbers[input_id].n
+            flags = values if values.dtype == bool else values != 0
+            if small is np.uint8:
+                np.add(count, flags.view(np.uint8), out=count)
+            else:
+                np.add(count, flags, out=count, casting="unsafe")
+        return count
 
     def column_or_missing(self, input_id):
         return self.number(input_id), self.missing.get(input_id)
@@ -519,14 +529,14 @@ def section_items_score(batch: Batch, section, weight: Num, per_defect: Num, cap
     W × present / items − min(per_defect × defects, cap_share × W), floored at 0
     (of the bodies at ``rows`` only, when given)."""
     count = len(section.item_ids)
-    items = batch.count_true(section.item_ids, unsure, active)
+    items = batch.count_true(section.item_ids, unsure, active, small=True)
     defects = batch.column(section.defects_id, unsure, active)
     if rows is not None:
         items, defects = items[rows], _take(defects, rows)
     fused = _fused_section_score(items, count, defects, weight, per_defect, cap_share)
     if fused is not None:
         return fused
-    met = Num(items, 1, count, 1, Fraction(0), Fraction(count))
+    met = Num(items.astype(np.int64), 1, count, 1, Fraction(0), Fraction(count))
     earned = nm.mul(weight, nm.mul(met, nm.constant(Fraction(1, count))))
     deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, weight))
     return nm.maximum(nm.sub(earned, deduction), nm.constant(0))
@@ -549,7 +559,7 @@ def _fused_section_score(items: np.ndarray, count: int, defects: Num, weight: Nu
     if plan is None:
         return None
     a, b, c, d, top, low, high = plan
-    n = items * a                                           # a fresh array, worked in place
+    n = np.multiply(items, a, dtype=np.int64)               # a fresh int64 array, worked in place
     deduction = defects.n * b
     np.minimum(deduction, c, out=deduction)
     n -= deduction
