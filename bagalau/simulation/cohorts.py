@@ -272,9 +272,18 @@ class ColumnResult:
 
 
 def competition_ranks(totals: np.ndarray) -> np.ndarray:
-    """1 + how many bodies have a strictly higher total (ties share a rank)."""
+    """1 + how many bodies have a strictly higher total (ties share a rank). Totals over a
+    range of at most a few times the cohort's size are counted (no sort)."""
+    n = len(totals)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(totals.min()), int(totals.max())
+    if high - low <= 4 * n + 1024:
+        offsets = totals - low
+        at_most = np.cumsum(np.bincount(offsets, minlength=high - low + 1))    # bodies with a total ≤ each value
+        return n - at_most[offsets] + 1
     ordered = np.sort(totals)
-    return len(totals) - np.searchsorted(ordered, totals, side="right") + 1
+    return n - np.searchsorted(ordered, totals, side="right") + 1
 
 
 def score_columns(cohort: ColumnarCohort, columns) -> ColumnResult:
@@ -301,14 +310,15 @@ def score_columns(cohort: ColumnarCohort, columns) -> ColumnResult:
         scores, total, unsure, takers = outcome
         decided = ~unsure
         node_units = {}
+        seen = {id(num.n) for num in batch.numbers.values()}       # inputs' arrays are never handed out
         for node_id, value in scores.items():
-            units, ok = edition.display(value, n)
-            node_units[node_id] = np.array(units, dtype=np.int64)
+            units, ok = nm.rounded(value, edition.places)
+            node_units[node_id] = _own_units(units, n, seen)
             decided &= ok
-        units, ok = edition.display(total, n)
-        total_units = np.array(units, dtype=np.int64)
+        units, ok = nm.rounded(total, edition.places)
+        total_units = _own_units(units, n, seen)
         decided = decided & ok
-        fallback = ~decided
+        fallback = ~decided if batch.read_by_engine is None else ~decided | batch.read_by_engine
         if (fallback & takers).any():
             return score_columns_reference(cohort, columns, "a body taking a cohort average undecided in columns")
         for index in np.flatnonzero(fallback):
@@ -316,6 +326,18 @@ def score_columns(cohort: ColumnarCohort, columns) -> ColumnResult:
             result = scorer.score(body.submission.body_id, body.values, period=columns.period)
             _fill_arrays(index, result, scorer, node_units, total_units)
     return _column_result(cohort, scorer, columns, node_units, total_units, fallback, reason)
+
+
+def _own_units(units, n: int, seen: set) -> np.ndarray:
+    """Shown values as an int64 array of n that the result owns alone: the rounding's own
+    array when it made a fresh one (no copy), else a copy (a constant, a shared column)."""
+    if isinstance(units, np.ndarray) and units.shape == (n,) and units.dtype == np.int64 \
+            and units.flags.owndata and units.flags.writeable and id(units) not in seen:
+        seen.add(id(units))
+        return units
+    owned = np.array(np.broadcast_to(units, (n,)), dtype=np.int64)
+    seen.add(id(owned))
+    return owned
 
 
 def score_columns_reference(cohort, columns, reason) -> ColumnResult:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil, gcd
 
 import numpy as np
@@ -43,6 +44,7 @@ class Batch:
         self.lists = lists              # input id -> Positions
         self.period = period            # float array, NaN where unknown
         self.flags = None
+        self.read_by_engine = None      # bool mask: valid bodies whose cells only the engine reads (or None)
 
     def column(self, input_id, unsure, active):
         if input_id in self.lists:
@@ -60,21 +62,36 @@ class Batch:
                                                   column.lo, column.hi, column.boolean)
         return column
 
-    def count_true(self, input_ids, unsure, active) -> np.ndarray:
-        """How many of the yes/no inputs are yes, per body."""
+    def count_true(self, input_ids, unsure, active, small: bool = False) -> np.ndarray:
+        """How many of the yes/no inputs are yes, per body: int64, or with ``small`` in the
+        smallest type that holds the count (uint8 below 256 inputs; widen before arithmetic)."""
         for input_id in input_ids:
             if input_id in self.missing:
                 unsure |= active & self.missing[input_id]
         if self.flags is None:
             self.flags = {}
         key = tuple(input_ids)
-        if key not in self.flags:   # one matrix per checklist section, summed in one pass
-            matrix = np.empty((len(input_ids), self.n), dtype=np.int8)
-            for row, input_id in enumerate(input_ids):
-                values = self.numbers[input_id].n
-                matrix[row] = values if values.dtype == bool else values != 0
-            self.flags[key] = matrix.sum(axis=0, dtype=np.int64)
-        return self.flags[key]
+        counts = self.flags.get(key)
+        if counts is None:
+            counts = self.flags[key] = [self._count(input_ids), None]
+        if small:
+            return counts[0]
+        if counts[1] is None:
+            counts[1] = counts[0].astype(np.int64)
+        return counts[1]
+
+    def _count(self, input_ids) -> np.ndarray:
+        """The count in a small integer type (cache-sized), one pass per input."""
+        small = np.uint8 if len(input_ids) < 256 else np.int64
+        count = np.zeros(self.n, dtype=small)
+        for input_id in input_ids:
+            values = self.numbers[input_id].n
+            flags = values if values.dtype == bool else values != 0
+            if small is np.uint8:
+                np.add(count, flags.view(np.uint8), out=count)
+            else:
+                np.add(count, flags, out=count, casting="unsafe")
+        return count
 
     def column_or_missing(self, input_id):
         return self.number(input_id), self.missing.get(input_id)
@@ -88,11 +105,13 @@ class Batch:
 
     def take(self, indices: np.ndarray) -> "Batch":
         """The bodies at ``indices`` (repeats allowed) as a batch of their own."""
-        return Batch(len(indices), {k: _take(v, indices) for k, v in self.numbers.items()},
+        taken = Batch(len(indices), {k: _take(v, indices) for k, v in self.numbers.items()},
                      {k: v[indices] for k, v in self.missing.items()},
                      {k: Positions(_take(v.values, indices), v.present[indices], v.inside[indices], v.length[indices])
                       for k, v in self.lists.items()},
                      None if self.period is None else self.period[indices])
+        taken.read_by_engine = None if self.read_by_engine is None else self.read_by_engine[indices]
+        return taken
 
 
 def _take(num: Num, indices) -> Num:
@@ -471,12 +490,8 @@ class ColumnarEdition:
                 section_weight = nm.mul(nm.constant(section.weight), rescale)
                 points = _entered_points(batch, section)     # bodies that gave the section's points instead
                 by_items = active if points is None else active & ~points
-                items = batch.count_true(section.item_ids, frame.unsure, by_items)
-                defects = batch.column(section.defects_id, frame.unsure, by_items)
-                met = Num(items, 1, len(section.item_ids), 1, Fraction(0), Fraction(len(section.item_ids)))
-                earned = nm.mul(section_weight, nm.mul(met, nm.constant(Fraction(1, len(section.item_ids)))))
-                deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, section_weight))
-                score = nm.maximum(nm.sub(earned, deduction), nm.constant(0))
+                score = section_items_score(batch, section, section_weight, per_defect, cap_share,
+                                            frame.unsure, by_items)
                 if points is not None:
                     score = nm.where(points, nm.mul(batch.number(section.points_id), rescale), score)
                 if section.conditional:
@@ -506,6 +521,74 @@ class ColumnarEdition:
             if (low is None or units >= low) and (high is None or units < high):
                 return name
         return None
+
+
+def section_items_score(batch: Batch, section, weight: Num, per_defect: Num, cap_share: Num, unsure, active,
+                        rows=None) -> Num:
+    """A checklist section's score from its items (``checklists.items_score``):
+    W × present / items − min(per_defect × defects, cap_share × W), floored at 0
+    (of the bodies at ``rows`` only, when given)."""
+    count = len(section.item_ids)
+    items = batch.count_true(section.item_ids, unsure, active, small=True)
+    defects = batch.column(section.defects_id, unsure, active)
+    if rows is not None:
+        items, defects = items[rows], _take(defects, rows)
+    fused = _fused_section_score(items, count, defects, weight, per_defect, cap_share)
+    if fused is not None:
+        return fused
+    met = Num(items.astype(np.int64), 1, count, 1, Fraction(0), Fraction(count))
+    earned = nm.mul(weight, nm.mul(met, nm.constant(Fraction(1, count))))
+    deduction = nm.minimum(nm.mul(per_defect, defects), nm.mul(cap_share, weight))
+    return nm.maximum(nm.sub(earned, deduction), nm.constant(0))
+
+
+def _fused_section_score(items: np.ndarray, count: int, defects: Num, weight: Num, per_defect: Num,
+                         cap_share: Num) -> Num | None:
+    """``section_items_score`` in five passes over one common denominator D, where the
+    weight, the per-defect points and the cap are constants and the defect counts share one
+    denominator: max(A·items − min(B·defects, C), 0) / D with A = W/k·D, B = per_defect/d·D,
+    C = cap_share·W·D whole numbers, every product bounded below 2^62 first. None otherwise
+    (the general column arithmetic then computes it)."""
+    if not (weight.exact and per_defect.exact and cap_share.exact and defects.exact) \
+            or any(np.ndim(c.n) or np.ndim(c.d) for c in (weight, per_defect, cap_share)) \
+            or isinstance(defects.d, np.ndarray) or not np.ndim(defects.n) \
+            or any(abs(b) == float("inf") for b in (defects.lo, defects.hi)):
+        return None
+    plan = _section_plan(int(weight.n), int(weight.d), int(per_defect.n), int(per_defect.d), int(cap_share.n),
+                         int(cap_share.d), count, int(defects.d), defects.nb, defects.lo, defects.hi)
+    if plan is None:
+        return None
+    a, b, c, d, top, low, high = plan
+    n = np.multiply(items, a, dtype=np.int64)               # a fresh int64 array, worked in place
+    deduction = defects.n * b
+    np.minimum(deduction, c, out=deduction)
+    n -= deduction
+    np.maximum(n, 0, out=n)
+    return Num(n, d, top, d, low, high)
+
+
+@lru_cache(maxsize=4096)
+def _section_plan(wn: int, wd: int, pn: int, pd: int, cn: int, cd: int, count: int, defects_d: int,
+                  defects_nb: int, defects_lo: Fraction, defects_hi: Fraction):
+    """The whole numbers A, B, C over D of ``_fused_section_score``, the numerators' bound
+    and the score's interval (computed once per section and column bounds), or None when
+    a product could pass 2^62."""
+    w, per_defect = Fraction(wn, wd), Fraction(pn, pd)
+    earn = w / count                                        # points per item met
+    per_unit = per_defect / defects_d                       # per numerator unit of the defect count
+    cap = Fraction(cn, cd) * w
+    d = 1
+    for value in (earn, per_unit, cap):
+        d = d * value.denominator // gcd(d, value.denominator)
+    a, b, c = int(earn * d), int(per_unit * d), int(cap * d)
+    top = abs(a) * count + max(abs(b) * defects_nb, abs(c))
+    if d >= nm.LIMIT or top >= nm.LIMIT:
+        return None
+    earned = sorted((Fraction(0), earn * count))
+    charged = sorted((per_defect * defects_lo, per_defect * defects_hi))
+    low = max(earned[0] - min(charged[1], cap), Fraction(0))
+    high = max(earned[1] - min(charged[0], cap), Fraction(0))
+    return a, b, c, d, top, low, high
 
 
 def _entered_points(batch: Batch, section) -> np.ndarray | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 import numpy as np
 
@@ -28,12 +29,13 @@ from bagalau.engine import tables
 from bagalau.engine.compiled import CompiledMethodology
 from bagalau.engine.inputs import (InputError, Problem, Submission, _default, coerce, validate as validate_body)
 from bagalau.simulation import numeric as nm
-from bagalau.simulation.columnar import Batch, exact_column
+from bagalau.simulation.columnar import Batch, _take, exact_column, section_items_score
 from bagalau.simulation.compiler import ExpressionCompiler, Frame, Unsupported
 from bagalau.simulation.numeric import Num, Positions
 
 MAX_ABS = 10 ** 15               # bagalau.engine.limits: every number read is within ±10^15
 PLACES = 6                       # decimals read from a float column in columns; more go to the engine
+SPARSE = 8                       # a column with fewer than 1/SPARSE of its cells filled is read on those only
 
 
 @dataclass
@@ -207,27 +209,54 @@ def validate(compiled: CompiledMethodology, columns: Columns) -> Batch:
     flagged |= _section_entries(compiled, blanks, n)
     period = np.full(n, -1 if columns.period is None else columns.period, dtype=np.int64)
     batch = Batch(n, numbers, missing, lists, period)
-    if not flagged.any():
-        flagged |= _rules(compiled, batch, blanks)
+    flagged |= _section_agreement(compiled, batch, blanks, n)
+    flagged |= _rules(compiled, batch, blanks)
     if flagged.any():
         _explain(compiled, columns, flagged)
+        batch.read_by_engine = flagged      # valid, but not read in columns: the reference scores them
     return batch
 
 
 def _section_entries(compiled: CompiledMethodology, blanks: dict, n: int) -> np.ndarray:
     """Bodies the engine must look at for a checklist section (``engine.section_points``):
-    an item or defect count left blank without the section's points standing in, or the
-    points given together with items (whether they agree, and whether the items are complete)."""
+    an item or defect count left blank without the section's points standing in (items given
+    in part with the points included). Points given with every item: ``_section_agreement``."""
     flagged = np.zeros(n, dtype=bool)
     for points_id, (_, _, section) in compiled.section_points.items():
-        points_given = ~blanks[points_id]
-        items_given = np.zeros(n, dtype=bool)
+        every = blanks[section.item_ids[0]].copy()          # every item blank
+        some = blanks[section.defects_id] | every           # an item or the defect count blank
+        for item_id in section.item_ids[1:]:
+            every &= blanks[item_id]
+            some |= blanks[item_id]
+        not_excused = blanks[points_id] | ~every           # excused: the points given, no item
+        flagged |= some & not_excused
+    return flagged
+
+
+def _section_agreement(compiled: CompiledMethodology, batch: Batch, blanks: dict, n: int) -> np.ndarray:
+    """Bodies giving a section's points together with all its items whose points and items
+    do not agree to the hundredth (``section_points.disagreements``), or where the columns
+    cannot prove that they do: the engine names them."""
+    flagged = np.zeros(n, dtype=bool)
+    for points_id, (node_id, _, section) in compiled.section_points.items():
+        short = blanks[points_id].copy()            # the points or an item blank
         for item_id in section.item_ids:
-            items_given |= ~blanks[item_id]
-        excused = points_given & ~items_given
-        for input_id in (*section.item_ids, section.defects_id):
-            flagged |= blanks[input_id] & ~excused
-        flagged |= points_given & items_given
+            short |= blanks[item_id]
+        if short.all():
+            continue
+        both = ~short
+        node = compiled.nodes[node_id]
+        unsure = np.zeros(n, dtype=bool)
+        rows = np.flatnonzero(both)         # few bodies give both: the arithmetic runs on them only
+        with np.errstate(all="ignore"):
+            score = section_items_score(batch, section, nm.constant(section.weight),
+                                        nm.constant(node.checklist_per_defect), nm.constant(node.checklist_cap_share),
+                                        unsure, both, rows)
+            shown, decided = nm.rounded(score, 2)
+            points, points_decided = nm.rounded(_take(batch.number(points_id), rows), 2)
+        proven = np.logical_and(decided, points_decided)
+        flagged[rows[(shown != points) | ~proven]] = True
+        flagged |= unsure
     return flagged
 
 
@@ -272,9 +301,17 @@ def _read(definition, raw, n: int) -> _Column:
         return _read_list(definition, raw, n)
     if isinstance(raw, Masked) and raw.values.dtype.kind in "US":
         return _read_array(definition, raw.values, n, raw.null | _blank(raw.values, n))
-    if isinstance(raw, Masked):
-        blank = raw.null
-        raw = np.where(blank, 0, raw.values) if raw.values.dtype.kind != "f" else np.where(blank, np.nan, raw.values)
+    if isinstance(raw, Masked):         # an empty cell reads as 0 (NaN in a float column, False for yes/no)
+        blank, values = raw.null, raw.values
+        kind = values.dtype.kind
+        if kind == "f":
+            raw = np.where(blank, np.nan, values)
+        elif kind == "b":
+            raw = values & ~blank if (values & blank).any() else values
+        elif values[np.flatnonzero(blank)].any():      # a value under an empty cell: zeroed in a copy
+            raw = np.where(blank, 0, values)
+        else:                           # empty cells hold 0 already (as Arrow and ``_masked`` leave them)
+            raw = values
         return _read_array(definition, raw, n, blank)
     blank = _blank(raw, n) if not (kind == "positions" and raw is not None and raw.dtype.kind == "O") else \
         np.fromiter((v is None for v in raw), dtype=bool, count=n)
@@ -349,6 +386,8 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
     """A numeric array: exact numerators, and the cells the engine must read."""
     kind = definition.type
     wrong = np.zeros(len(raw), dtype=bool)
+    factor = None           # gcd of the denominator and every numerator, when known
+    bounds = None           # the numerators' min and max, when known
     if raw.dtype.kind == "b":
         if kind != "boolean":
             wrong[:] = True                         # the engine refuses yes/no for a number
@@ -361,37 +400,21 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         if kind == "boolean":
             wrong |= (values != 0) & (values != 1)
     else:
-        finite = np.isfinite(raw) | blank
-        wrong |= ~finite
-        safe = np.where(blank | ~finite, 0.0, raw)
-        denominator = 1
-        for places in range(PLACES + 1):
-            scale = 10.0 ** places
-            numerators = np.rint(safe * scale)
-            fits = (numerators / scale == safe) & (np.abs(numerators) < 2.0 ** 53)
-            if fits.all():
-                denominator = 10 ** places
-                break
-        else:
-            wrong |= ~fits
-            numerators = np.where(fits, numerators, 0.0)
-            denominator = 10 ** PLACES
-        values = numerators.astype(np.int64)
+        values, denominator, unread, factor, bounds = _decimal_numerators(raw, blank)
+        wrong |= unread
         if kind in ("integer", "boolean"):
             wrong |= values % denominator != 0
             if kind == "boolean":
                 wrong |= (values != 0) & (values != denominator)
     if kind == "boolean" and raw.dtype.kind == "f":
         wrong |= True & ~blank   # a float is not a yes/no answer for the engine (1.0 is refused)
-    any_blank = bool(blank.any())
-    if default is not None and any_blank:
+    if default is not None and blank.any():     # an empty cell already holds 0 (``_read``, ``_decimal_numerators``)
         fill = Fraction(default) * denominator
         if fill.denominator != 1:
             return _numbers_with_default(definition, raw, blank, default), wrong
         values = np.where(blank, int(fill), values)
-    elif any_blank:
-        values = np.where(blank, 0, values)
-    low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
+        factor, bounds = None if factor is None else gcd(factor, int(fill)), None
+    low, high = bounds if bounds is not None else (int(values.min()), int(values.max())) if len(values) else (0, 0)
     checks = []
     if MAX_ABS * denominator < nm.LIMIT and max(-low, high) > MAX_ABS * denominator:
         checks.append(np.abs(values) > MAX_ABS * denominator)    # the engine's sanity bound |x| ≤ 10^15
@@ -401,9 +424,61 @@ def _numbers(definition, raw: np.ndarray, blank: np.ndarray, default):
         checks.append(values > _scaled_bound(definition.max, denominator, values, "max"))
     for check in checks:
         wrong |= check & ~blank
-    num = nm.scaled(values, denominator)
+    num = nm.scaled(values, denominator, (low, high), factor)
     num.boolean = kind == "boolean"
     return num, wrong & ~blank
+
+
+def _decimal_numerators(raw: np.ndarray, blank: np.ndarray):
+    """A float column as int64 numerators over 10^p, p ≤ PLACES (0 where a cell is empty),
+    the cells no such denominator reads exactly (the engine reads them), the common factor
+    of the denominator and every numerator and the numerators' bounds where they are known
+    without a pass (else None). A column that is mostly empty (optional inputs) is read on
+    its filled cells only, and comes in lowest terms (factor 1)."""
+    n = len(raw)
+    filled = n - int(np.count_nonzero(blank))
+    if filled * SPARSE >= n:
+        return (*_dense_numerators(raw, blank), None, None)
+    rows = np.flatnonzero(~blank)
+    numerators, denominator, unread_rows = _dense_numerators(raw[rows], np.zeros(len(rows), dtype=bool))
+    g = gcd(denominator, int(np.gcd.reduce(numerators))) if len(rows) else denominator
+    if g > 1:
+        numerators, denominator = numerators // g, denominator // g
+    values = np.zeros(n, dtype=np.int64)
+    values[rows] = numerators
+    unread = np.zeros(n, dtype=bool)
+    unread[rows] = unread_rows
+    low, high = (int(numerators.min()), int(numerators.max())) if len(rows) else (0, 0)
+    bounds = (min(low, 0), max(high, 0)) if filled < n else (low, high)
+    return values, denominator, unread, 1, bounds
+
+
+def _dense_numerators(raw: np.ndarray, blank: np.ndarray):
+    """``_decimal_numerators`` over every cell.
+
+    One pass at 10^PLACES first: where every |numerator| < 2^50, a value x is read at
+    some 10^p (p ≤ PLACES) exactly when rint(x·10^PLACES)/10^PLACES == x, with the same
+    rational (the product's error is below ½), and ``nm.scaled`` cancels the common
+    factors of 10. Otherwise the smallest p that reads the whole column is looked for."""
+    finite = np.isfinite(raw)
+    unread = np.zeros(len(raw), dtype=bool)
+    if finite.all():
+        safe = raw
+    else:
+        unread |= ~(finite | blank)
+        safe = np.where(finite, raw, 0.0)
+    scale = 10.0 ** PLACES
+    numerators = np.rint(safe * scale)
+    if not len(safe) or (float(numerators.max()) < 2.0 ** 50 and float(numerators.min()) > -2.0 ** 50
+                         and (numerators / scale == safe).all()):
+        return numerators.astype(np.int64), 10 ** PLACES, unread
+    for places in range(PLACES + 1):
+        scale = 10.0 ** places
+        numerators = np.rint(safe * scale)
+        fits = (numerators / scale == safe) & (np.abs(numerators) < 2.0 ** 53)
+        if fits.all():
+            return numerators.astype(np.int64), 10 ** places, unread
+    return np.where(fits, numerators, 0.0).astype(np.int64), 10 ** PLACES, unread | ~fits
 
 
 def _scaled_bound(bound: Decimal, denominator: int, values, which):
@@ -429,10 +504,11 @@ def _read_list(definition, raw: Ragged, n: int) -> _Column:
     if definition.min_items:
         bad |= length < definition.min_items
     if definition.type == "positions":
-        with np.errstate(invalid="ignore"):
-            broken = (np.rint(values) != values) | (values < 1) | (values >= 2.0 ** 53)
-        bad |= (present & broken).any(axis=1)
-        numerators, denominator = np.where(present, values, 0.0).astype(np.int64), 1
+        numerators, broken, bounds = _positions_read(values, present)
+        if broken is not None:
+            bad |= broken
+        num = nm.integers(numerators, bounds=bounds)
+        return _Column(Positions(num, present, inside, length), blank=np.zeros(n, dtype=bool), bad=bad)
     else:
         safe = np.where(present, values, 0.0)
         bad |= (inside & ~present).any(axis=1)          # an empty cell inside a list of decimals
@@ -454,6 +530,25 @@ def _read_list(definition, raw: Ragged, n: int) -> _Column:
         numerators = np.where(present, numerators, 0)
     num = nm.scaled(numerators, denominator)
     return _Column(Positions(num, present, inside, length), blank=np.zeros(n, dtype=bool), bad=bad)
+
+
+def _positions_read(values: np.ndarray, present: np.ndarray):
+    """Search positions as int64 (0 where none), the bodies with one that is not a whole
+    number from 1 to 2^53 (None when there is none: the whole matrix is checked first), and
+    bounds of the int64 values."""
+    safe = np.where(present, values, 1.0)
+    with np.errstate(invalid="ignore"):
+        numerators = safe.astype(np.int64)
+    whole = safe.size and float(safe.min()) >= 1 and float(safe.max()) < 2.0 ** 53 \
+        and np.array_equal(np.rint(safe), safe)           # whole floats below 2^53 convert exactly
+    np.multiply(numerators, present, out=numerators)        # 0 where there is no position
+    if not safe.size:
+        return numerators, None, (0, 0)
+    if whole:
+        return numerators, None, (0, int(safe.max()))
+    with np.errstate(invalid="ignore"):
+        broken = (present & ((np.rint(values) != values) | (values < 1) | (values >= 2.0 ** 53))).any(axis=1)
+    return numerators, broken, (int(numerators.min()), int(numerators.max()))
 
 
 def _rules(compiled: CompiledMethodology, batch: Batch, blanks: dict) -> np.ndarray:

@@ -310,8 +310,10 @@ class ExpressionCompiler:
     def _mean_band(self, table, values, frame, active) -> Num:
         if not isinstance(values, Positions):
             raise Unsupported("mean_band() of a number")
-        points = self._band(table, values.values, ~values.present, frame.unsure, None)
-        total = nm.total(points, values.inside)
+        total = _banded_total(table, values)
+        if total is None:
+            points = self._band(table, values.values, ~values.present, frame.unsure, None)
+            total = nm.total(points, values.inside)
         return nm.div(total, nm.integers(values.length), frame.zero, frame.unsure, active)
 
 
@@ -342,11 +344,40 @@ def _band_lookup(table, value: Num, missing) -> Num | None:
                 break
         entries.append(chosen.n * (denominator // chosen.d))
     lookup = np.array(entries, dtype=np.int64)
-    n = lookup[value.n - low]
+    n = np.take(lookup, value.n - low if low else value.n)
     if missing is not None:
         n = np.where(missing, otherwise.n * (denominator // otherwise.d), n)
     return Num(n, denominator, max(abs(e) for e in entries + [otherwise.n * (denominator // otherwise.d)]),
                denominator, min(p.lo for p in every), max(p.hi for p in every))
+
+
+def _banded_total(table, values: Positions) -> Num | None:
+    """Per body, the sum of the band points over the list's positions (the otherwise points
+    for a position not found), read from a lookup table: the points of the positions found,
+    summed in one pass, plus the otherwise points times how many were not found. None where
+    the table does not apply (``_band_lookup``)."""
+    looked_up = _band_lookup(table, values.values, None)
+    if looked_up is None:
+        return None
+    width = looked_up.n.shape[1]
+    otherwise = table[1]
+    other = otherwise.n * (looked_up.d // otherwise.d)
+    if (looked_up.nb + abs(other)) * width >= nm.LIMIT:
+        return None
+    n = np.einsum("ij,ij->i", looked_up.n, values.present)        # present cells are inside the list
+    if other:
+        n += other * (values.length - _row_counts(values.present))
+    low, high = min(looked_up.lo, 0) * width, max(looked_up.hi, 0) * width
+    return Num(n, looked_up.d, (looked_up.nb + abs(other)) * width, looked_up.d, low, high)
+
+
+def _row_counts(mask: np.ndarray) -> np.ndarray:
+    """How many cells of each row are set (a matrix-vector product in float32: exact, as
+    the counts are below 2^24)."""
+    width = mask.shape[1]
+    if width >= 2 ** 24:
+        return mask.sum(axis=1)
+    return (mask.view(np.uint8).astype(np.float32) @ np.ones(width, dtype=np.float32)).astype(np.int64)
 
 
 def _unsupported(what):

@@ -83,8 +83,9 @@ class Text:
 
 class Positions:
     """A list input per body, padded to a matrix: ``values`` (a Num over n × width
-    arrays), ``present`` where a position holds a value (not "not found", not padding),
-    ``inside`` where it is within the body's list, and each body's length."""
+    arrays, 0 wherever no value is present: every reader leaves them so), ``present`` where
+    a position holds a value (not "not found", not padding), ``inside`` where it is within
+    the body's list, and each body's length."""
 
     __slots__ = ("values", "present", "inside", "length")
 
@@ -118,25 +119,52 @@ ZERO = constant(0)
 ONE = constant(1)
 
 
-def integers(values: np.ndarray, boolean: bool = False) -> Num:
-    """An int64 column of whole numbers (bounds from the data)."""
-    if len(values):
+def integers(values: np.ndarray, boolean: bool = False, bounds: tuple[int, int] | None = None) -> Num:
+    """An int64 column of whole numbers (bounds from the data, or ``bounds`` = its min and max)."""
+    if bounds is not None:
+        low, high = bounds
+    elif len(values):
         low, high = int(values.min()), int(values.max())
     else:
         low = high = 0
     return Num(values, 1, max(abs(low), abs(high)), 1, Fraction(low), Fraction(high), boolean)
 
 
-def scaled(values: np.ndarray, denominator: int) -> Num:
-    """An int64 column of numerators over one denominator (decimals in cents …)."""
-    column = integers(values)
+def scaled(values: np.ndarray, denominator: int, bounds: tuple[int, int] | None = None,
+           factor: int | None = None) -> Num:
+    """An int64 column of numerators over one denominator (decimals in cents …), in lowest
+    common terms; ``bounds``: the numerators' min and max, ``factor``: the gcd of the
+    denominator and every numerator, when the caller knows them."""
+    if bounds is None:
+        bounds = (int(values.min()), int(values.max())) if len(values) else (0, 0)
     if denominator == 1:
-        return column
-    g = gcd(denominator, *([] if not len(values) else [int(np.gcd.reduce(values.ravel()))]))
+        return integers(values, bounds=bounds)
+    if factor is not None:
+        g = factor
+        values = values // g if g > 1 else values
+    else:
+        values, g = _cancelled(values, denominator) if len(values) else (values, denominator)
     if g > 1:
-        values, denominator = values // g, denominator // g
-        column = integers(values)
-    return Num(values, denominator, column.nb, denominator, column.lo / denominator, column.hi / denominator)
+        denominator //= g
+        bounds = (bounds[0] // g, bounds[1] // g)         # g divides both exactly
+    low, high = bounds
+    return Num(values, denominator, max(abs(low), abs(high)), denominator, Fraction(low, denominator),
+               Fraction(high, denominator))
+
+
+def _cancelled(values: np.ndarray, denominator: int) -> tuple[np.ndarray, int]:
+    """The values divided by g = gcd(denominator, every value), and g: g is guessed from a
+    few values and proven by the quotients themselves (q·g == values)."""
+    flat = values.ravel()
+    sample = flat[:64]
+    guess = gcd(denominator, *(int(v) for v in sample[sample != 0]))
+    while guess > 1:            # each refusal divides the guess by a prime at least: few passes
+        quotients = values // guess
+        left = np.flatnonzero((quotients * guess).ravel() != flat)
+        if not len(left):
+            return quotients, guess
+        guess = gcd(guess, int(flat[left[0]]))
+    return values, 1
 
 
 def boolean(mask) -> Num:
@@ -192,7 +220,7 @@ def add(a: Num, b: Num) -> Num:
             ka, kb = d // a.d, d // b.d
             nb = a.nb * ka + b.nb * kb
             if nb < LIMIT and d < LIMIT:
-                return Num((a.n if ka == 1 else a.n * ka) + (b.n if kb == 1 else b.n * kb), d, nb, d, lo, hi)
+                return Num(_linear(a.n, ka, b.n, kb), d, nb, d, lo, hi)
         else:
             nb = a.nb * b.db + b.nb * a.db
             db = a.db * b.db
@@ -214,7 +242,39 @@ def negate(a: Num) -> Num:
 
 
 def sub(a: Num, b: Num) -> Num:
+    if a.n is not None and b.n is not None and not _is(b, 0) and not _is(a, 0) \
+            and not isinstance(a.d, np.ndarray) and not isinstance(b.d, np.ndarray):
+        d = a.d * b.d // gcd(a.d, b.d)
+        ka, kb = d // a.d, d // b.d
+        nb = a.nb * ka + b.nb * kb
+        if nb < LIMIT and d < LIMIT:        # a·ka − b·kb in one pass, without negating b first
+            return Num(_linear(a.n, ka, b.n, -kb), d, nb, d, a.lo - b.hi, a.hi - b.lo)
     return add(a, negate(b))
+
+
+def _linear(x, kx: int, y, ky: int):
+    """x·kx + y·ky (int64 arrays or ints) with as few full-size temporaries as possible:
+    a scaled array is fresh, so the other term is added into it in place."""
+    shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    if kx != 1 and np.shape(x) == shape and shape:
+        out = x * kx
+        _add_into(out, y, ky)
+        return out
+    if ky != 1 and np.shape(y) == shape and shape:
+        out = y * ky
+        _add_into(out, x, kx)
+        return out
+    first = x if kx == 1 else x * kx
+    return first + y if ky == 1 else first - y if ky == -1 else first + y * ky
+
+
+def _add_into(out, y, ky: int) -> None:
+    if ky == 1:
+        out += y
+    elif ky == -1:
+        out -= y
+    else:
+        out += y * ky
 
 
 def mul(a: Num, b: Num) -> Num:
@@ -398,12 +458,41 @@ def where(mask, a: Num, b: Num) -> Num:
             ka, kb = d // a.d, d // b.d
             nb = max(a.nb * ka, b.nb * kb)
             if nb < LIMIT and d < LIMIT:
-                return Num(np.where(mask, a.n if ka == 1 else a.n * ka, b.n if kb == 1 else b.n * kb), d, nb, d,
-                           lo, hi, flag)
+                return Num(_pick(mask, a.n, ka, b.n, kb), d, nb, d, lo, hi, flag)
         else:
-            return Num(np.where(mask, a.n, b.n), np.where(mask, a.d, b.d), max(a.nb, b.nb), max(a.db, b.db),
+            return Num(_pick(mask, a.n, 1, b.n, 1), _pick(mask, a.d, 1, b.d, 1), max(a.nb, b.nb), max(a.db, b.db),
                        lo, hi, flag)
     return _float_result(np.where(mask, a.floats(), b.floats()), max(a.float_error(), b.float_error()), lo, hi)
+
+
+SPARSE = 8          # a mask with fewer than 1/SPARSE of its bodies chosen (or left out) is scattered
+
+
+def _pick(mask, x, kx: int, y, ky: int):
+    """np.where(mask, x·kx, y·ky) as int64. For a 1-D mask that chooses few bodies (or
+    leaves few out), the other side is scaled (or copied) once and the few values put in:
+    no full pass of the scaled side that is hardly chosen."""
+    shapes = {np.shape(x), np.shape(y)} - {()}
+    if np.ndim(mask) == 1 and shapes <= {mask.shape}:
+        n = mask.shape[0]
+        chosen = int(np.count_nonzero(mask))
+        if chosen * SPARSE < n:
+            return _put(y, ky, x, kx, np.flatnonzero(mask), n)
+        if (n - chosen) * SPARSE < n:
+            return _put(x, kx, y, ky, np.flatnonzero(np.logical_not(mask)), n)
+    return np.where(mask, x if kx == 1 else x * kx, y if ky == 1 else y * ky)
+
+
+def _put(base, kbase: int, other, kother: int, rows, n: int):
+    """base·kbase as a fresh int64 array of n, with other·kother at ``rows``."""
+    if np.ndim(base):
+        out = base * kbase if kbase != 1 else np.array(base, dtype=np.int64)
+    else:
+        out = np.full(n, base * kbase, dtype=np.int64)
+    if len(rows):
+        values = other[rows] if np.ndim(other) else other
+        out[rows] = values * kother if kother != 1 else values
+    return out
 
 
 def _against_constant(kernel, a: Num, b: Num):
@@ -417,7 +506,14 @@ def _against_constant(kernel, a: Num, b: Num):
             return None
         return Num(kernel(a.n, a.d * b.n if b.n not in (0, 1) else (a.d if b.n == 1 else 0)), a.d, max(a.nb, b.nb * a.db),
                    a.db, a.lo, a.hi)
-    if a.d % b.d or b.nb * a.d >= LIMIT:
+    if a.d % b.d:       # over the common denominator: the column scaled once, then one pass
+        d = a.d * b.d // gcd(a.d, b.d)
+        ka, kb = d // a.d, d // b.d
+        if d >= LIMIT or a.nb * ka >= LIMIT or b.nb * kb >= LIMIT:
+            return None
+        scaled = a.n * ka
+        return Num(kernel(scaled, b.n * kb, out=scaled), d, max(a.nb * ka, b.nb * kb), d, a.lo, a.hi)
+    if b.nb * a.d >= LIMIT:
         return None
     return Num(kernel(a.n, b.n * (a.d // b.d)), a.d, max(a.nb, b.nb * (a.d // b.d)), a.d,
                a.lo, a.hi)
@@ -459,7 +555,10 @@ def total(values: Num, axis_mask) -> Num:
     """The sum over a matrix's columns (axis 1) of the values where ``axis_mask``."""
     width = values.n.shape[1] if values.n is not None else values.f.shape[1]
     if values.n is not None and not isinstance(values.d, np.ndarray) and values.nb * width < LIMIT:
-        n = np.where(axis_mask, values.n, 0).sum(axis=1)
+        if np.ndim(values.n) == 2 and np.shape(axis_mask) == values.n.shape:
+            n = np.einsum("ij,ij->i", values.n, axis_mask)      # int64 products and sums, one pass
+        else:
+            n = np.where(axis_mask, values.n, 0).sum(axis=1)
         return Num(n, values.d, values.nb * width, values.d, min(values.lo, 0) * width, max(values.hi, 0) * width)
     result = None
     for column in range(width):
@@ -486,29 +585,64 @@ def rounded(a: Num, places: int):
         n, d = a.n, a.d
         if not isinstance(d, np.ndarray) and scale % d == 0 and a.nb * scale < LIMIT:
             return (n * (scale // d) if scale != d else n), True
+        if isinstance(d, np.ndarray) and np.ndim(n) and 2 * scale * a.nb + a.db < 2 ** 53 \
+                and (a.lo >= 0 or a.hi <= 0):
+            return _half_up_floats(n, d, scale, 1 if a.lo >= 0 else -1), True
         if 2 * scale * a.nb + a.db < LIMIT:
             if a.lo >= 0:               # the sign is known: no abs, no choice per body
-                return (2 * scale * n + d) // (2 * d), True
+                units = n * (2 * scale)             # a fresh array, then worked in place
+                units += d
+                units //= 2 * d
+                return units, True
             if a.hi <= 0:
-                return -((d - 2 * scale * n) // (2 * d)), True
+                units = n * (-2 * scale)
+                units += d
+                units //= 2 * d
+                np.negative(units, out=units)
+                return units, True
             magnitude = (2 * scale * np.abs(n) + d) // (2 * d)
             return np.where(n < 0, -magnitude, magnitude), True
     if a.n is not None:
         if not np.ndim(a.n) and not np.ndim(a.d):
             return _round_fraction(Fraction(int(a.n), int(a.d)), scale), True
         a = _float_result(a.floats(), a.float_error(), a.lo, a.hi, [a])
-    f = a.floats()
-    units_float = np.abs(f) * scale
-    whole = np.floor(units_float + 0.5)
-    distance = np.abs(units_float + 0.5 - whole)
-    slack = (a.e * scale + (units_float + 1) * 4 * U) * (1 + U)
-    decided = (np.minimum(distance, 1 - distance) > slack)
-    units = np.where(f < 0, -whole, whole).astype(np.int64)
+    f = np.atleast_1d(a.floats())
+    units_float = f * scale if a.lo >= 0 else np.abs(f) * scale
+    # one slack for the column, from its largest value: at least each body's own slack
+    top = float(np.max(units_float)) if np.size(units_float) else 0.0
+    slack = (a.e * scale + (top + 1) * 4 * U) * (1 + U) + U
+    units_float += 0.5
+    whole = np.floor(units_float)
+    units_float -= whole                    # where x + ½ falls between two whole numbers, exactly
+    units_float -= 0.5
+    decided = np.abs(units_float, out=units_float) < 0.5 - slack    # min(t, 1 − t) > slack
+    units = whole.astype(np.int64)
+    if not a.lo >= 0:
+        np.negative(units, out=units, where=f < 0)
     if a.terms is not None and not decided.all():
         for index in np.flatnonzero(~decided):
             units[index] = _round_fraction(sum((t.fraction(index) for t in a.terms), Fraction(0)), scale)
         decided = np.ones(len(units), dtype=bool)
     return units, decided
+
+
+def _half_up_floats(n: np.ndarray, d: np.ndarray, scale: int, sign: int) -> np.ndarray:
+    """sign · floor((2·scale·sign·n + d) / 2d): the values n/d (all of one sign) rounded half
+    up in 10⁻ᵖ units, in float64 where the caller has bounded 2·scale·|n| + d below 2^53.
+    Exact: every float here is a whole number below 2^53, so the products and the sum are
+    exact, and the quotient N/D, rounded to the nearest float, cannot reach the next whole
+    number (it is at least 1/D away, the rounding error at most N/D · 2^-53 < 1/D), so
+    truncating it gives the floor. A division in floats instead of int64 division by an array."""
+    units = n.astype(np.float64)
+    units *= 2 * scale * sign
+    twice = d.astype(np.float64)
+    units += twice
+    twice *= 2
+    units /= twice
+    result = units.astype(np.int64)
+    if sign < 0:
+        np.negative(result, out=result)
+    return result
 
 
 def _round_fraction(value: Fraction, scale: int) -> int:

@@ -139,6 +139,8 @@ def _score(edition_id: str, options: dict, edition, compiled, batch, columns):
     n = batch.n
     units, ok = edition.display(total, n)
     decided = ~unsure & ok
+    if batch.read_by_engine is not None:      # cells only the engine reads: the reference scores those bodies
+        decided &= ~batch.read_by_engine
     node_units = {}
     for node_id in (t for t in compiled.methodology.grades_apply_to if t != "total"):
         node_units[node_id], node_ok = edition.display(scores[node_id], n)

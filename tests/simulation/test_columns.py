@@ -88,3 +88,38 @@ def test_float_columns_read_as_the_engine_reads_them():
     for index, expected in enumerate(reference.score([reference.validate(columns.submission(i))
                                                       for i in range(len(columns))])):
         assert result.total_units[index] == int(scorer.round(expected.total).scaleb(2))
+
+
+@pytest.mark.parametrize("edition,profile", [("it-2012", None), ("ict-2015", "central")])
+def test_float_columns_sparse_and_dense_and_cells_only_the_engine_reads(edition, profile):
+    """Decimals as float arrays (NaN where empty), as a Parquet file gives them: columns
+    mostly empty (section points) and full ones, and a few cells with seven decimals that
+    the columns do not read but the engine accepts: every body shows what the reference shows,
+    and those bodies are scored by the reference."""
+    compiled = catalog.load(edition, profile)
+    submissions = _submissions(edition, profile, 200, seed=17)
+    columns = Columns.from_submissions(compiled, submissions)
+    decimals = [k for k, d in compiled.inputs.items() if d.type == "decimal" and k in columns.raw]
+    odd = []
+    for key in decimals:
+        columns.raw[key] = np.array([np.nan if v is None else float(v) for v in columns.raw[key]])
+    decimals.sort(key=lambda k: np.isnan(columns.raw[k]).mean())     # full columns first: they are scored
+    for key in decimals:
+        definition = compiled.inputs[key]
+        filled = np.flatnonzero(~np.isnan(columns.raw[key]))
+        chosen = [int(i) for i in filled if int(i) not in odd][:1]
+        if chosen and definition.max is not None and definition.max >= 1 and (definition.min or 0) <= 0 \
+                and len(odd) < 3:
+            columns.raw[key][chosen[0]] = 0.1234567          # seven places: only the engine reads it
+            odd.append(chosen[0])
+    assert any((~np.isnan(columns.raw[k])).mean() < 1 / 8 for k in decimals), "no mostly empty column"
+    assert odd, "no cell with seven decimals was placed"
+    result = score_columns(ColumnarCohort(edition), columns)
+    reference = CohortScorer(edition)
+    scorer = reference.scorer(profile)
+    bodies = [reference.validate(columns.submission(i)) for i in range(len(columns))]
+    for index, expected in enumerate(reference.score(bodies)):
+        for node_id, value in expected.scores.items():
+            assert result.node_units[node_id][index] == int(scorer.round(value).scaleb(scorer.places)), node_id
+        assert result.total_units[index] == int(scorer.round(expected.total).scaleb(scorer.places))
+    assert result.fallback[odd].all()

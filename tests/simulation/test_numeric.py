@@ -78,3 +78,59 @@ def test_comparisons_are_exact_where_decided(op):
         if not unsure[index]:
             assert bool(mask[index]) == python(fa[index] * fb[index], fb[index] * fa[index])
     assert unsure.any(), "equal float values must be left undecided"
+
+
+def _shared(rng, denominator: int, top: int = 1000):
+    """A column of numerators over one shared denominator, as inputs in cents are."""
+    n = rng.integers(-top, top, N).astype(np.int64)
+    return (nm.Num(n, denominator, int(np.abs(n).max()), denominator, Fraction(int(n.min()), denominator),
+                   Fraction(int(n.max()), denominator)),
+            [Fraction(int(x), denominator) for x in n])
+
+
+def _value(column: nm.Num, index: int) -> Fraction:
+    n = column.n[index] if np.ndim(column.n) else column.n
+    return Fraction(int(n), int(column.d))
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.5, 0.99, 1.0])
+@pytest.mark.parametrize("denominators", [(1, 1), (100, 720), (6, 4), (3600, 36)])
+def test_shared_denominators_add_subtract_choose_and_clamp_exactly(share, denominators):
+    """Sums, differences, choices by a mask (sparse ones are scattered, dense ones too) and
+    min/max against a constant whose denominator does not divide the column's."""
+    rng = np.random.default_rng(int(share * 100) + denominators[0])
+    (a, fa), (b, fb) = _shared(rng, denominators[0]), _shared(rng, denominators[1])
+    mask = rng.random(N) < share
+    cap = nm.constant(Fraction(7, 9))
+    cases = {"add": (nm.add(a, b), [x + y for x, y in zip(fa, fb)]),
+             "sub": (nm.sub(a, b), [x - y for x, y in zip(fa, fb)]),
+             "sub constant": (nm.sub(nm.constant(Fraction(5, 3)), b), [Fraction(5, 3) - y for y in fb]),
+             "where": (nm.where(mask, a, b), [x if m else y for x, y, m in zip(fa, fb, mask)]),
+             "where constant": (nm.where(mask, cap, b), [Fraction(7, 9) if m else y for y, m in zip(fb, mask)]),
+             "min": (nm.minimum(a, cap), [min(x, Fraction(7, 9)) for x in fa]),
+             "max": (nm.maximum(cap, b), [max(Fraction(7, 9), y) for y in fb])}
+    for name, (column, expected) in cases.items():
+        assert column.exact, name
+        for index, value in enumerate(expected):
+            assert _value(column, index) == value, (name, index)
+            assert column.lo <= value <= column.hi, (name, "interval")
+    assert [Fraction(int(x), denominators[0]) for x in a.n] == fa      # the operands are left as they were
+    assert [Fraction(int(x), denominators[1]) for x in b.n] == fb
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+@pytest.mark.parametrize("top", [10, 10 ** 6, 2 ** 40])
+def test_rounding_over_per_body_denominators_is_exact(sign, top):
+    """Values of one sign over per-body denominators, half cents among them: the float
+    division (below 2^53) and the int64 one (above) both round half up exactly."""
+    rng = np.random.default_rng(top % 97)
+    n = sign * rng.integers(0, top, N).astype(np.int64)
+    d = rng.integers(1, top, N).astype(np.int64)
+    d[:40], n[:40] = 200, sign * rng.integers(0, 400, 40)          # k/200: half cents when k is odd
+    bounds = (Fraction(0), Fraction(top)) if sign > 0 else (Fraction(-top), Fraction(0))
+    units, decided = nm.rounded(nm.Num(n, d, int(np.abs(n).max()), int(d.max()), *bounds), 2)
+    assert np.all(decided)
+    for index in range(N):
+        shown = abs(Fraction(int(n[index]), int(d[index]))) * 100
+        whole = shown.numerator // shown.denominator + (2 * (shown.numerator % shown.denominator) >= shown.denominator)
+        assert units[index] == (whole if sign > 0 else -whole)

@@ -70,3 +70,32 @@ def test_columns_refuse_section_entries_with_the_engines_messages():
     with pytest.raises(InputError) as caught:
         validate_columns(compiled, Columns.from_submissions(compiled, submissions))
     assert [str(p) for p in caught.value.problems] == expected
+
+
+@pytest.mark.parametrize("weight,per_defect,cap_share,defects_d", [
+    ("25/12", "1/10", "1/4", 1), ("5", "1/2", "1/2", 1), ("7/3", "3/7", "1", 10), ("50/72", "0", "1/3", 1)])
+def test_section_score_in_one_denominator_is_the_engines(weight, per_defect, cap_share, defects_d):
+    """W × present / items − min(per_defect × defects, cap_share × W), floored at 0, as the
+    engine's ``items_score`` gives it, body by body; the interval holds every value."""
+    from fractions import Fraction
+
+    import numpy as np
+
+    from bagalau.engine.checklists import items_score
+    from bagalau.simulation import numeric as nm
+    from bagalau.simulation.columnar import _fused_section_score
+
+    rng = np.random.default_rng(5)
+    count = 4
+    items = rng.integers(0, count + 1, 300).astype(np.int64)
+    raw = rng.integers(0, 40, 300).astype(np.int64)
+    defects = nm.Num(raw, defects_d, int(raw.max()), defects_d, Fraction(int(raw.min()), defects_d),
+                     Fraction(int(raw.max()), defects_d))
+    w, pd, cs = Fraction(weight), Fraction(per_defect), Fraction(cap_share)
+    score = _fused_section_score(items, count, defects, nm.constant(w), nm.constant(pd), nm.constant(cs))
+    assert score is not None and score.exact
+    for index in range(300):
+        values = [1] * int(items[index]) + [0] * (count - int(items[index]))
+        expected = items_score(w, values, Fraction(int(raw[index]), defects_d), pd, cs)[3]
+        assert Fraction(int(score.n[index]), score.d) == expected
+        assert score.lo <= expected <= score.hi
