@@ -59,7 +59,7 @@ def bagalau(*args, allowed=(0, 1, 2), echoes: str = "", quoted: bool = False) ->
     with ``quoted`` also one that a message makes by quoting a fragment of it (a formula's '([')."""
     build, typer.testing._get_command = typer.testing._get_command, lambda _: COMMAND
     try:
-        result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "1000", "BAGALAU_DEBUG": ""})
+        result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "1000", "BAGALAU_DEBUG": "", "BAGALAU_LANG": "en"})
     finally:
         typer.testing._get_command = build
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -76,7 +76,7 @@ def test_simulate_command_refuses_bad_input(tmp_path):
     result = runner.invoke(app, ["simulate", "it-2012", str(path), "--b-option", "A13=zero"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    result = runner.invoke(app, ["simulate", "it-2012", str(path)])
+    result = runner.invoke(app, ["simulate", "it-2012", str(path)], env={"BAGALAU_LANG": "en"})
     assert result.exit_code == 2 and "nothing to compare" in result.output
     result = runner.invoke(app, ["simulate", "it-2012", str(path), "--b-option", "A99=x"])
     assert result.exit_code == 2 and "unknown option" in result.output

@@ -84,7 +84,7 @@ def test_db_commands(empty_url):
 def test_a_non_embedded_database_behind_the_schema_is_not_used(empty_url):
     """Commands other than `db` refuse a database whose schema is not current (SQLite is upgraded for you)."""
     runner = CliRunner()
-    result = runner.invoke(app, ["campaign", "status", "--database", empty_url])
+    result = runner.invoke(app, ["campaign", "status", "--database", empty_url], env={"BAGALAU_LANG": "en"})
     if empty_url.startswith("sqlite"):
         assert "there is no campaign yet" in result.output and result.exit_code == 2
     else:

@@ -18,9 +18,10 @@ class Outcome:
         self.output = " ".join(result.output.split())
 
 
-def bagalau(url, *args, ok=True) -> Outcome:
-    """`bagalau ARGS --database URL`; with ``ok``, it must succeed. Never a traceback."""
-    result = Outcome(runner.invoke(app, [*args, "--database", url]))
+def bagalau(url, *args, ok=True, lang: str = "en") -> Outcome:
+    """`bagalau ARGS --database URL` with its messages in ``lang`` (English: the tests read it; the CLI's
+    own default is Russian); with ``ok``, it must succeed. Never a traceback."""
+    result = Outcome(runner.invoke(app, [*args, "--database", url], env={"BAGALAU_LANG": lang}))
     assert "Traceback" not in result.output
     if ok:
         assert result.exit_code == 0, result.output
