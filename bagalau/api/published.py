@@ -1,4 +1,4 @@
-"""Published answers kept in memory: the explanations of a final campaign.
+"""Published answers kept in memory: the explanations and the rating of a final campaign.
 
 Once a campaign is final nothing scores it again (scoring, decisions and the
 conclusions all require an earlier state), and its runs, results and
@@ -9,6 +9,12 @@ everyone (``explanation.read`` is public once final). This module keeps those
 answers, as the bytes sent, and hands them to later anonymous readers without
 a database round trip, so that reading the published explanations does not
 queue behind the work of a campaign still open.
+
+The final rating is as fixed, except for one thing: it names the bodies as the
+registry names them now, and an administrator may rename a body. So a final
+rating is kept for ``RATING_SECONDS`` only, and says so (``Cache-Control:
+max-age``): a renaming reaches its readers within that time, as it reaches
+readers behind any HTTP cache.
 
 Only answers about a campaign that was final when read are kept; only readers
 without credentials take them from here (a bearer token or a session cookie is
@@ -23,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -31,9 +38,10 @@ from fastapi.responses import Response
 
 from bagalau.campaigns.policy import FINAL_STATES
 
-# Final answers never change, but a reader should still ask again now and then:
+# Final explanations never change, but a reader should still ask again now and then:
 # a proxy may serve them for five minutes.
-CACHE_CONTROL_FINAL = "public, max-age=300"
+EXPLANATION_SECONDS = 300
+RATING_SECONDS = 30
 CACHE_CONTROL_OPEN = "private, no-cache"
 
 
@@ -42,13 +50,20 @@ class Answer:
     body: bytes
     etag: str
     final: bool
+    seconds: int = EXPLANATION_SECONDS          # how long a final answer may be served without asking again
+    made: float = 0.0                            # time.monotonic() when read from the store
 
     @classmethod
-    def of(cls, body: bytes, final: bool) -> "Answer":
-        return cls(body, '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"', final)
+    def of(cls, body: bytes, final: bool, seconds: int = EXPLANATION_SECONDS) -> "Answer":
+        return cls(body, '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"', final, seconds,
+                   time.monotonic())
+
+    def fresh(self, now: float) -> bool:
+        return now - self.made < self.seconds
 
     def response(self, request: Request) -> Response:
-        headers = {"ETag": self.etag, "Cache-Control": CACHE_CONTROL_FINAL if self.final else CACHE_CONTROL_OPEN}
+        headers = {"ETag": self.etag,
+                   "Cache-Control": f"public, max-age={self.seconds}" if self.final else CACHE_CONTROL_OPEN}
         if self.etag in _tags(request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
         return Response(self.body, media_type="application/json", headers=headers)
@@ -70,10 +85,16 @@ class PublishedAnswers:
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Answer | None:
+        """The answer kept under ``key`` while it is fresh."""
         with self._lock:
             answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
+            if answer is None:
+                return None
+            if not answer.fresh(time.monotonic()):
+                del self._answers[key]
+                self.used -= len(answer.body)
+                return None
+            self._answers.move_to_end(key)
             return answer
 
     def keep(self, key: tuple, answer: Answer) -> None:

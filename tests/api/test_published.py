@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+import time
+
 from bagalau import store
+from bagalau.api import published
 from bagalau.api.published import Answer, PublishedAnswers
 from bagalau.campaigns import accounts
 from bagalau.store.accounts import ApiToken
-from bagalau.store.models import RunResult
+from bagalau.store.models import Body, RunResult
 from support.api import V1, bearer, ensure_user, make_app
 from support.api_world import OTHER, OWN, open_campaign, users
 from support.campaign import finished, representative
@@ -85,3 +88,35 @@ def test_the_memory_keeps_within_its_budget_dropping_the_least_recently_read():
     answers.keep(("e",), Answer.of(b"e" * 1000, final=True))      # larger than the budget: not kept
     answers.keep(("f",), Answer.of(b"f", final=False))            # not final: not kept
     assert answers.get(("e",)) is None and answers.get(("f",)) is None and answers.used <= 250
+
+
+def test_a_final_rating_is_kept_for_half_a_minute_and_a_renaming_shows_after(factory, db_url, tmp_path,
+                                                                             monkeypatch):
+    made = finished(factory)
+    path = f"{V1}/campaigns/{made['campaign']}/rating"
+    with TestClient(make_app(db_url, tmp_path)) as client:
+        first = client.get(path)
+        assert first.status_code == 200 and first.json()["final"] is True
+        assert first.headers["cache-control"] == "public, max-age=30"
+        assert client.get(path, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        with store.transaction(factory) as s:
+            s.get(Body, OWN).name_ru = "Переименованный акимат"
+        assert client.get(path).content == first.content                  # kept: within its 30 seconds
+        later = time.monotonic() + published.RATING_SECONDS + 1
+        monkeypatch.setattr(published.time, "monotonic", lambda: later)
+        renamed = client.get(path).json()
+        assert {row["name_ru"] for row in renamed["rating"] if row["body"] == OWN} == {"Переименованный акимат"}
+        assert renamed["rating"] == [
+            {**row, **({"name": "Переименованный акимат", "name_ru": "Переименованный акимат"}
+                       if row["body"] == OWN else {})} for row in first.json()["rating"]]
+
+
+def test_a_provisional_rating_is_for_staff_and_never_kept(factory, db_url, tmp_path):
+    ids = open_campaign(factory)
+    headers = users(factory)
+    path = f"{V1}/campaigns/{ids['c']}/rating"
+    with TestClient(make_app(db_url, tmp_path)) as client:
+        staff = client.get(path, headers=headers["evaluator"])
+        assert staff.status_code == 200 and staff.json()["final"] is False
+        assert staff.headers["cache-control"] == "private, no-cache"
+        assert client.get(path).status_code == 401 and client.app.state.published.used == 0

@@ -202,11 +202,9 @@ def _explanation(session: Session, auth: Authentication, campaign: str, body: st
     return Answer.of(JSONResponse(document).body, final=published.is_final(c.state))
 
 
-async def _published_explanation(request: Request, bearer, cookie, campaign: str, body: str,
-                                 number: int | None) -> Response:
-    """The public reads a final campaign's explanations from memory after the first time (``api.published``);
-    everyone else, and the first reader, through the store and the policy."""
-    key = ("explanation", campaign, number, body)
+async def _published(request: Request, bearer, cookie, key: tuple, read) -> Response:
+    """The public reads a final campaign's answers from memory after the first time (``api.published``);
+    everyone else, and the first reader, through the store and the policy: ``read(session, auth)``."""
     answers = request.app.state.published
     if published.anonymous(bearer, cookie):
         kept = answers.get(key)
@@ -216,8 +214,7 @@ async def _published_explanation(request: Request, bearer, cookie, campaign: str
     def from_store() -> Answer:
         session = request.app.state.sessions()
         try:
-            auth = authenticate(request, session, bearer, cookie, None)
-            return _explanation(session, auth, campaign, body, number)
+            return read(session, authenticate(request, session, bearer, cookie, None))
         finally:
             session.rollback()
             session.close()
@@ -225,6 +222,12 @@ async def _published_explanation(request: Request, bearer, cookie, campaign: str
     answer = await run_in_threadpool(from_store)
     answers.keep(key, answer)
     return answer.response(request)
+
+
+async def _published_explanation(request: Request, bearer, cookie, campaign: str, body: str,
+                                 number: int | None) -> Response:
+    return await _published(request, bearer, cookie, ("explanation", campaign, number, body),
+                            lambda session, auth: _explanation(session, auth, campaign, body, number))
 
 
 @router.get("/bodies/{body}/explanation", response_model=dict[str, Any])
@@ -292,10 +295,17 @@ def finalise(data: Step, campaign: str = campaign_param(), auth: Authentication 
 
 
 @router.get("/rating", response_model=Rating)
-def rating(campaign: str = campaign_param(), auth: Authentication = Depends(authenticate),
-           session: Session = Depends(store_session)):
+async def rating(request: Request, campaign: str = campaign_param(),
+                 bearer: HTTPAuthorizationCredentials | None = Depends(bearer_scheme),
+                 cookie: str | None = Depends(cookie_scheme)):
     """The rating: final (public) once the campaign is final, else provisional from the latest run (the
-    campaign's staff only)."""
-    c = load(session, campaign)
-    policy.check(session, auth.actor, "rating.read", campaign=c)
-    return campaigns.rating_document(session, c)
+    campaign's staff only). Carries an ETag; a final one may be cached for 30 seconds (it names the bodies
+    as the registry names them now)."""
+    def from_store(session: Session, auth: Authentication) -> Answer:
+        c = load(session, campaign)
+        policy.check(session, auth.actor, "rating.read", campaign=c)
+        document = Rating.model_validate(campaigns.rating_document(session, c)).model_dump(mode="json")
+        return Answer.of(JSONResponse(document).body, final=published.is_final(c.state),
+                         seconds=published.RATING_SECONDS)
+
+    return await _published(request, bearer, cookie, ("rating", campaign), from_store)
