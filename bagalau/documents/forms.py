@@ -26,7 +26,24 @@ import yaml
 
 from decimal import Decimal
 
+import re
+
+from bagalau import i18n
+
 from .sources import LANGUAGES, BodyData, display, text
+
+APPENDIX = re.compile(r"\bApp\.? (\d+)")
+APPENDIX_WORDS = {"kk": r"\1-қосымша", "ru": r"приложение \1", "en": r"Appendix \1"}
+
+
+def appendix_label(reference: str, lang: str) -> str:
+    """The form's place in the act in the document's language: "App 9" → "9-қосымша" / "приложение 9"."""
+    return APPENDIX.sub(APPENDIX_WORDS.get(lang, APPENDIX_WORDS["ru"]), reference)
+
+
+def commentary(sentence: str, lang: str) -> str:
+    """Our English commentary on the act (a reading) in the document's language, from the catalogs."""
+    return i18n.translator(lang, strict=False, domain=i18n.ENGINE).gettext(sentence)
 
 FORMS = Path(__file__).resolve().parent / "forms"
 VERIFY_PREFIX = "bagalau-document/1"
@@ -234,13 +251,13 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
     for item in data.reconstructed:
         if item["node"] not in shown:          # only the provisional rules whose values this document prints
             continue
-        readings = "; ".join(f"{r['id']}: {r['reading']}" for r in item["readings"])
+        readings = "; ".join(f"{r['id']}: {commentary(r['reading'], lang)}" for r in item["readings"])
         footnotes.append(f"{item['node']} ({item['paragraph'] or ''}) — {words['reconstructed']}{readings}")
     if fallback[0]:
         footnotes.append(words["names_note"])
     name = data.names.get(lang) or data.names.get("ru") or data.body
     return {
-        "lang": lang, "form_label": words["form"], "act_form": spec.get("act_form", ""),
+        "lang": lang, "form_label": words["form"], "act_form": appendix_label(spec.get("act_form", ""), lang),
         "title": text(spec["title"], lang), "body": name, "body_caption": words["body_caption"],
         "period": _fill(words["period"], period=data.period), "period_caption": words["period_caption"],
         "draft": data.kind != "final", "draft_label": words["draft"], "draft_note": words["draft_note"],
