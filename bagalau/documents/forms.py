@@ -29,6 +29,7 @@ from decimal import Decimal
 import re
 
 from bagalau import i18n
+from bagalau.i18n.references import localized_reference
 
 from .sources import LANGUAGES, BodyData, display, text
 
@@ -200,11 +201,13 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
                                                                   max=node_max(row["node"]))})
         elif kind == "findings":
             lines = [_fill(words["fact"], input=f["input"], reported=_value(f["reported"]),
-                           verified=_value(f["verified"]), document=f["document"], paragraph=f.get("paragraph") or "")
+                           verified=_value(f["verified"]), document=f["document"],
+                           paragraph=localized_reference(f.get("paragraph"), lang))
                      for f in data.verification]
             lines += [_fill(words["flag"], kind=f.get("kind", ""), detail=f.get("detail", "")) for f in data.flags]
             lines += [_fill(words["penalty"], name=text(p.get("name"), lang) or p["rule"], count=p.get("count", ""),
-                            amount=p.get("amount", ""), paragraph=p.get("paragraph") or "") for p in data.penalties]
+                            amount=p.get("amount", ""), paragraph=localized_reference(p.get("paragraph"), lang))
+                      for p in data.penalties]
             lines.append(f"{words['penalty_total']}: {data.penalty}")
             blocks += [{"type": "paragraph", "text": line} for line in lines]
         elif kind == "objections":
@@ -252,7 +255,8 @@ def build(data: BodyData, form_name: str, lang: str) -> dict:
         if item["node"] not in shown:          # only the provisional rules whose values this document prints
             continue
         readings = "; ".join(f"{r['id']}: {commentary(r['reading'], lang)}" for r in item["readings"])
-        footnotes.append(f"{item['node']} ({item['paragraph'] or ''}) — {words['reconstructed']}{readings}")
+        footnotes.append(f"{item['node']} ({localized_reference(item['paragraph'], lang)}) — "
+                         f"{words['reconstructed']}{readings}")
     if fallback[0]:
         footnotes.append(words["names_note"])
     name = data.names.get(lang) or data.names.get("ru") or data.body

@@ -9,10 +9,11 @@ from .sources import RatingData, text
 
 WORDS = {
     "kk": {"title": "Бағалау нәтижелері бойынша рейтинг", "caption": "(бағалау әдістемесі)",
-           "rank": "Орын", "body": "Мемлекеттік орган", "total": "Жалпы балл", "grade": "Баға",
+           "rank": "Орын", "body": "Мемлекеттік орган", "total": "Жалпы балл", "grade": "Баға", "max": "ең жоғары",
            "provisional": "АЛДЫН АЛА рейтинг: түпкілікті емес, соңғы бағалау жүргізуден алынды."},
     "ru": {"title": "Рейтинг по итогам оценки", "caption": "(методика оценки)",
            "rank": "Место", "body": "Государственный орган", "total": "Итоговый балл", "grade": "Оценка",
+           "max": "макс.",
            "provisional": "ПРЕДВАРИТЕЛЬНЫЙ рейтинг: не окончательный, по последнему расчёту."},
 }
 
@@ -32,7 +33,7 @@ def model(data: RatingData, lang: str) -> dict:
     rows = [[str(r.rank), r.names.get(lang) or r.names.get("ru") or r.code,
              *[r.scores.get(d.id, "—") for d in directions], r.total]
             + ([text(r.grade, lang) if r.grade else ""] if with_grade else []) for r in data.rows]
-    legend = "; ".join(f"{d.id}: {text(d.name, lang)} (max {d.max})" for d in directions)
+    legend = "; ".join(f"{d.id}: {text(d.name, lang)} ({words['max']} {d.max})" for d in directions)
     blocks = []
     if not data.final:
         blocks.append({"type": "paragraph", "text": words["provisional"]})
