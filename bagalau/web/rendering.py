@@ -43,6 +43,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from bagalau import i18n
+from bagalau.i18n.references import localized_reference
 from bagalau.campaigns import workdays
 from bagalau.i18n import N_
 
@@ -165,6 +166,11 @@ class Filters:
             return self.t.gettext(value)
         return "" if value is None else str(value)
 
+    def reference(self, value: Any) -> str:
+        """A paragraph or form reference of a definition ("§97–99; App 9 row 3") with its form words in the
+        page's language (``i18n.references``)."""
+        return localized_reference(None if value is None else str(value), self.lang)
+
     def text(self, value: Any, note: bool = True) -> Markup:
         """A name from an act in the page's language; where it is only in
         Russian (an act without a Kazakh text) it is marked ``lang="ru"`` and
@@ -205,7 +211,8 @@ def environment(lang: str, strict: bool) -> Environment:
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
     filters = Filters(lang, translator)
     env.filters["source_lang"] = source_lang
-    for name in ("number", "date", "datetime", "workdays", "deadline", "role", "text", "prose", "message"):
+    for name in ("number", "date", "datetime", "workdays", "deadline", "role", "text", "prose", "message",
+                 "reference"):
         env.filters[name] = getattr(filters, name)
     env.globals["languages"] = [(code, i18n.NAMES[code]) for code in i18n.LANGUAGES]
     env.globals["lang"] = lang

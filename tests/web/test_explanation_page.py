@@ -28,7 +28,7 @@ def test_the_tree_shows_formula_values_cells_paragraph_and_sentence(web_app, sig
     node = html[html.index('id="node-1.1"'):html.index('id="node-1.2"')]
     assert "<code>weight * app1_r1_d1</code>" in node                           # the formula
     assert "App 1, строка 1, графа 3" in node                                   # the value's form cell
-    assert "§15, §18, App 5 item 1" in node                                     # the paragraph
+    assert "§15, §18, прил. 5, пункт 1" in node                                 # the paragraph, in Russian
     first = html[html.index('id="node-1"'):html.index('id="node-1.1"')]
     assert '<blockquote lang="ru">' in first                                    # the act's sentence
     # a reconstructed node is marked provisional, and its note is said in Russian

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import escape
 
+from bagalau.i18n.references import localized_reference
 from bagalau import i18n
 from bagalau.engine import catalog
 from bagalau.engine.editions import diff as diff_editions
@@ -26,7 +27,8 @@ def test_it_2012_in_kazakh_shows_russian_and_says_so(client):
     m = catalog.methodology("it-2012")
     first = m.nodes[0]
     assert f'<span lang="ru">{first.name.ru}</span>' in page  # the Russian name, marked as Russian
-    assert first.paragraph in page and first.quote[:30] in page
+    assert localized_reference(first.paragraph, "kk") in page and first.quote[:30] in page
+    assert "5-қосымша" in localized_reference(first.paragraph, "kk")             # "App 5" in Kazakh
     assert 'blockquote lang="ru"' in page
 
 
